@@ -1,0 +1,50 @@
+package io.backuprouter.camel;
+
+import io.backuprouter.config.RouterSettings;
+import io.backuprouter.config.TargetSettings;
+import io.backuprouter.targets.S3Store;
+import io.backuprouter.targets.Targets;
+import java.nio.file.Path;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * The long-running router: Camel main with the user's YAML routes, and the targets bound in the
+ * registry ({@code targets}, {@code targetHealth}, and each S3 target's client as
+ * {@code s3-<target>} for camel-aws2-s3 endpoints: {@code amazonS3Client=#s3-r2}).
+ */
+public final class Router {
+    private final Main main = new Main();
+
+    public Router(RouterSettings settings, Targets targets, Path configFile, Path routesDir) {
+        main.setPropertyPlaceholderLocations("file:" + configFile);
+        // The embedded endpoint may have bound another port than the file says (port 0).
+        main.addOverrideProperty("backup.embedded-s3.port", settings.file().resolve("backup.embedded-s3.port") == null
+                ? "0" : settings.file().resolve("backup.embedded-s3.port"));
+        main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.yaml");
+        main.configure().withName("backup-router");
+        main.bind("targets", targets);
+        main.bind("targetHealth", new TargetHealth(targets));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport camelMain) {
+                camelMain.getCamelContext().getPropertiesComponent().addPropertiesFunction(new FilePropertiesFunction());
+            }
+        });
+        for (TargetSettings target : targets.settings()) {
+            targets.store(target.name()).filter(S3Store.class::isInstance)
+                    .ifPresent(store -> main.bind("s3-" + target.name(), ((S3Store) store).client()));
+        }
+    }
+
+    public Main main() {
+        return main;
+    }
+
+    /** Runs until the process is stopped; returns Camel main's exit code. */
+    public int run() throws Exception {
+        main.run();
+        return main.getExitCode();
+    }
+}

@@ -1,0 +1,96 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.config.Secrets;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code backup-router}: the entry point. Without a command it runs the router. */
+@Command(name = "backup-router", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Encrypted, incremental backups and bucket mirroring to S3-compatible storage.",
+        subcommands = {RunCommand.class, TargetsCommand.class, ServeS3Command.class, KeygenCommand.class,
+                CommandLine.HelpCommand.class})
+public final class BackupRouterCommand implements Callable<Integer> {
+    /** Exit codes: 0 success, 1 failure, 2 bad command line (picocli's default). */
+    static final int FAILED = 1;
+
+    @Option(names = "--config", defaultValue = "config/application.properties",
+            description = "Settings file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--verbose",
+            description = "Show stack traces and debug logs.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int exitCode = commandLine().execute(args);
+        System.exit(exitCode);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BackupRouterCommand());
+        cli.setExecutionExceptionHandler(BackupRouterCommand::handleFailure);
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // No command: run the router, as `backup-router run` would.
+        return new CommandLine(new RunCommand(), spec.commandLine().getFactory())
+                .setExecutionExceptionHandler(BackupRouterCommand::handleFailure)
+                .execute(forwarded());
+    }
+
+    private String[] forwarded() {
+        return verbose ? new String[] {"--config", config.toString(), "--verbose"}
+                : new String[] {"--config", config.toString()};
+    }
+
+    private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean verbose = false;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            verbose |= p.hasMatchedOption("--verbose");
+        }
+        if (e instanceof UserException) {
+            err.println("error: " + Secrets.redact(e.getMessage()));
+        } else {
+            err.println("error: " + Secrets.redact(chain(e)));
+            if (!verbose) {
+                err.println("(run again with --verbose for the stack trace)");
+            }
+        }
+        if (verbose) {
+            err.println(Secrets.redact(stackTrace(e)));
+        }
+        err.flush();
+        return FAILED;
+    }
+
+    /** The messages of an exception and its causes, without repeats: "outer: inner: root". */
+    static String chain(Throwable e) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (messages.stream().noneMatch(m -> m.contains(message))) {
+                messages.add(message);
+            }
+        }
+        return String.join(": ", messages);
+    }
+
+    private static String stackTrace(Throwable e) {
+        var out = new java.io.StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+}

@@ -1,0 +1,62 @@
+package io.backuprouter.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backuprouter.config.ConfigException;
+import io.backuprouter.config.ConfigProblem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Checks the YAML syntax of every route file before Camel loads them, so that a broken file is
+ * reported with its name, line and column rather than as a stack trace from deep inside Camel.
+ */
+final class RouteFiles {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private RouteFiles() {
+    }
+
+    static void validate(Path routesDir) {
+        if (!Files.isDirectory(routesDir)) {
+            throw new ConfigException(List.of(new ConfigProblem(routesDir.toString(), 0, null,
+                    "routes folder not found", "run from the folder that holds config/ and routes/, or name it with --routes")));
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        try (Stream<Path> files = Files.list(routesDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                check(file, problems);
+            }
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static void check(Path file, List<ConfigProblem> problems) {
+        try {
+            JsonNode root = YAML.readTree(file.toFile());
+            if (root != null && !root.isMissingNode() && !root.isArray()) {
+                problems.add(new ConfigProblem(file.toString(), 1, null,
+                        "a route file must be a YAML list (entries starting with \"- route:\", \"- routeConfiguration:\", "
+                                + "\"- beans:\" or \"- routeTemplate:\")", "start each entry with \"- \""));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            problems.add(new ConfigProblem(file.toString(), at == null ? 0 : at.getLineNr(), null,
+                    "not valid YAML" + (at == null ? "" : " (column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage(),
+                    "check the indentation (spaces, not tabs) and the quoting around that line"));
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(file.toString(), 0, null, "cannot be read: " + e.getMessage(), null));
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.backuprouter.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings file ({@code config/application.properties}), read the way Camel reads it, with
+ * the line of every key kept for error messages.
+ *
+ * <p>Values may hold Camel-style placeholders: {@code {{other.key}}}, {@code {{other.key:default}}},
+ * {@code {{env:NAME}}}, {@code {{env:NAME:default}}}, {@code {{sys:NAME}}} and {@code {{file:PATH}}}
+ * (the trimmed content of a file, e.g. a Docker secret). They are resolved here rather than by a
+ * CamelContext so that one-shot commands answer without booting Camel; {@link
+ * io.backuprouter.camel.FilePropertiesFunction} gives routes the same {@code file:} function.
+ *
+ * <p>System properties whose name starts with {@code backup.} override the file.
+ */
+public final class ConfigFile {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
+    private static final Pattern KEY_LINE = Pattern.compile("^\\s*([^#!\\s=:][^=:\\s]*)\\s*[=:\\s]");
+
+    private final String display;
+    private final Path baseDir;
+    private final Map<String, String> values;
+    private final Map<String, Integer> lines;
+
+    private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines) {
+        this.display = display;
+        this.baseDir = baseDir;
+        this.values = values;
+        this.lines = lines;
+    }
+
+    /** Reads a settings file; relative {@code file:} paths resolve against the working directory. */
+    public static ConfigFile load(Path path) {
+        Properties properties = new Properties();
+        List<String> text;
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+            text = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(new ConfigProblem(path.toString(), 0, null,
+                    "file not found",
+                    "run from the folder that holds config/ and routes/, or name the file with --config")));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ConfigProblem(path.toString(), 0, null,
+                    "cannot be read: " + e.getMessage(), "check the file's permissions and encoding (UTF-8)")));
+        }
+        Map<String, Integer> lines = new HashMap<>();
+        for (int i = 0; i < text.size(); i++) {
+            Matcher m = KEY_LINE.matcher(text.get(i) + " ");
+            if (m.find() && !isContinuation(text, i)) {
+                lines.put(m.group(1), i + 1);
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("backup."))
+                .forEach(k -> values.put(k, System.getProperty(k)));
+        return new ConfigFile(path.toString(), Path.of(""), values, lines);
+    }
+
+    /** A settings file made in memory, for tests and for commands given settings on the command line. */
+    public static ConfigFile of(String display, Map<String, String> values) {
+        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of());
+    }
+
+    private static boolean isContinuation(List<String> text, int i) {
+        if (i == 0) {
+            return false;
+        }
+        String previous = text.get(i - 1);
+        int backslashes = 0;
+        for (int j = previous.length() - 1; j >= 0 && previous.charAt(j) == '\\'; j--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
+    }
+
+    /** A copy with one value replaced (e.g. the port an embedded endpoint actually bound). */
+    public ConfigFile with(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new ConfigFile(display, baseDir, copy, lines);
+    }
+
+    public String display() {
+        return display;
+    }
+
+    public Set<String> keys() {
+        return new TreeSet<>(values.keySet());
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    public String raw(String key) {
+        return values.get(key);
+    }
+
+    /** The 1-based line that sets the key, or 0 if it is not written in the file. */
+    public int line(String key) {
+        return lines.getOrDefault(key, 0);
+    }
+
+    /** The key's value with its placeholders resolved, or {@code null} when the key is absent. */
+    public String resolve(String key) {
+        String raw = values.get(key);
+        return raw == null ? null : resolveText(raw, new ArrayDeque<>(List.of(key)));
+    }
+
+    private String resolveText(String text, Deque<String> chain) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(resolvePlaceholder(m.group(1).trim(), chain)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private String resolvePlaceholder(String expression, Deque<String> chain) {
+        int colon = expression.indexOf(':');
+        String function = colon < 0 ? null : expression.substring(0, colon);
+        if ("env".equals(function) || "sys".equals(function)) {
+            String rest = expression.substring(colon + 1);
+            int dflt = rest.indexOf(':');
+            String name = dflt < 0 ? rest : rest.substring(0, dflt);
+            String value = "env".equals(function) ? System.getenv(name) : System.getProperty(name);
+            if (value != null) {
+                return value;
+            }
+            if (dflt >= 0) {
+                return rest.substring(dflt + 1);
+            }
+            throw new PlaceholderException(("env".equals(function) ? "environment variable " : "system property ")
+                    + name + " is not set", "set it, or give a default: {{" + function + ":" + name + ":value}}");
+        }
+        if ("file".equals(function)) {
+            Path path = baseDir.resolve(expression.substring(colon + 1).trim());
+            try {
+                return Files.readString(path, StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new PlaceholderException("cannot read file \"" + path + "\" named in {{" + expression + "}}",
+                        "create the file, or fix the path (relative paths start at the working directory)");
+            }
+        }
+        String key = colon < 0 ? expression : expression.substring(0, colon);
+        String raw = values.get(key);
+        if (raw == null) {
+            if (colon >= 0) {
+                return expression.substring(colon + 1);
+            }
+            throw new PlaceholderException("refers to {{" + key + "}}, which is not set",
+                    "add " + key + " to " + display + ", or give a default: {{" + key + ":value}}");
+        }
+        if (chain.contains(key)) {
+            throw new PlaceholderException("placeholders refer to each other in a loop: "
+                    + String.join(" -> ", chain) + " -> " + key, "make one of them a plain value");
+        }
+        chain.addLast(key);
+        try {
+            return resolveText(raw, chain);
+        } finally {
+            chain.removeLast();
+        }
+    }
+
+    /** A placeholder that cannot be resolved; the message never holds a resolved value. */
+    public static final class PlaceholderException extends RuntimeException {
+        private final String hint;
+
+        PlaceholderException(String message, String hint) {
+            super(message);
+            this.hint = hint;
+        }
+
+        public String hint() {
+            return hint;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.backuprouter.crypto;
+
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * age X25519 key pairs. The identity ({@code AGE-SECRET-KEY-1...}) decrypts and stays on the
+ * machines that restore; the recipient ({@code age1...}) encrypts and is all a backup needs.
+ * Both are the formats of {@code age-keygen}, so the age command-line tool reads them.
+ */
+public final class AgeKeys {
+    private AgeKeys() {
+    }
+
+    /**
+     * A new key pair.
+     *
+     * @param identity the secret key, {@code AGE-SECRET-KEY-1...}
+     * @param recipient the public key, {@code age1...}
+     */
+    public record AgeKeyPair(String identity, String recipient) {
+        /** The identity file's text, laid out as age-keygen writes it. */
+        public String identityFile() {
+            String created = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return "# created: " + created + "\n# public key: " + recipient + "\n" + identity + "\n";
+        }
+
+        @Override
+        public String toString() {
+            return "AgeKeyPair[recipient=" + recipient + "]";
+        }
+    }
+
+    public static AgeKeyPair generate() {
+        try {
+            KeyPair pair = new X25519KeyPairGenerator().generateKeyPair();
+            return new AgeKeyPair(pair.getPrivate().toString(), pair.getPublic().toString());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 key generation is not available in this JVM", e);
+        }
+    }
+}

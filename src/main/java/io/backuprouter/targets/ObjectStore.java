@@ -1,0 +1,50 @@
+package io.backuprouter.targets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a target keeps objects: an S3 bucket or a local folder. Keys are relative to the
+ * target's root path, {@code /}-separated, without a leading slash, and never contain {@code ..}
+ * segments.
+ *
+ * <p>Contracts every implementation keeps (the {@code ObjectStoreContract} suite checks them):
+ * <ul>
+ *   <li>{@link #put} is atomic: readers see the whole new object or nothing of it; a failed put
+ *       leaves no object under the key. Putting the same key again replaces it (idempotent).</li>
+ *   <li>{@link #get} of a missing key throws {@link NoSuchObjectException}.</li>
+ *   <li>{@link #list} returns every object under the prefix, sorted by key, however many there
+ *       are (it pages); it never returns temporary or half-written objects.</li>
+ *   <li>{@link #delete} of a missing key succeeds (idempotent).</li>
+ *   <li>Failures are {@link IOException}s whose message names the target and the key.</li>
+ * </ul>
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The target's name. */
+    String name();
+
+    /** Stores a file's content under the key; large files go in parallel parts. */
+    void put(String key, Path file) throws IOException;
+
+    /** Stores a small content held in memory (a manifest, a probe). */
+    void put(String key, byte[] content) throws IOException;
+
+    /** Opens the object for reading; the caller closes the stream. */
+    InputStream get(String key) throws IOException;
+
+    /** The object's size and time, or empty when it does not exist. */
+    Optional<ObjectInfo> stat(String key) throws IOException;
+
+    /** Every object whose key starts with the prefix ({@code ""} for all), sorted by key. */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    /** Removes the object; succeeds when it is already gone. */
+    void delete(String key) throws IOException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,259 @@
+package io.backuprouter.targets;
+
+import io.backuprouter.config.TargetSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.commons.io.input.BoundedInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * An {@link ObjectStore} in an S3 bucket, under the target's root path. Objects larger than the
+ * part size are uploaded as multipart uploads with up to {@code concurrency} parts in flight;
+ * a failed multipart upload is aborted so that no partial object or orphaned parts remain.
+ */
+public final class S3Store implements ObjectStore {
+    private static final String CONTENT_TYPE = "application/octet-stream";
+
+    private final TargetSettings target;
+    private final S3Client client;
+    private final ExecutorService parts;
+
+    public S3Store(TargetSettings target, S3Client client) {
+        this.target = target;
+        this.client = client;
+        this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "upload-" + target.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public String name() {
+        return target.name();
+    }
+
+    public S3Client client() {
+        return client;
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+        String fullKey = fullKey(key);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(target.name() + ": put " + key + ": source file " + file + " does not exist", e);
+        }
+        try {
+            if (size <= target.partSize()) {
+                client.putObject(b -> b.bucket(target.bucket()).key(fullKey).contentType(CONTENT_TYPE),
+                        RequestBody.fromFile(file));
+            } else {
+                putMultipart(fullKey, file, size);
+            }
+        } catch (SdkException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+        String fullKey = fullKey(key);
+        try {
+            client.putObject(b -> b.bucket(target.bucket()).key(fullKey).contentType(CONTENT_TYPE),
+                    RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    private void putMultipart(String fullKey, Path file, long size) throws IOException {
+        String uploadId = client.createMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey)
+                .contentType(CONTENT_TYPE)).uploadId();
+        try {
+            long partSize = partSizeFor(size);
+            List<Future<CompletedPart>> futures = new ArrayList<>();
+            int partNumber = 1;
+            for (long offset = 0; offset < size; offset += partSize, partNumber++) {
+                long start = offset;
+                long length = Math.min(partSize, size - offset);
+                int number = partNumber;
+                futures.add(parts.submit(() -> uploadPart(fullKey, uploadId, number, file, start, length)));
+            }
+            List<CompletedPart> completed = new ArrayList<>();
+            for (Future<CompletedPart> future : futures) {
+                completed.add(await(future));
+            }
+            client.completeMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(completed)));
+        } catch (IOException | RuntimeException e) {
+            abort(fullKey, uploadId, e);
+            throw e;
+        }
+    }
+
+    /** The configured part size, raised when the object would need more parts than the provider allows. */
+    private long partSizeFor(long size) {
+        long partSize = target.partSize();
+        int maxParts = target.preset().maxParts();
+        if ((size + partSize - 1) / partSize > maxParts) {
+            partSize = (size + maxParts - 1) / maxParts;
+        }
+        return partSize;
+    }
+
+    private CompletedPart uploadPart(String fullKey, String uploadId, int number, Path file, long offset, long length) {
+        RequestBody body = RequestBody.fromContentProvider(() -> openRange(file, offset, length), length, CONTENT_TYPE);
+        String etag = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
+                .partNumber(number).contentLength(length), body).eTag();
+        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    }
+
+    private static InputStream openRange(Path file, long offset, long length) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
+                    .setMaxCount(length).setPropagateClose(true).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CompletedPart await(Future<CompletedPart> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading parts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private void abort(String fullKey, String uploadId, Exception cause) {
+        try {
+            client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
+        } catch (SdkException abortFailure) {
+            cause.addSuppressed(abortFailure);
+        }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        try {
+            return client.getObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchObjectException(target.name(), key);
+        } catch (SdkException e) {
+            throw failure("get", key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        try {
+            var head = client.headObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified(), head.eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("stat", key, e);
+        } catch (SdkException e) {
+            throw failure("stat", key, e);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+        String fullPrefix = target.rootPath().isEmpty() ? prefix
+                : target.rootPath() + "/" + prefix;
+        List<ObjectInfo> objects = new ArrayList<>();
+        try {
+            if (target.preset().listObjectsVersion() == 1) {
+                listV1(fullPrefix, objects);
+            } else {
+                client.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(fullPrefix))
+                        .contents().forEach(o -> objects.add(info(o)));
+            }
+        } catch (SdkException e) {
+            throw failure("list", prefix.isEmpty() ? "(all)" : prefix + "*", e);
+        }
+        objects.sort(Comparator.comparing(ObjectInfo::key));
+        return objects;
+    }
+
+    private void listV1(String fullPrefix, List<ObjectInfo> objects) {
+        String marker = null;
+        while (true) {
+            String from = marker;
+            var page = client.listObjects(b -> b.bucket(target.bucket()).prefix(fullPrefix).marker(from));
+            page.contents().forEach(o -> objects.add(info(o)));
+            if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
+                return;
+            }
+            marker = page.nextMarker() != null ? page.nextMarker()
+                    : page.contents().get(page.contents().size() - 1).key();
+        }
+    }
+
+    private ObjectInfo info(S3Object object) {
+        String key = target.rootPath().isEmpty() ? object.key()
+                : object.key().substring(target.rootPath().length() + 1);
+        return new ObjectInfo(key, object.size(), object.lastModified(), object.eTag());
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        try {
+            client.deleteObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
+        } catch (NoSuchKeyException e) {
+            // already gone
+        } catch (SdkException e) {
+            throw failure("delete", key, e);
+        }
+    }
+
+    private String fullKey(String key) {
+        return Keys.under(target.rootPath(), Keys.check(key));
+    }
+
+    private IOException failure(String operation, String key, SdkException e) {
+        return new IOException(target.name() + ": " + operation + " " + key + ": " + S3Errors.describe(e), e);
+    }
+
+    @Override
+    public void close() {
+        parts.shutdownNow();
+        client.close();
+    }
+}
