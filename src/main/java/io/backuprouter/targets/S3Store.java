@@ -35,13 +35,23 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Store implements ObjectStore {
     private static final String CONTENT_TYPE = "application/octet-stream";
 
+    /** S3's own maximum page of a listing. */
+    static final int MAX_PAGE = 1000;
+
     private final TargetSettings target;
     private final S3Client client;
+    private final int pageSize;
     private final ExecutorService parts;
 
     public S3Store(TargetSettings target, S3Client client) {
+        this(target, client, MAX_PAGE);
+    }
+
+    /** With a smaller listing page, so that tests exercise paging without thousands of objects. */
+    S3Store(TargetSettings target, S3Client client, int pageSize) {
         this.target = target;
         this.client = client;
+        this.pageSize = pageSize;
         this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "upload-" + target.name());
             thread.setDaemon(true);
@@ -202,7 +212,7 @@ public final class S3Store implements ObjectStore {
             if (target.preset().listObjectsVersion() == 1) {
                 listV1(fullPrefix, objects);
             } else {
-                client.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(fullPrefix))
+                client.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(fullPrefix).maxKeys(pageSize))
                         .contents().forEach(o -> objects.add(info(o)));
             }
         } catch (SdkException e) {
@@ -216,7 +226,8 @@ public final class S3Store implements ObjectStore {
         String marker = null;
         while (true) {
             String from = marker;
-            var page = client.listObjects(b -> b.bucket(target.bucket()).prefix(fullPrefix).marker(from));
+            var page = client.listObjects(b -> b.bucket(target.bucket()).prefix(fullPrefix).marker(from)
+                    .maxKeys(pageSize));
             page.contents().forEach(o -> objects.add(info(o)));
             if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
                 return;

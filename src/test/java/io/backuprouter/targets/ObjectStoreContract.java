@@ -1,0 +1,178 @@
+package io.backuprouter.targets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link ObjectStore} keeps (see its Javadoc). Each implementation runs this
+ * suite by extending it and saying how to open a fresh, empty store under a given root path.
+ */
+abstract class ObjectStoreContract {
+    /** Larger than every part size the implementations use here, so S3 stores go multipart. */
+    static final int LARGE = 12 * 1024 * 1024 + 12345;
+
+    @TempDir
+    Path temp;
+
+    ObjectStore store;
+
+    /** A fresh store; stores opened with the same scope and different roots share one bucket or folder. */
+    abstract ObjectStore open(String rootPath) throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open("root-" + System.nanoTime());
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void putThenGetReturnsTheSameBytes() throws IOException {
+        byte[] content = "hello, backup\n".getBytes(StandardCharsets.UTF_8);
+        store.put("snapshots/one.json", content);
+
+        try (InputStream in = store.get("snapshots/one.json")) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        assertThat(store.stat("snapshots/one.json")).get()
+                .satisfies(info -> assertThat(info.size()).isEqualTo(content.length))
+                .satisfies(info -> assertThat(info.key()).isEqualTo("snapshots/one.json"));
+    }
+
+    @Test
+    void largeFileRoundTripsIntact() throws Exception {
+        Path file = randomFile("large.bin", LARGE, 42);
+        store.put("archives/large.zip.age", file);
+
+        assertThat(store.stat("archives/large.zip.age")).get()
+                .satisfies(info -> assertThat(info.size()).isEqualTo(LARGE));
+        try (InputStream in = store.get("archives/large.zip.age")) {
+            assertThat(sha256(in)).isEqualTo(sha256(Files.newInputStream(file)));
+        }
+    }
+
+    @Test
+    void emptyContentIsAnObject() throws IOException {
+        store.put("empty", new byte[0]);
+        assertThat(store.stat("empty")).get().satisfies(info -> assertThat(info.size()).isZero());
+        try (InputStream in = store.get("empty")) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+    }
+
+    @Test
+    void putReplacesAnExistingObject() throws IOException {
+        store.put("k", "first".getBytes(StandardCharsets.UTF_8));
+        store.put("k", "second, longer".getBytes(StandardCharsets.UTF_8));
+        try (InputStream in = store.get("k")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second, longer");
+        }
+    }
+
+    @Test
+    void missingObjectIsReportedNotEmpty() throws IOException {
+        assertThat(store.stat("nope/missing")).isEmpty();
+        assertThatThrownBy(() -> store.get("nope/missing").close())
+                .isInstanceOf(NoSuchObjectException.class)
+                .hasMessageContaining("nope/missing")
+                .hasMessageContaining(store.name());
+    }
+
+    @Test
+    void listReturnsEveryObjectUnderThePrefixSortedAndRelativeToTheRoot() throws IOException {
+        for (int i = 12; i >= 0; i--) {
+            store.put(String.format("archives/%02d/a-%02d", i % 3, i), new byte[] {(byte) i});
+        }
+        store.put("snapshots/s1", new byte[] {1});
+
+        List<ObjectInfo> archives = store.list("archives/");
+        assertThat(archives).extracting(ObjectInfo::key)
+                .hasSize(13)
+                .isSorted()
+                .allMatch(k -> k.startsWith("archives/"));
+        assertThat(store.list("")).hasSize(14);
+        assertThat(store.list("snapshots/")).extracting(ObjectInfo::key).containsExactly("snapshots/s1");
+        assertThat(store.list("nothing-here/")).isEmpty();
+    }
+
+    @Test
+    void storesWithOtherRootsDoNotSeeEachOther() throws Exception {
+        store.put("shared-name", new byte[] {1});
+        try (ObjectStore other = open("other-root-" + System.nanoTime())) {
+            assertThat(other.stat("shared-name")).isEmpty();
+            assertThat(other.list("")).isEmpty();
+            other.put("shared-name", new byte[] {2, 2});
+        }
+        assertThat(store.stat("shared-name")).get().satisfies(info -> assertThat(info.size()).isEqualTo(1));
+    }
+
+    @Test
+    void deleteRemovesAndIsIdempotent() throws IOException {
+        store.put("d/x", new byte[] {1});
+        store.delete("d/x");
+        assertThat(store.stat("d/x")).isEmpty();
+        assertThat(store.list("d/")).isEmpty();
+        store.delete("d/x");
+        store.delete("never/existed");
+    }
+
+    @Test
+    void unicodeAndSpacesInKeysRoundTrip() throws IOException {
+        String key = "archives/Fotos 2026/übersicht – 日本語.txt";
+        store.put(key, "ü".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.list("archives/")).extracting(ObjectInfo::key).containsExactly(key);
+        try (InputStream in = store.get(key)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("ü");
+        }
+    }
+
+    @Test
+    void keysThatCouldEscapeTheRootAreRefused() {
+        for (String bad : List.of("../escape", "a/../../b", "/absolute", "a//b", "./a", "trailing/")) {
+            assertThatThrownBy(() -> store.put(bad, new byte[] {1}))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid object key");
+        }
+    }
+
+    Path randomFile(String name, int size, long seed) throws IOException {
+        Path file = temp.resolve(name);
+        Random random = new Random(seed);
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int written = 0; written < size; written += buffer.length) {
+                random.nextBytes(buffer);
+                out.write(buffer, 0, Math.min(buffer.length, size - written));
+            }
+        }
+        return file;
+    }
+
+    static String sha256(InputStream in) throws Exception {
+        try (in) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+    }
+}

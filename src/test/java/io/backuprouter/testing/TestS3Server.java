@@ -1,0 +1,136 @@
+package io.backuprouter.testing;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3-compatible server on 127.0.0.1 with a random port and random credentials, started
+ * in-process for a test class ({@code @RegisterExtension static TestS3Server s3 = TestS3Server.lenient();}).
+ *
+ * <ul>
+ *   <li>{@link #lenient()}: S3Proxy 4.1 (the one the router embeds). It accepts the AWS SDK's
+ *       default checksums, as AWS does.</li>
+ *   <li>{@link #strict()}: S3Proxy 2.6 in its own class loader. It rejects the SDK's default
+ *       checksums and aws-chunked uploads the way R2, OSS, COS and MinIO do, which proves that
+ *       the provider presets work rather than assuming it.</li>
+ * </ul>
+ */
+public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A running server implementation. */
+    interface Running extends AutoCloseable {
+        int port();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    private final boolean strict;
+    private final String accessKey = "AK" + hex(9).toUpperCase();
+    private final String secretKey = hex(20);
+    private Path dataDir;
+    private Running running;
+
+    private TestS3Server(boolean strict) {
+        this.strict = strict;
+    }
+
+    public static TestS3Server lenient() {
+        return new TestS3Server(false);
+    }
+
+    public static TestS3Server strict() {
+        return new TestS3Server(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    public void start() throws Exception {
+        dataDir = Files.createTempDirectory(strict ? "s3-strict-" : "s3-lenient-");
+        running = strict ? StrictS3Proxy.start(dataDir, accessKey, secretKey)
+                : LenientS3Proxy.start(dataDir, accessKey, secretKey);
+    }
+
+    public void stop() throws Exception {
+        if (running != null) {
+            running.close();
+            running = null;
+        }
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    public boolean isStrict() {
+        return strict;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + running.port());
+    }
+
+    public int port() {
+        return running.port();
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public String secretKey() {
+        return secretKey;
+    }
+
+    /** Creates a bucket with a fresh random name and returns the name. */
+    public String createBucket() {
+        String bucket = "test-" + hex(6);
+        try (S3Client client = adminClient()) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+        return bucket;
+    }
+
+    /** A plain SDK client for test set-up and inspection (classic checksums, path style). */
+    public S3Client adminClient() {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+                .build();
+    }
+
+    private static String hex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+}
