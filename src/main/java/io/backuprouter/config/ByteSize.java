@@ -22,7 +22,7 @@ public final class ByteSize {
             throw new IllegalArgumentException("\"" + text + "\" is not a size (write e.g. 16MiB, 512KiB, 5GiB)");
         }
         double number = Double.parseDouble(m.group(1));
-        int power = "KMGT".indexOf(m.group(2)) + 1;
+        int power = m.group(2).isEmpty() ? 0 : "KMGT".indexOf(m.group(2)) + 1;
         boolean decimal = "B".equals(m.group(3)) && power > 0;
         double bytes = number * Math.pow(decimal ? 1000 : 1024, power);
         if (bytes > Long.MAX_VALUE) {

@@ -1,6 +1,7 @@
 package io.backuprouter.config;
 
 import io.backuprouter.UserException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,8 +10,14 @@ public class ConfigException extends UserException {
     private final List<ConfigProblem> problems;
 
     public ConfigException(List<ConfigProblem> problems) {
-        super(render(problems));
-        this.problems = List.copyOf(problems);
+        super(render(sorted(problems)));
+        this.problems = sorted(problems);
+    }
+
+    /** By file, then line; problems without a line come last in their file. */
+    private static List<ConfigProblem> sorted(List<ConfigProblem> problems) {
+        return problems.stream().sorted(Comparator.comparing(ConfigProblem::file)
+                .thenComparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line())).toList();
     }
 
     public List<ConfigProblem> problems() {

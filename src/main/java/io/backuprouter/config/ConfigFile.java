@@ -127,7 +127,20 @@ public final class ConfigFile {
         return raw == null ? null : resolveText(raw, new ArrayDeque<>(List.of(key)));
     }
 
+    /** Resolves innermost placeholders first, so that {{file:{{dir}}/key}} works. */
     private String resolveText(String text, Deque<String> chain) {
+        String current = text;
+        for (int pass = 0; pass < 8; pass++) {
+            String next = resolveOnce(current, chain);
+            if (next.equals(current)) {
+                return next;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private String resolveOnce(String text, Deque<String> chain) {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

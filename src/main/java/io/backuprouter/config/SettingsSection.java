@@ -58,7 +58,7 @@ public final class SettingsSection {
     public String required(Setting setting, String why) {
         String value = text(setting);
         if (value == null && !hasProblem(setting)) {
-            problems.add(new ConfigProblem(file.display(), 0, key(setting), "is missing" + (why == null ? "" : " (" + why + ")"),
+            problems.add(new ConfigProblem(file.display(), sectionLine(), key(setting), "is missing" + (why == null ? "" : " (" + why + ")"),
                     "add a line: " + key(setting) + " = " + (setting.secret() ? "{{env:YOUR_VARIABLE}}" : "<" + setting.title().toLowerCase(Locale.ROOT) + ">")));
         }
         return value;
@@ -149,10 +149,17 @@ public final class SettingsSection {
         }
     }
 
-    /** Reports a problem with the setting, pointing at its line. */
+    /** Reports a problem with the setting, pointing at its line (or the section's first line). */
     public void problem(Setting setting, String message, String hint) {
         String key = key(setting);
-        problems.add(new ConfigProblem(file.display(), file.line(key), key, message, hint));
+        int line = file.line(key);
+        problems.add(new ConfigProblem(file.display(), line > 0 ? line : sectionLine(), key, message, hint));
+    }
+
+    /** The first line of the section, where a missing setting belongs; 0 when none is in the file. */
+    public int sectionLine() {
+        return file.keys().stream().filter(k -> k.startsWith(prefix)).mapToInt(file::line)
+                .filter(l -> l > 0).min().orElse(0);
     }
 
     /** Reports every key under the prefix that no declaration knows. */

@@ -59,14 +59,16 @@ final class TargetSettingsReader {
         String region = s.text(REGION);
         if (region == null && preset != null) {
             region = preset.region();
+            if (region == null && !s.isSet(REGION)) {
+                s.problem(REGION, "is missing: provider " + preset.name() + " has no default region"
+                                + (preset.endpointVariables().contains("region") ? " and builds its endpoint from it ("
+                                + preset.endpoint() + ")" : ""),
+                        "add " + s.key(REGION) + " = <region id>, e.g. the one in the provider's endpoint");
+            }
         }
         URI endpoint = s.url(ENDPOINT);
         if (endpoint == null && !s.isSet(ENDPOINT) && preset != null) {
             endpoint = endpointFromTemplate(s, preset, region);
-        }
-        if (preset != null && region == null && !s.isSet(REGION)) {
-            s.problem(REGION, "is missing: provider " + preset.name() + " has no default region",
-                    "add " + s.key(REGION) + " = <region id>, e.g. the one in your endpoint");
         }
         String bucket = s.required(BUCKET, "the bucket to store backups in");
         if (bucket != null && !BUCKET_NAME.matcher(bucket).matches()) {
@@ -114,8 +116,11 @@ final class TargetSettingsReader {
                 case "account" -> s.text(ACCOUNT);
                 default -> null;
             };
+            if (value == null && "region".equals(variable)) {
+                return null; // reported with the region
+            }
             if (value == null) {
-                Setting missing = "account".equals(variable) ? ACCOUNT : REGION;
+                Setting missing = ACCOUNT;
                 s.problem(missing, "is missing: provider " + preset.name() + " builds its endpoint from it ("
                                 + preset.endpoint() + ")",
                         "add " + s.key(missing) + ", or give the whole " + s.key(ENDPOINT));

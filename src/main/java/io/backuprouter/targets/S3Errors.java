@@ -34,7 +34,11 @@ public final class S3Errors {
      */
     public static Explanation explain(Throwable e, String settingPrefix) {
         String p = settingPrefix == null ? "" : settingPrefix;
-        if (e instanceof S3Exception s3) {
+        S3Exception s3 = null;
+        for (Throwable cause = e; cause != null && s3 == null; cause = cause.getCause()) {
+            s3 = cause instanceof S3Exception found ? found : null;
+        }
+        if (s3 != null) {
             String code = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorCode() : null;
             String message = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorMessage() : null;
             String what = (code == null ? "HTTP " + s3.statusCode() : code + " (HTTP " + s3.statusCode() + ")")

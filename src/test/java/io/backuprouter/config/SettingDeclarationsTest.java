@@ -1,0 +1,39 @@
+package io.backuprouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every user-facing setting is declared once, typed, titled, described, and documented in the README. */
+class SettingDeclarationsTest {
+    static Stream<Setting> all() {
+        return Stream.concat(TargetSettings.SETTINGS.stream(), EmbeddedS3Settings.SETTINGS.stream());
+    }
+
+    @Test
+    void everySettingHasAKebabCaseNameTitleCaseTitleTypeAndOneLineDescription() {
+        assertThat(all().toList()).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.name()).as("name").matches("[a-z][a-z0-9-]*");
+            assertThat(s.title()).as(s.name() + " title").matches("([A-Z][A-Za-z0-9]*|TLS|S3)( ([A-Z][A-Za-z0-9]*|TLS|S3))*");
+            assertThat(s.kind()).as(s.name() + " kind").isNotNull();
+            assertThat(s.description()).as(s.name() + " description").isNotBlank().doesNotContain("\n");
+            if (s.kind() == Setting.Kind.CHOICE) {
+                assertThat(s.choices()).as(s.name() + " choices").isNotEmpty();
+            }
+        });
+    }
+
+    @Test
+    void theReadmeDocumentsEverySetting() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> keys = Stream.concat(
+                TargetSettings.SETTINGS.stream().map(s -> "`" + s.name() + "`"),
+                EmbeddedS3Settings.SETTINGS.stream().map(s -> "`backup.embedded-s3." + s.name() + "`")).toList();
+        assertThat(keys).allSatisfy(key -> assertThat(readme).as("README documents " + key).contains(key));
+    }
+}
