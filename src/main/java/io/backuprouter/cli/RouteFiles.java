@@ -1,6 +1,5 @@
 package io.backuprouter.cli;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Checks the YAML syntax of every route file before Camel loads them, so that a broken file is
@@ -42,6 +42,22 @@ final class RouteFiles {
         }
     }
 
+    private static ConfigProblem yamlProblem(Path file, JsonProcessingException e) {
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+        String problem = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+            problem = yaml.getProblem();
+            if (yaml.getProblemMark() != null) {
+                line = yaml.getProblemMark().getLine() + 1;
+                column = yaml.getProblemMark().getColumn() + 1;
+            }
+        }
+        return new ConfigProblem(file.toString(), line, null,
+                "not valid YAML" + (column > 0 ? " (column " + column + ")" : "") + ": " + problem,
+                "check the indentation (spaces, not tabs) and the quoting around that line");
+    }
+
     private static void check(Path file, List<ConfigProblem> problems) {
         try {
             JsonNode root = YAML.readTree(file.toFile());
@@ -51,10 +67,7 @@ final class RouteFiles {
                                 + "\"- beans:\" or \"- routeTemplate:\")", "start each entry with \"- \""));
             }
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            problems.add(new ConfigProblem(file.toString(), at == null ? 0 : at.getLineNr(), null,
-                    "not valid YAML" + (at == null ? "" : " (column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage(),
-                    "check the indentation (spaces, not tabs) and the quoting around that line"));
+            problems.add(yamlProblem(file, e));
         } catch (IOException e) {
             problems.add(new ConfigProblem(file.toString(), 0, null, "cannot be read: " + e.getMessage(), null));
         }

@@ -1,0 +1,151 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.backuprouter.testing.AppProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, run the way the README says, in a fresh folder holding a copy of the shipped
+ * {@code config/} and {@code routes/}. The embedded endpoint gets a free port ({@code -D} before
+ * {@code -jar}) so that tests never collide with a running router.
+ */
+class AppJarIT {
+    static final List<String> FREE_PORT = List.of("-Dbackup.embedded-s3.port=0");
+    static final Duration COMMAND = Duration.ofSeconds(60);
+
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void copyShippedConfigAndRoutes() throws IOException {
+        for (String folder : List.of("config", "routes")) {
+            try (Stream<Path> files = Files.walk(Path.of(folder))) {
+                for (Path source : files.toList()) {
+                    Path target = home.resolve(source.toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theRouterStartsOnTheEmbeddedEndpointAndLogsWhichTargetsAreReady() throws Exception {
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("Target local ready")
+                    || !router.isAlive());
+            String output = router.output();
+            assertThat(output).contains("Embedded S3 endpoint on http://127.0.0.1:")
+                    .contains("Started target-health")
+                    .contains("Target local ready: s3://backups/backup-router")
+                    .doesNotContain("ERROR");
+            assertThat(router.isAlive()).isTrue();
+            assertThat(router.stop()).isIn(0, 143);
+
+            String secret = Files.readString(home.resolve("var/embedded-s3/secret-key")).trim();
+            assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
+            assertThat(router.output()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void targetsCheckIsGreenOnTheEmbeddedDefault() throws Exception {
+        try (AppProcess check = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "check")) {
+            assertThat(check.waitFor(COMMAND)).as(check.output()).isZero();
+            assertThat(check.output()).contains("ok   local").contains("All 1 target(s) passed.");
+        }
+    }
+
+    @Test
+    void aWrongSecretFailsTheCheckAndNeverAppearsInTheOutput() throws Exception {
+        String wrongSecret = "NotTheRightSecret-0123456789abcdef";
+        Files.writeString(home.resolve("config/application.properties"), """
+
+                backup.targets.bad.provider = minio
+                backup.targets.bad.endpoint = http://127.0.0.1:{{backup.embedded-s3.port}}
+                backup.targets.bad.bucket = backups
+                backup.targets.bad.access-key = {{file:var/embedded-s3/access-key}}
+                backup.targets.bad.secret-key = {{env:BAD_SECRET}}
+                """, StandardOpenOption.APPEND);
+        try (AppProcess check = AppProcess.start(home, Map.of("BAD_SECRET", wrongSecret), FREE_PORT,
+                "targets", "check", "--verbose")) {
+            assertThat(check.waitFor(COMMAND)).isEqualTo(1);
+            assertThat(check.output()).contains("ok   local").contains("FAIL bad")
+                    .contains("the secret key does not match").doesNotContain(wrongSecret);
+            String secret = Files.readString(home.resolve("var/embedded-s3/secret-key")).trim();
+            assertThat(check.output()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void aBrokenConfigStopsStartUpWithFileLineAndFixButNoStackTrace() throws Exception {
+        Path config = home.resolve("config/application.properties");
+        int lines = Files.readAllLines(config).size();
+        Files.writeString(config, "backup.targets.local.provider = minoi\nbackup.targets.local.part-sise = 8MiB\n",
+                StandardOpenOption.APPEND);
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            assertThat(router.waitFor(COMMAND)).isNotZero();
+            assertThat(router.output())
+                    .contains("config/application.properties:" + (lines + 1)
+                            + ": backup.targets.local.provider: unknown provider \"minoi\"")
+                    .contains("did you mean minio?")
+                    .contains("config/application.properties:" + (lines + 2) + ": backup.targets.local.part-sise: unknown setting")
+                    .contains("did you mean backup.targets.local.part-size?")
+                    .doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aBrokenRouteFileStopsStartUpWithFileAndLine() throws Exception {
+        Files.writeString(home.resolve("routes/broken.yaml"), "- route:\n    id: broken\n    from: [\n");
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            assertThat(router.waitFor(COMMAND)).isNotZero();
+            assertThat(router.output()).contains("routes/broken.yaml:").contains("not valid YAML")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aRouteCamelCannotBuildStopsStartUpWithFileAndLine() throws Exception {
+        Files.writeString(home.resolve("routes/unknown-step.yaml"), """
+                - route:
+                    id: unknown-step
+                    from:
+                      uri: timer:x
+                      steps:
+                        - frobnicate:
+                            message: hi
+                """);
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            assertThat(router.waitFor(COMMAND)).isNotZero();
+            assertThat(router.output()).contains("Unknown node id: frobnicate")
+                    .contains("routes/unknown-step.yaml, line 6").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void serveS3RunsTheEndpointAloneForOtherTools() throws Exception {
+        try (AppProcess server = AppProcess.start(home, Map.of(), List.of(),
+                "serve-s3", "--dir", "var/s3", "--port", "0", "--bucket", "shared")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.output().contains("Press Ctrl-C to stop."));
+            assertThat(server.output()).contains("S3 endpoint: http://127.0.0.1:").contains("bucket: shared");
+            assertThat(home.resolve("var/s3/access-key")).exists();
+            assertThat(home.resolve("var/s3/data/shared")).isDirectory();
+        }
+    }
+}

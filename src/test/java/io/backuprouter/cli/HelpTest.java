@@ -1,0 +1,26 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HelpTest {
+    @Test
+    void everyCommandHasHelp() {
+        for (List<String> command : List.of(List.of("--help"), List.of("run", "--help"), List.of("targets", "--help"),
+                List.of("targets", "check", "--help"), List.of("targets", "list", "--help"),
+                List.of("serve-s3", "--help"), List.of("keygen", "--help"))) {
+            Cli.Result result = Cli.run(command.toArray(String[]::new));
+            assertThat(result.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(result.out()).as(String.join(" ", command)).startsWith("Usage: backup-router");
+        }
+    }
+
+    @Test
+    void anUnknownCommandOrOptionIsAUsageError() {
+        Cli.Result result = Cli.run("targets", "chekc");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("chekc");
+    }
+}
