@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,12 +39,15 @@ public final class ConfigFile {
     private final Path baseDir;
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
+    private final Function<String, String> environment;
 
-    private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines) {
+    private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
+                       Function<String, String> environment) {
         this.display = display;
         this.baseDir = baseDir;
         this.values = values;
         this.lines = lines;
+        this.environment = environment;
     }
 
     /** Reads a settings file; relative {@code file:} paths resolve against the working directory. */
@@ -73,12 +77,12 @@ public final class ConfigFile {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("backup."))
                 .forEach(k -> values.put(k, System.getProperty(k)));
-        return new ConfigFile(path.toString(), Path.of(""), values, lines);
+        return new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv);
     }
 
     /** A settings file made in memory, for tests and for commands given settings on the command line. */
     public static ConfigFile of(String display, Map<String, String> values) {
-        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of());
+        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv);
     }
 
     private static boolean isContinuation(List<String> text, int i) {
@@ -97,7 +101,12 @@ public final class ConfigFile {
     public ConfigFile with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new ConfigFile(display, baseDir, copy, lines);
+        return new ConfigFile(display, baseDir, copy, lines, environment);
+    }
+
+    /** A copy that reads {@code {{env:...}}} from the given variables (e.g. a compose file's), not the process's. */
+    public ConfigFile withEnvironment(Map<String, String> variables) {
+        return new ConfigFile(display, baseDir, values, lines, variables::get);
     }
 
     public String display() {
@@ -157,7 +166,7 @@ public final class ConfigFile {
             String rest = expression.substring(colon + 1);
             int dflt = rest.indexOf(':');
             String name = dflt < 0 ? rest : rest.substring(0, dflt);
-            String value = "env".equals(function) ? System.getenv(name) : System.getProperty(name);
+            String value = "env".equals(function) ? environment.apply(name) : System.getProperty(name);
             if (value != null) {
                 return value;
             }

@@ -61,7 +61,11 @@ class ProviderPresetsTest {
     void everyPresetIsDocumented() throws IOException {
         String providers = Files.readString(Path.of("docs/providers.md"));
         for (String name : ProviderPresets.NAMES) {
-            assertThat(providers).as("docs/providers.md documents " + name).contains("`" + name + "`");
+            assertThat(providers).as("docs/providers.md documents " + name).contains("## `" + name + "`");
+            ProviderPreset preset = ProviderPresets.shipped().find(name).orElseThrow();
+            if (preset.endpoint() != null) {
+                assertThat(providers).as(name + " endpoint template documented").contains(preset.endpoint());
+            }
         }
     }
 }

@@ -1,0 +1,97 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.backuprouter.config.ConfigFile;
+import io.backuprouter.config.RouterSettings;
+import io.backuprouter.config.TargetSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the stack is checked as data: the compose file, the Dockerfile
+ * and the router's compose settings must agree with each other.
+ */
+class ComposeFileTest {
+    static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
+
+    final JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile());
+    final JsonNode services = compose.get("services");
+    final JsonNode router = services.get("router");
+
+    ComposeFileTest() throws IOException {
+    }
+
+    @Test
+    void theStackIsTheRouterAndTwoMinioServers() {
+        assertThat(services.fieldNames()).toIterable().contains("router", "minio-a", "minio-b");
+        for (String minio : List.of("minio-a", "minio-b")) {
+            assertThat(services.get(minio).get("image").asText()).startsWith("minio/minio");
+            assertThat(services.get(minio).get("command").asText()).contains("--address :9000");
+            assertThat(services.get(minio).get("volumes").get(0).asText()).endsWith(":/data");
+        }
+        assertThat(router.get("build").asText()).isEqualTo(".");
+        assertThat(router.get("depends_on").fieldNames()).toIterable().isNotEmpty();
+    }
+
+    @Test
+    void theRoutersSettingsReadCleanlyWithTheEnvironmentComposeGivesIt() {
+        RouterSettings settings = composeSettings();
+        assertThat(settings.embeddedS3().enabled()).isFalse();
+        assertThat(settings.targets()).containsOnlyKeys("minio-a", "minio-b");
+    }
+
+    @Test
+    void everyTargetPointsAtAMinioServiceAndUsesThatServicesCredentials() {
+        Map<String, String> environment = routerEnvironment();
+        for (TargetSettings target : composeSettings().targets().values()) {
+            String host = target.endpoint().getHost();
+            assertThat(services.has(host)).as(target.name() + " endpoint host is a compose service").isTrue();
+            assertThat(target.endpoint().getPort()).isEqualTo(9000);
+            JsonNode minio = services.get(host).get("environment");
+            assertThat(target.accessKey()).isEqualTo(minio.get("MINIO_ROOT_USER").asText());
+            assertThat(target.secretKey()).isEqualTo(withDefaults(minio.get("MINIO_ROOT_PASSWORD").asText()));
+            assertThat(environment).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theRouterMountsTheUsersConfigAndRoutesAndTheImageHasTheJar() throws IOException {
+        List<String> volumes = StreamSupport.stream(router.get("volumes").spliterator(), false).map(JsonNode::asText).toList();
+        assertThat(volumes).contains("./config:/app/config:ro", "./routes:/app/routes:ro");
+        List<String> command = StreamSupport.stream(router.get("command").spliterator(), false).map(JsonNode::asText).toList();
+        assertThat(command).containsExactly("run", "--config", "config/compose.properties");
+        assertThat(Path.of("config/compose.properties")).exists();
+
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile).contains("target/backup-router.jar").contains("WORKDIR /app")
+                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/backup-router.jar\"]");
+    }
+
+    private RouterSettings composeSettings() {
+        return RouterSettings.read(ConfigFile.load(Path.of("config/compose.properties")).withEnvironment(routerEnvironment()));
+    }
+
+    private Map<String, String> routerEnvironment() {
+        Map<String, String> environment = new HashMap<>();
+        router.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), withDefaults(e.getValue().asText())));
+        return environment;
+    }
+
+    /** The value compose uses when the variable is not set: ${NAME:-default} becomes default. */
+    private static String withDefaults(String value) {
+        Matcher m = DEFAULTED.matcher(value);
+        return m.replaceAll(r -> Matcher.quoteReplacement(r.group(2)));
+    }
+}
