@@ -20,11 +20,11 @@ public final class BackupRouterCommand implements Callable<Integer> {
     /** Exit codes: 0 success, 1 failure, 2 bad command line (picocli's default). */
     static final int FAILED = 1;
 
-    @Option(names = "--config", defaultValue = "config/application.properties",
+    @Option(names = "--config", defaultValue = "config/application.properties", scope = CommandLine.ScopeType.INHERIT,
             description = "Settings file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--verbose",
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Show stack traces and debug logs.")
     boolean verbose;
 
@@ -33,6 +33,12 @@ public final class BackupRouterCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         int exitCode = commandLine().execute(args);
+        System.out.flush();
+        System.err.flush();
+        if (exitCode != 0) {
+            // Skip shutdown hooks: after a failed start, Camel's would log a misleading "triggered by SIGTERM".
+            Runtime.getRuntime().halt(exitCode);
+        }
         System.exit(exitCode);
     }
 
@@ -45,14 +51,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // No command: run the router, as `backup-router run` would.
-        return new CommandLine(new RunCommand(), spec.commandLine().getFactory())
-                .setExecutionExceptionHandler(BackupRouterCommand::handleFailure)
-                .execute(forwarded());
-    }
-
-    private String[] forwarded() {
-        return verbose ? new String[] {"--config", config.toString(), "--verbose"}
-                : new String[] {"--config", config.toString()};
+        return RunCommand.run(ConfigOptions.of(spec), Path.of(RunCommand.DEFAULT_ROUTES));
     }
 
     private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

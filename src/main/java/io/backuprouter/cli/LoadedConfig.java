@@ -10,10 +10,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The settings a command works with, and the embedded S3 endpoint when the settings enable it
- * and no running router already serves it. Closing stops the endpoint if this command started it.
+ * and the command needs it. The settings are checked completely before anything starts. Closing
+ * stops the endpoint if this command started it.
  */
 final class LoadedConfig implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedConfig.class);
+
+    /** What a command needs of the embedded endpoint. */
+    enum Embedded {
+        /** Not at all (it only reads settings). */
+        NONE,
+        /** Its target must answer: start it unless a running router already serves it. */
+        IF_NOT_RUNNING,
+        /** The router: start it; a busy port is an error. */
+        START
+    }
 
     private final RouterSettings settings;
     private final EmbeddedS3 embedded;
@@ -23,31 +34,31 @@ final class LoadedConfig implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /**
-     * Reads the settings; starts the embedded endpoint first when it is enabled.
-     *
-     * @param embeddedRequired {@code true} for the router: a busy port is then an error rather
-     *     than a sign that another router already serves the endpoint
-     */
-    static LoadedConfig load(Path configPath, boolean embeddedRequired) {
+    static LoadedConfig load(Path configPath, Embedded need) {
         ConfigFile file = ConfigFile.load(configPath);
         EmbeddedS3Settings embeddedSettings = RouterSettings.embeddedS3(file);
-        EmbeddedS3 embedded = null;
         if (embeddedSettings.enabled()) {
-            if (!embeddedRequired && EmbeddedS3.portInUse(embeddedSettings)) {
-                LOG.debug("Embedded S3 port {} is in use: using the endpoint already running there",
-                        embeddedSettings.port());
-            } else {
-                embedded = EmbeddedS3.start(embeddedSettings);
-                file = file.with("backup.embedded-s3.port", String.valueOf(embedded.port()));
-            }
+            EmbeddedS3.ensureCredentials(embeddedSettings);
+        }
+        RouterSettings settings = RouterSettings.read(file);
+        if (!embeddedSettings.enabled() || need == Embedded.NONE) {
+            return new LoadedConfig(settings, null);
+        }
+        if (need == Embedded.IF_NOT_RUNNING && EmbeddedS3.portInUse(embeddedSettings)) {
+            LOG.info("Port {} is in use: using the embedded S3 endpoint already running there (a router?)",
+                    embeddedSettings.port());
+            return new LoadedConfig(settings, null);
+        }
+        EmbeddedS3 embedded = EmbeddedS3.start(embeddedSettings);
+        if (embedded.port() == embeddedSettings.port()) {
+            return new LoadedConfig(settings, embedded);
         }
         try {
-            return new LoadedConfig(RouterSettings.read(file), embedded);
+            // Port 0: the endpoint picked a free port; targets that name it must use that one.
+            return new LoadedConfig(RouterSettings.read(file.with("backup.embedded-s3.port",
+                    String.valueOf(embedded.port()))), embedded);
         } catch (RuntimeException e) {
-            if (embedded != null) {
-                embedded.close();
-            }
+            embedded.close();
             throw e;
         }
     }

@@ -48,9 +48,14 @@ final class RouteFiles {
         String problem = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
         if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
             problem = yaml.getProblem();
-            if (yaml.getProblemMark() != null) {
-                line = yaml.getProblemMark().getLine() + 1;
-                column = yaml.getProblemMark().getColumn() + 1;
+            // Where the broken construct starts (an unclosed quote's line), else where parsing gave up.
+            var mark = yaml.getContextMark() != null ? yaml.getContextMark() : yaml.getProblemMark();
+            if (mark != null) {
+                line = mark.getLine() + 1;
+                column = mark.getColumn() + 1;
+            }
+            if (yaml.getContext() != null) {
+                problem = yaml.getContext() + ": " + problem;
             }
         }
         return new ConfigProblem(file.toString(), line, null,

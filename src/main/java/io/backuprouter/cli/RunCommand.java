@@ -6,28 +6,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the long-running router (the default command). */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the router: the embedded S3 endpoint (if enabled), target health checks,",
-                "and every route in the routes folder, until stopped (Ctrl-C)."})
+        description = {"Runs the router until stopped (Ctrl-C).",
+                "It starts the embedded S3 endpoint (if enabled), checks every target's health at start and every",
+                "5 minutes, and runs every route in the routes folder: backup jobs, triggers, your own routes."})
 final class RunCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
+    static final String DEFAULT_ROUTES = "routes";
 
-    @Option(names = "--routes", defaultValue = "routes",
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--routes", defaultValue = DEFAULT_ROUTES,
             description = "Folder of YAML route files (default: ${DEFAULT-VALUE}).")
     Path routes;
 
     @Override
     public Integer call() throws Exception {
-        Logging.verbose(options.verbose);
+        return run(ConfigOptions.of(spec), routes);
+    }
+
+    static int run(ConfigOptions options, Path routes) throws Exception {
         RouteFiles.validate(routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config, true);
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
              Targets targets = new Targets(loaded.settings().targets())) {
-            return new Router(loaded.settings(), targets, options.config, routes).run();
+            try {
+                return new Router(loaded.settings(), targets, options.config(), routes).run();
+            } catch (Exception e) {
+                throw CamelStartErrors.explain(e, options.config());
+            }
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,16 +20,13 @@ final class TargetsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the targets and where they store.")
     static final class List implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            Logging.verbose(options.verbose);
-            try (LoadedConfig loaded = LoadedConfig.load(options.config, false)) {
+            ConfigOptions options = ConfigOptions.of(spec);
+            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.NONE)) {
                 PrintWriter out = spec.commandLine().getOut();
                 for (TargetSettings target : loaded.settings().targets().values()) {
                     out.printf("%-16s %-14s %s%n", target.name(),
@@ -43,13 +39,10 @@ final class TargetsCommand {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Connects to each target and checks, in order: reachable, credentials accepted, bucket exists,",
-                    "and write + read + delete of a probe object under the root path.",
-                    "Exits 0 only when every checked target passes."})
+            description = {"Checks that each target works, and says why when one does not.",
+                    "In order: reachable, credentials accepted, bucket exists, and write + read + delete of a probe",
+                    "object under the root path. Exits 0 only when every checked target passes."})
     static final class Check implements Callable<Integer> {
-        @Mixin
-        ConfigOptions options;
-
         @Parameters(arity = "0..*", paramLabel = "NAME", description = "Targets to check (default: all).")
         java.util.List<String> names = new ArrayList<>();
 
@@ -58,11 +51,11 @@ final class TargetsCommand {
 
         @Override
         public Integer call() {
-            Logging.verbose(options.verbose);
-            try (LoadedConfig loaded = LoadedConfig.load(options.config, false)) {
+            ConfigOptions options = ConfigOptions.of(spec);
+            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
                 var all = loaded.settings().targets();
                 if (all.isEmpty()) {
-                    throw new UserException("no targets are configured in " + options.config
+                    throw new UserException("no targets are configured in " + options.config()
                             + "\n    hint: add backup.targets.<name>.* settings (see README, Configuration)");
                 }
                 for (String name : names) {

@@ -40,14 +40,30 @@ public final class ConfigFile {
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
     private final Function<String, String> environment;
+    private final ConfigFile parent;
 
     private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
                        Function<String, String> environment) {
+        this(display, baseDir, values, lines, environment, null);
+    }
+
+    private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
+                       Function<String, String> environment, ConfigFile parent) {
         this.display = display;
         this.baseDir = baseDir;
         this.values = values;
         this.lines = lines;
         this.environment = environment;
+        this.parent = parent;
+    }
+
+    /**
+     * Settings read from another file (a route file's parameters), whose {@code {{key}}}
+     * placeholders also look up keys of {@code parent} (the settings file).
+     */
+    public static ConfigFile of(String display, Map<String, String> values, Map<String, Integer> lines, ConfigFile parent) {
+        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), lines,
+                parent == null ? System::getenv : parent.environment, parent);
     }
 
     /** Reads a settings file; relative {@code file:} paths resolve against the working directory. */
@@ -187,6 +203,9 @@ public final class ConfigFile {
         }
         String key = colon < 0 ? expression : expression.substring(0, colon);
         String raw = values.get(key);
+        if (raw == null && parent != null && parent.has(key)) {
+            return parent.resolve(key);
+        }
         if (raw == null) {
             if (colon >= 0) {
                 return expression.substring(colon + 1);

@@ -59,7 +59,10 @@ public final class SettingsSection {
         String value = text(setting);
         if (value == null && !hasProblem(setting)) {
             problems.add(new ConfigProblem(file.display(), sectionLine(), key(setting), "is missing" + (why == null ? "" : " (" + why + ")"),
-                    "add a line: " + key(setting) + " = " + (setting.secret() ? "{{env:YOUR_VARIABLE}}" : "<" + setting.title().toLowerCase(Locale.ROOT) + ">")));
+                    file.display().endsWith(".yaml")
+                            ? "add the parameter " + key(setting) + ": <" + setting.title().toLowerCase(Locale.ROOT) + ">"
+                            : "add a line: " + key(setting) + " = " + (setting.secret() ? "{{env:YOUR_VARIABLE}}"
+                                    : "<" + setting.title().toLowerCase(Locale.ROOT) + ">")));
         }
         return value;
     }

@@ -77,9 +77,11 @@ final class TargetSettingsReader {
         }
         String accessKey = s.required(ACCESS_KEY, "credentials for " + name);
         String secretKey = s.required(SECRET_KEY, "credentials for " + name);
-        if (secretKey != null && file.has(s.key(SECRET_KEY)) && !file.raw(s.key(SECRET_KEY)).contains("{{")) {
-            s.problem(SECRET_KEY, "is written in plain text",
-                    "move it to an environment variable or a file: " + s.key(SECRET_KEY) + " = {{env:NAME}} or {{file:/path}}");
+        for (Setting secret : List.of(ACCESS_KEY, SECRET_KEY)) {
+            if (file.has(s.key(secret)) && !file.raw(s.key(secret)).contains("{{")) {
+                s.problem(secret, "is written in plain text",
+                        "move it to an environment variable or a file: " + s.key(secret) + " = {{env:NAME}} or {{file:/path}}");
+            }
         }
         String addressing = s.choice(ADDRESSING);
         if (addressing == null && preset != null) {
@@ -101,7 +103,7 @@ final class TargetSettingsReader {
 
     private static URI endpointFromTemplate(SettingsSection s, ProviderPreset preset, String region) {
         if (preset.endpoint() == null) {
-            if (!"aws".equals(preset.name()) && preset.endpointVariables().isEmpty()) {
+            if (!preset.sdkEndpoint()) {
                 s.required(ENDPOINT, "provider " + preset.name() + " has no standard endpoint");
             }
             return null;

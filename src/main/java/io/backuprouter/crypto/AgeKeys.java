@@ -1,6 +1,9 @@
 package io.backuprouter.crypto;
 
+import com.exceptionfactory.jagged.x25519.X25519KeyFactory;
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.OffsetDateTime;
@@ -34,6 +37,20 @@ public final class AgeKeys {
         @Override
         public String toString() {
             return "AgeKeyPair[recipient=" + recipient + "]";
+        }
+    }
+
+    /**
+     * The recipient ({@code age1...}) of an identity ({@code AGE-SECRET-KEY-1...}).
+     *
+     * @throws IllegalArgumentException when the text is not an age X25519 identity
+     */
+    public static String recipientOf(String identity) {
+        try {
+            return new X25519KeyFactory().translateKey(
+                    new SecretKeySpec(identity.trim().getBytes(StandardCharsets.US_ASCII), "X25519")).toString();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("not an age identity (AGE-SECRET-KEY-1...)", e);
         }
     }
 

@@ -49,17 +49,9 @@ public final class EmbeddedS3 implements AutoCloseable {
      * @throws UserException when the port is taken or a folder cannot be created
      */
     public static EmbeddedS3 start(EmbeddedS3Settings settings) {
-        String accessKey;
-        String secretKey;
-        try {
-            Files.createDirectories(settings.dataDir());
-            accessKey = readOrCreate(settings.accessKeyFile(), "BR" + random(KEY_ALPHABET, 18));
-            secretKey = readOrCreate(settings.secretKeyFile(), random(SECRET_ALPHABET, 40));
-        } catch (IOException e) {
-            throw new UserException("embedded S3 endpoint: cannot prepare " + settings.dataDir() + " and "
-                    + settings.credentialsDir() + ": " + e.getMessage()
-                    + "\n    hint: check permissions, or change backup.embedded-s3.dir / credentials-dir", e);
-        }
+        String[] credentials = ensureCredentials(settings);
+        String accessKey = credentials[0];
+        String secretKey = credentials[1];
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", settings.dataDir().toAbsolutePath().toString());
         BlobStore blobStore = BlobStores.create("filesystem-nio2", properties);
@@ -88,6 +80,22 @@ public final class EmbeddedS3 implements AutoCloseable {
         LOG.info("Embedded S3 endpoint on {} (bucket \"{}\", data in {}, credentials in {})",
                 embedded.endpoint(), settings.bucket(), settings.dataDir(), settings.credentialsDir());
         return embedded;
+    }
+
+    /**
+     * Creates the data folder and, on first use, the credentials; returns {access key, secret key}.
+     * Cheap, so that settings referring to the credential files can be checked before anything starts.
+     */
+    public static String[] ensureCredentials(EmbeddedS3Settings settings) {
+        try {
+            Files.createDirectories(settings.dataDir());
+            return new String[] {readOrCreate(settings.accessKeyFile(), "BR" + random(KEY_ALPHABET, 18)),
+                    readOrCreate(settings.secretKeyFile(), random(SECRET_ALPHABET, 40))};
+        } catch (IOException e) {
+            throw new UserException("embedded S3 endpoint: cannot prepare " + settings.dataDir() + " and "
+                    + settings.credentialsDir() + ": " + e.getMessage()
+                    + "\n    hint: check permissions, or change backup.embedded-s3.dir / credentials-dir", e);
+        }
     }
 
     /** Whether something already listens on the configured address (e.g. a running router). */

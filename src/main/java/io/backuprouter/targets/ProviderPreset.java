@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param name preset id used in {@code backup.targets.<t>.provider}
  * @param title the provider's name for people
  * @param endpoint endpoint template, e.g. {@code https://{account}.r2.cloudflarestorage.com};
- *     {@code null} when the user must give the endpoint
+ *     {@code null} when the user must give the endpoint (or the SDK derives it)
+ * @param sdkEndpoint whether the AWS SDK derives the endpoint from the region when none is given
  * @param region default signing region, or {@code null} when the user must give one
  * @param addressing {@code path} or {@code virtual-hosted}
  * @param checksums {@code when-required} (send checksums only where the API demands them) or
@@ -34,6 +35,7 @@ public record ProviderPreset(
         String name,
         String title,
         String endpoint,
+        @JsonProperty("sdk-endpoint") boolean sdkEndpoint,
         String region,
         String addressing,
         String checksums,

@@ -133,8 +133,29 @@ class AppJarIT {
                 """);
         try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
             assertThat(router.waitFor(COMMAND)).isNotZero();
-            assertThat(router.output()).contains("Unknown node id: frobnicate")
-                    .contains("routes/unknown-step.yaml, line 6").doesNotContain("\tat ");
+            assertThat(router.output()).contains("routes/unknown-step.yaml:6: Unknown node id: frobnicate")
+                    .contains("hint: check the step and its options").doesNotContain("\tat ").doesNotContain("SIGTERM");
+        }
+    }
+
+    @Test
+    void aCamelSettingTypoIsReportedWithItsLine() throws Exception {
+        Path config = home.resolve("config/application.properties");
+        int lines = Files.readAllLines(config).size();
+        Files.writeString(config, "camel.main.nmae = typo\n", StandardOpenOption.APPEND);
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            assertThat(router.waitFor(COMMAND)).isNotZero();
+            assertThat(router.output())
+                    .contains("config/application.properties:" + (lines + 1) + ": camel.main.nmae: Camel has no such setting")
+                    .contains("hint: check the name against").doesNotContain("\tat ").doesNotContain("SIGTERM");
+        }
+    }
+
+    @Test
+    void listingTargetsStartsNothing() throws Exception {
+        try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "list")) {
+            assertThat(list.waitFor(COMMAND)).as(list.output()).isZero();
+            assertThat(list.output()).contains("local").contains("other").doesNotContain("Embedded S3 endpoint on");
         }
     }
 

@@ -18,6 +18,27 @@ class HelpTest {
     }
 
     @Test
+    void sharedOptionsWorkBeforeAndAfterTheCommand() {
+        for (String[] args : new String[][] {
+                {"--config", "no/such.properties", "targets", "list"},
+                {"targets", "list", "--config", "no/such.properties"},
+                {"targets", "--config", "no/such.properties", "check"}}) {
+            Cli.Result result = Cli.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(result.err()).as(String.join(" ", args)).contains("no/such.properties: file not found");
+        }
+        assertThat(Cli.run("keygen", "--verbose", "--help").exitCode()).isZero();
+        assertThat(Cli.run("serve-s3", "--verbose", "--help").exitCode()).isZero();
+    }
+
+    @Test
+    void everyCommandSummaryIsACompleteSentence() {
+        Cli.Result result = Cli.run("--help");
+        result.out().lines().filter(l -> l.matches("  [a-z-]+ {2,}\\S.*")).forEach(line ->
+                assertThat(line.strip()).as(line).endsWith("."));
+    }
+
+    @Test
     void anUnknownCommandOrOptionIsAUsageError() {
         Cli.Result result = Cli.run("targets", "chekc");
         assertThat(result.exitCode()).isEqualTo(2);

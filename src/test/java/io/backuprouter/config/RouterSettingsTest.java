@@ -64,6 +64,19 @@ class RouterSettingsTest {
     }
 
     @Test
+    void anAccessKeyInPlainTextIsRefusedToo() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> RouterSettings.read(ConfigFile.of("c.properties", Map.of(
+                "backup.targets.m.provider", "minio",
+                "backup.targets.m.endpoint", "http://127.0.0.1:9000",
+                "backup.targets.m.bucket", "b-1",
+                "backup.targets.m.access-key", "AKIAIOSFODNN7EXAMPLE",
+                "backup.targets.m.secret-key", "{{sys:user.name}}"))));
+
+        assertThat(e.getMessage()).contains("backup.targets.m.access-key: is written in plain text")
+                .doesNotContain("AKIAIOSFODNN7EXAMPLE");
+    }
+
+    @Test
     void presetsFillEndpointRegionAddressingAndPartSize() {
         System.setProperty("rst.key", "AKIDEXAMPLE");
         RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
