@@ -1,10 +1,12 @@
 package io.backuprouter.camel;
 
+import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.config.TargetSettings;
 import io.backuprouter.targets.S3Store;
 import io.backuprouter.targets.Targets;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -17,7 +19,7 @@ import org.apache.camel.main.MainListenerSupport;
 public final class Router {
     private final Main main = new Main();
 
-    public Router(RouterSettings settings, Targets targets, Path configFile, Path routesDir) {
+    public Router(RouterSettings settings, JobCatalog jobs, Targets targets, Path configFile, Path routesDir) {
         main.setPropertyPlaceholderLocations("file:" + configFile);
         // The embedded endpoint may have bound another port than the file says (port 0).
         main.addOverrideProperty("backup.embedded-s3.port", settings.file().resolve("backup.embedded-s3.port") == null
@@ -26,6 +28,9 @@ public final class Router {
         main.configure().withName("backup-router");
         main.bind("targets", targets);
         main.bind("targetHealth", new TargetHealth(targets));
+        main.bind("backupJobs", new BackupJobs(jobs, targets, Clock.systemUTC()));
+        // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
+        main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport camelMain) {

@@ -1,6 +1,7 @@
 package io.backuprouter.cli;
 
 import io.backuprouter.camel.Router;
+import io.backuprouter.config.JobCatalog;
 import io.backuprouter.targets.Targets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
         try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
              Targets targets = new Targets(loaded.settings().targets())) {
             try {
-                return new Router(loaded.settings(), targets, options.config(), routes).run();
+                JobCatalog jobs = JobCatalog.read(routes, loaded.settings());
+                return new Router(loaded.settings(), jobs, targets, options.config(), routes).run();
             } catch (Exception e) {
                 throw CamelStartErrors.explain(e, options.config());
             }

@@ -43,7 +43,8 @@ class RouterIT {
         RouterSettings settings = RouterSettings.read(ConfigFile.load(config));
 
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, targets, config, Path.of("routes"));
+            Router router = new Router(settings, io.backuprouter.config.JobCatalog.read(Path.of("routes"), settings),
+                    targets, config, Path.of("routes"));
             router.main().start();
             try {
                 CamelContext camel = router.main().getCamelContext();

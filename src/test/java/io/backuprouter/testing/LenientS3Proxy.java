@@ -18,13 +18,13 @@ final class LenientS3Proxy implements TestS3Server.Running {
         this.blobStore = blobStore;
     }
 
-    static LenientS3Proxy start(Path dataDir, String accessKey, String secretKey) throws Exception {
+    static LenientS3Proxy start(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dataDir.toString());
         BlobStore blobStore = BlobStores.create("filesystem-nio2", properties);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobStore)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
         proxy.start();

@@ -35,7 +35,7 @@ final class StrictS3Proxy implements TestS3Server.Running {
         return loader;
     }
 
-    static StrictS3Proxy start(Path dataDir, String accessKey, String secretKey) throws Exception {
+    static StrictS3Proxy start(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
         ClassLoader cl = loader();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -52,7 +52,7 @@ final class StrictS3Proxy implements TestS3Server.Running {
             Object blobStore = blobStoreContextType.getMethod("getBlobStore").invoke(context);
 
             Properties settings = new Properties();
-            settings.setProperty("s3proxy.endpoint", "http://127.0.0.1:0");
+            settings.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
             settings.setProperty("s3proxy.authorization", "aws-v2-or-v4");
             settings.setProperty("s3proxy.identity", accessKey);
             settings.setProperty("s3proxy.credential", secretKey);

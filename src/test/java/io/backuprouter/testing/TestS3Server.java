@@ -45,6 +45,7 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
     private final String secretKey = hex(20);
     private Path dataDir;
     private Running running;
+    private int pausedPort;
 
     private TestS3Server(boolean strict) {
         this.strict = strict;
@@ -70,8 +71,25 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
 
     public void start() throws Exception {
         dataDir = Files.createTempDirectory(strict ? "s3-strict-" : "s3-lenient-");
-        running = strict ? StrictS3Proxy.start(dataDir, accessKey, secretKey)
-                : LenientS3Proxy.start(dataDir, accessKey, secretKey);
+        running = strict ? StrictS3Proxy.start(dataDir, 0, accessKey, secretKey)
+                : LenientS3Proxy.start(dataDir, 0, accessKey, secretKey);
+    }
+
+    /** Stops serving, keeping the data, as a provider outage would. */
+    public void pause() throws Exception {
+        pausedPort = running.port();
+        running.close();
+    }
+
+    /** Serves again on the same port with the same data. */
+    public void resume() throws Exception {
+        running = strict ? StrictS3Proxy.start(dataDir, pausedPort, accessKey, secretKey)
+                : LenientS3Proxy.start(dataDir, pausedPort, accessKey, secretKey);
+    }
+
+    /** The folder behind a bucket, to look at or damage stored objects directly. */
+    public Path bucketDir(String bucket) {
+        return dataDir.resolve(bucket);
     }
 
     public void stop() throws Exception {
@@ -91,11 +109,11 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + running.port());
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     public int port() {
-        return running.port();
+        return running != null ? running.port() : pausedPort;
     }
 
     public String accessKey() {

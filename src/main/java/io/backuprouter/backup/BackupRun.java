@@ -1,0 +1,493 @@
+package io.backuprouter.backup;
+
+import io.backuprouter.UserException;
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.catalog.SnapshotStats;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One backup run of a job: finds what changed since the last snapshot, packs it into encrypted
+ * archives, uploads them to every target, and commits the snapshot manifest on each target that
+ * holds every archive it names. A target that is down or failing does not stop the others: what
+ * it lacks waits in the job's outbox and is sent on a later run.
+ *
+ * <p>Order of operations on each target (the crash-safety contract in docs/format.md): archives
+ * first, the manifest last. A run killed at any point leaves at most unreferenced archives; no
+ * manifest is ever uploaded before its archives.
+ */
+public final class BackupRun {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
+
+    private final JobSettings job;
+    private final Map<String, ObjectStore> stores;
+    private final Clock clock;
+    private final BackupProgress progress;
+
+    /** One target during the run: what it holds, and whether it still works. */
+    private static final class TargetState {
+        final String name;
+        final ObjectStore store;
+        final Set<String> have = new HashSet<>();
+        String failure;
+
+        TargetState(String name, ObjectStore store) {
+            this.name = name;
+            this.store = store;
+        }
+
+        boolean alive() {
+            return failure == null;
+        }
+    }
+
+    public BackupRun(JobSettings job, Map<String, ObjectStore> stores, Clock clock, BackupProgress progress) {
+        this.job = job;
+        this.stores = stores;
+        this.clock = clock;
+        this.progress = progress;
+    }
+
+    public BackupSummary run() throws IOException {
+        Instant started = clock.instant();
+        try (JobState state = JobState.open(job.jobStateDir(), job.name())) {
+            return run(state, started);
+        }
+    }
+
+    private BackupSummary run(JobState state, Instant started) throws IOException {
+        Map<String, TargetState> targets = new LinkedHashMap<>();
+        for (String name : job.targets()) {
+            targets.put(name, new TargetState(name, stores.get(name)));
+        }
+        progress.step("listing targets");
+        targets.values().parallelStream().forEach(this::listTarget);
+        if (targets.values().stream().noneMatch(TargetState::alive)) {
+            throw new UserException("job " + job.name() + ": no target is reachable, nothing was backed up: "
+                    + failures(targets));
+        }
+        List<JobState.Pending> pending = new ArrayList<>(state.pending());
+        catchUp(state, pending, targets);
+
+        Snapshot previous = previousSnapshot(state, targets);
+        progress.step("scanning " + job.source());
+        SourceScanner.Scan scan = SourceScanner.scan(job.source(),
+                new PathFilter(job.includes(), job.excludes(), job.defaultExcludes()));
+        List<String> warnings = new ArrayList<>(scan.problems());
+
+        Map<String, FileEntry> before = new HashMap<>();
+        Map<String, FileEntry> byContent = new HashMap<>();
+        Map<String, ArchiveInfo> knownArchives = new HashMap<>();
+        if (previous != null) {
+            previous.files().forEach(f -> before.put(f.path(), f));
+            previous.files().stream().filter(FileEntry::isFile).forEach(f -> byContent.putIfAbsent(f.sha256(), f));
+            previous.archives().forEach(a -> knownArchives.put(a.id(), a));
+        }
+
+        List<FileEntry> entries = new ArrayList<>();
+        List<FileEntry> changed = new ArrayList<>();
+        for (FileEntry entry : scan.entries()) {
+            FileEntry old = before.get(entry.path());
+            if (!entry.isFile()) {
+                entries.add(entry);
+            } else if (old != null && old.isFile() && old.size() == entry.size() && old.mtime().equals(entry.mtime())) {
+                entries.add(entry.withContentOf(old));
+            } else {
+                changed.add(entry);
+            }
+        }
+        progress.toRead(changed.size(), changed.stream().mapToLong(FileEntry::size).sum());
+
+        // First read of new and changed files: hash them; content already stored is not packed again.
+        List<ArchiveWriter.Packed> toPack = new ArrayList<>();
+        Map<String, ArchiveWriter.Packed> packedByContent = new HashMap<>();
+        List<FileEntry> sameContentAsPacked = new ArrayList<>();
+        for (FileEntry entry : changed) {
+            Path file = job.source().resolve(entry.path());
+            ContentHasher.Hashed hashed;
+            try {
+                hashed = ContentHasher.hash(file, entry.path());
+            } catch (IOException e) {
+                warnings.add(entry.path() + ": cannot be read (" + e.getMessage() + "); kept as in the previous snapshot");
+                keepPrevious(before.get(entry.path()), entries);
+                continue;
+            }
+            progress.read(hashed.size());
+            if (!unchangedSince(file, entry) || hashed.size() != entry.size()) {
+                warnings.add(entry.path() + ": changed while it was read; it is backed up on the next run");
+                keepPrevious(before.get(entry.path()), entries);
+                continue;
+            }
+            FileEntry hashedEntry = entry.withSha256(hashed.sha256());
+            FileEntry stored = byContent.get(hashed.sha256());
+            if (stored != null) {
+                entries.add(hashedEntry.storedIn(stored.archive(), stored.entry()));
+            } else if (packedByContent.containsKey(hashed.sha256())) {
+                sameContentAsPacked.add(hashedEntry);
+            } else {
+                ArchiveWriter.Packed packed = new ArchiveWriter.Packed(hashedEntry, file, hashed);
+                toPack.add(packed);
+                packedByContent.put(hashed.sha256(), packed);
+            }
+        }
+
+        // Pack in batches, upload each archive to every live target as soon as it is written.
+        String snapshotId = SnapshotIds.newSnapshotId(started);
+        List<ArchiveInfo> newArchives = new ArrayList<>();
+        Map<String, FileEntry> storedByContent = new HashMap<>();
+        long addedBytes = 0;
+        long uploadedBytes = 0;
+        List<List<ArchiveWriter.Packed>> batches = batches(toPack);
+        ExecutorService uploads = Executors.newFixedThreadPool(Math.max(1, targets.size()));
+        try {
+            for (int i = 0; i < batches.size(); i++) {
+                progress.step("packing archive " + (i + 1) + " of " + batches.size());
+                ArchiveWriter.Written written = writeArchive(state, batches.get(i), warnings, before, entries);
+                if (written == null) {
+                    continue;
+                }
+                for (FileEntry stored : written.stored()) {
+                    entries.add(stored);
+                    storedByContent.put(stored.sha256(), stored);
+                }
+                newArchives.add(written.info());
+                knownArchives.put(written.info().id(), written.info());
+                addedBytes += written.contentBytes();
+                uploadedBytes += written.info().size();
+                progress.step("uploading archive " + (i + 1) + " of " + batches.size());
+                upload(state, pending, targets, written.info().key(), written.file(), List.of(), uploads);
+            }
+        } finally {
+            uploads.shutdown();
+        }
+        for (FileEntry duplicate : sameContentAsPacked) {
+            FileEntry stored = storedByContent.get(duplicate.sha256());
+            if (stored != null) {
+                entries.add(duplicate.storedIn(stored.archive(), stored.entry()));
+            } else {
+                keepPrevious(before.get(duplicate.path()), entries);
+            }
+        }
+
+        // The manifest: every entry, and every archive the files need.
+        entries.sort(Comparator.comparing(FileEntry::path));
+        Map<String, ArchiveInfo> needed = new TreeMap<>();
+        entries.stream().filter(FileEntry::isFile).forEach(f -> needed.put(f.archive(), knownArchives.get(f.archive())));
+        long addedFiles = entries.stream().filter(FileEntry::isFile).filter(f -> newArchivesHave(newArchives, f)).count();
+        SnapshotStats stats = new SnapshotStats(
+                entries.stream().filter(FileEntry::isFile).count(),
+                entries.stream().filter(e -> FileEntry.DIR.equals(e.type())).count(),
+                entries.stream().filter(e -> FileEntry.SYMLINK.equals(e.type())).count(),
+                entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(),
+                addedFiles, addedBytes, uploadedBytes);
+        Snapshot snapshot = new Snapshot(Snapshot.FORMAT, Snapshot.VERSION, snapshotId, job.name(), job.host(), started,
+                previous == null ? null : previous.id(), job.source().toAbsolutePath().normalize().toString(), stats,
+                List.copyOf(needed.values()), entries);
+        Path manifestFile = state.outbox().resolve(snapshotId + ".json.age");
+        try (OutputStream out = Files.newOutputStream(manifestFile)) {
+            Manifests.writeEncrypted(snapshot, out, job.recipients());
+        }
+        List<String> requires = needed.values().stream().map(ArchiveInfo::key).toList();
+        progress.step("committing snapshot " + snapshotId);
+        ExecutorService commits = Executors.newFixedThreadPool(Math.max(1, targets.size()));
+        try {
+            for (TargetState target : targets.values()) {
+                if (target.alive()) {
+                    ensureArchives(state, pending, target, requires, targets);
+                }
+            }
+            upload(state, pending, targets, snapshot.key(), manifestFile, requires, commits);
+        } finally {
+            commits.shutdown();
+        }
+        List<String> committed = targets.values().stream().filter(t -> t.have.contains(snapshot.key()))
+                .map(t -> t.name).toList();
+        if (!committed.isEmpty()) {
+            state.saveLatest(snapshot);
+            state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
+                    stats.addedBytes(), committed));
+        }
+        state.savePending(pending);
+        Map<String, String> failed = new LinkedHashMap<>();
+        targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
+                .forEach(t -> failed.put(t.name, t.failure != null ? t.failure : "archives missing"));
+        warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
+        return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
+                addedFiles, addedBytes, uploadedBytes, newArchives.size(), committed, failed, warnings,
+                Duration.between(started, clock.instant()));
+    }
+
+    private static boolean newArchivesHave(List<ArchiveInfo> newArchives, FileEntry file) {
+        return newArchives.stream().anyMatch(a -> a.id().equals(file.archive()));
+    }
+
+    private static void keepPrevious(FileEntry previous, List<FileEntry> entries) {
+        if (previous != null && previous.isFile()) {
+            entries.add(previous);
+        }
+    }
+
+    /** Whether size and time are still what the scan saw. */
+    private static boolean unchangedSince(Path file, FileEntry entry) {
+        try {
+            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+            return now.size() == entry.size() && now.lastModifiedTime().toInstant().equals(entry.mtime());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private List<List<ArchiveWriter.Packed>> batches(List<ArchiveWriter.Packed> files) {
+        List<List<ArchiveWriter.Packed>> batches = new ArrayList<>();
+        List<ArchiveWriter.Packed> current = new ArrayList<>();
+        long bytes = 0;
+        for (ArchiveWriter.Packed packed : files) {
+            if (!current.isEmpty() && (bytes + packed.hashed().size() > job.batchSize() || current.size() >= job.batchFiles())) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(packed);
+            bytes += packed.hashed().size();
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /** Writes a batch; a stored file that changed between the reads is dropped and the batch written again. */
+    private ArchiveWriter.Written writeArchive(JobState state, List<ArchiveWriter.Packed> batch, List<String> warnings,
+                                               Map<String, FileEntry> before, List<FileEntry> entries) throws IOException {
+        List<ArchiveWriter.Packed> files = new ArrayList<>(batch);
+        while (!files.isEmpty()) {
+            String archiveId = SnapshotIds.newArchiveId();
+            Path out = state.outbox().resolve(archiveId + ".zip.age");
+            try {
+                ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.recipients(), job.compressionLevel());
+                for (String path : written.changed()) {
+                    warnings.add(path + ": changed while it was archived; it is backed up on the next run");
+                    keepPrevious(before.get(path), entries);
+                }
+                progress.read(written.contentBytes());
+                return written;
+            } catch (ArchiveWriter.ChangedWhileArchiving e) {
+                Files.deleteIfExists(out);
+                warnings.add(e.path + ": changed while it was archived; it is backed up on the next run");
+                keepPrevious(before.get(e.path), entries);
+                files.removeIf(p -> p.entry().path().equals(e.path));
+            }
+        }
+        return null;
+    }
+
+    private void listTarget(TargetState target) {
+        try {
+            for (ObjectInfo object : target.store.list(job.name() + "/")) {
+                target.have.add(object.key().substring(job.name().length() + 1));
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(target, e);
+        }
+    }
+
+    /** Sends what targets lacked after earlier runs, in the order it was made (archives before manifests). */
+    private void catchUp(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) {
+        List<JobState.Pending> remaining = new ArrayList<>();
+        for (JobState.Pending item : pending) {
+            List<String> still = new ArrayList<>();
+            for (String name : item.targets()) {
+                TargetState target = targets.get(name);
+                if (target == null || target.have.contains(item.key())) {
+                    continue; // no longer a target of the job, or it got there after all
+                }
+                if (target.alive() && ensureArchives(state, remaining, target, item.requires(), targets)
+                        && put(target, item.key(), state.dir().resolve(item.file()))) {
+                    LOG.info("Job {}: target {} caught up with {}", job.name(), name, item.key());
+                    continue;
+                }
+                still.add(name);
+            }
+            if (!still.isEmpty()) {
+                remaining.add(new JobState.Pending(item.key(), item.file(), still, item.requires()));
+            }
+        }
+        pending.clear();
+        pending.addAll(remaining);
+    }
+
+    /**
+     * Makes sure the target holds every archive: from the outbox, else copied from another target
+     * that has it. Returns whether it now holds all of them.
+     */
+    private boolean ensureArchives(JobState state, List<JobState.Pending> pending, TargetState target, List<String> keys,
+                                   Map<String, TargetState> targets) {
+        for (String key : keys) {
+            if (!target.alive()) {
+                return false;
+            }
+            if (target.have.contains(key)) {
+                continue;
+            }
+            Path local = pending.stream().filter(p -> p.key().equals(key)).map(p -> state.dir().resolve(p.file()))
+                    .filter(Files::exists).findFirst().orElse(null);
+            if (local != null && put(target, key, local)) {
+                continue;
+            }
+            if (!copyFromAnotherTarget(state, target, key, targets)) {
+                return false;
+            }
+        }
+        return target.alive();
+    }
+
+    private boolean copyFromAnotherTarget(JobState state, TargetState target, String key, Map<String, TargetState> targets) {
+        for (TargetState source : targets.values()) {
+            if (source == target || !source.alive() || !source.have.contains(key)) {
+                continue;
+            }
+            Path temp = state.outbox().resolve("copy-" + SnapshotIds.newArchiveId());
+            try {
+                try (InputStream in = source.store.get(job.name() + "/" + key)) {
+                    Files.copy(in, temp);
+                }
+                if (put(target, key, temp)) {
+                    LOG.info("Job {}: copied {} from target {} to target {}", job.name(), key, source.name, target.name);
+                    return true;
+                }
+                return false;
+            } catch (IOException e) {
+                LOG.warn("Job {}: cannot copy {} from target {}: {}", job.name(), key, source.name, e.getMessage());
+            } finally {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the outbox is cleaned at the end of the run
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Uploads one object to every live target in parallel; targets that fail or are down get it later. */
+    private void upload(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets, String key,
+                        Path file, List<String> requires, ExecutorService executor) throws IOException {
+        Map<TargetState, Future<Boolean>> results = new LinkedHashMap<>();
+        for (TargetState target : targets.values()) {
+            if (target.alive() && target.have.containsAll(requires)) {
+                results.put(target, executor.submit(() -> put(target, key, file)));
+            }
+        }
+        List<String> lacking = new ArrayList<>();
+        for (TargetState target : targets.values()) {
+            Future<Boolean> result = results.get(target);
+            boolean done = false;
+            if (result != null) {
+                try {
+                    done = result.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while uploading " + key, e);
+                } catch (ExecutionException e) {
+                    fail(target, e.getCause());
+                }
+            }
+            if (!done) {
+                lacking.add(target.name);
+            }
+        }
+        if (!lacking.isEmpty()) {
+            pending.add(new JobState.Pending(key, state.dir().relativize(file).toString(), lacking, requires));
+        }
+    }
+
+    private boolean put(TargetState target, String key, Path file) {
+        try {
+            target.store.put(job.name() + "/" + key, file);
+            target.have.add(key);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            fail(target, e);
+            return false;
+        }
+    }
+
+    private void fail(TargetState target, Throwable e) {
+        if (target.failure == null) {
+            target.failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("Job {}: target {} failed, the others go on; it catches up on a later run: {}", job.name(),
+                    target.name, target.failure);
+        }
+    }
+
+    private static String failures(Map<String, TargetState> targets) {
+        StringBuilder text = new StringBuilder();
+        targets.values().forEach(t -> text.append("\n    ").append(t.name).append(": ").append(t.failure));
+        return text.toString();
+    }
+
+    /**
+     * The snapshot to compare with: the local state's, else (state lost, e.g. a new machine) the
+     * newest on a target when the job has an identity to read it.
+     */
+    private Snapshot previousSnapshot(JobState state, Map<String, TargetState> targets) throws IOException {
+        Snapshot latest = state.latest();
+        if (latest != null || job.identity() == null) {
+            if (latest == null) {
+                LOG.info("Job {}: no local state in {}: backing up every file (set identity to rebuild state from a target)",
+                        job.name(), state.dir());
+            }
+            return latest;
+        }
+        AgeIdentity identity = AgeIdentity.read(job.identity());
+        for (TargetState target : targets.values()) {
+            if (!target.alive()) {
+                continue;
+            }
+            String newest = target.have.stream().map(SnapshotIds::fromKey).flatMap(java.util.Optional::stream)
+                    .max(Comparator.naturalOrder()).orElse(null);
+            if (newest == null) {
+                continue;
+            }
+            String key = Snapshot.keyOf(newest);
+            try (InputStream in = target.store.get(job.name() + "/" + key)) {
+                Snapshot snapshot = Manifests.readEncrypted(in, identity, target.name + ":" + job.name() + "/" + key);
+                LOG.info("Job {}: rebuilt local state from snapshot {} on target {}", job.name(), newest, target.name);
+                return snapshot;
+            } catch (IOException e) {
+                LOG.warn("Job {}: cannot read snapshot {} on target {}: {}", job.name(), newest, target.name, e.getMessage());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+package io.backuprouter.backup;
+
+import io.backuprouter.config.ByteSize;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one backup run.
+ *
+ * @param job the job
+ * @param snapshotId the snapshot made, or {@code null} when none could be committed anywhere
+ * @param files files in the snapshot
+ * @param bytes their total size
+ * @param addedFiles files whose content was packed this run
+ * @param addedBytes that content's size
+ * @param uploadedBytes encrypted bytes uploaded (to each target)
+ * @param archives new archives
+ * @param committed targets that now list the snapshot
+ * @param failed targets that do not, with the reason; they catch up on a later run
+ * @param warnings files left for the next run (changed while read, unreadable)
+ * @param duration how long the run took
+ */
+public record BackupSummary(String job, String snapshotId, long files, long bytes, long addedFiles, long addedBytes,
+                            long uploadedBytes, int archives, List<String> committed, Map<String, String> failed,
+                            List<String> warnings, Duration duration) {
+
+    public boolean complete() {
+        return snapshotId != null && failed.isEmpty();
+    }
+
+    /** One line, as the router logs it for every snapshot. */
+    @Override
+    public String toString() {
+        String result = snapshotId == null ? "job " + job + ": no snapshot committed"
+                : "job " + job + ": snapshot " + snapshotId + ": " + files + " files, " + ByteSize.format(bytes)
+                + "; added " + addedFiles + " files, " + ByteSize.format(addedBytes) + " (" + ByteSize.format(uploadedBytes)
+                + " uploaded in " + archives + " archives); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
+        StringBuilder line = new StringBuilder(result);
+        failed.forEach((target, reason) -> line.append("; ").append(target).append(" FAILED: ").append(reason));
+        if (!warnings.isEmpty()) {
+            line.append("; ").append(warnings.size()).append(" warning(s)");
+        }
+        return line.append(String.format("; %.1f s", duration.toMillis() / 1000.0)).toString();
+    }
+}

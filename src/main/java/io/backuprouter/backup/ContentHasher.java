@@ -1,0 +1,99 @@
+package io.backuprouter.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Reads a file once to learn what packing needs: its SHA-256 (identity of the content), its CRC-32
+ * (stored zip entries need it before their data) and whether deflate would shrink it.
+ */
+final class ContentHasher {
+    /** Formats that are compressed already: stored, not deflated. */
+    static final Set<String> COMPRESSED_EXTENSIONS = Set.of(
+            "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "jxl", "mp4", "m4v", "mov", "mkv", "webm", "avi",
+            "mp3", "m4a", "aac", "ogg", "opus", "flac", "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "lz4",
+            "jar", "apk", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "epub", "woff", "woff2", "age", "gpg");
+    private static final int SAMPLE = 64 * 1024;
+    private static final int BUFFER = 256 * 1024;
+
+    private ContentHasher() {
+    }
+
+    /**
+     * @param sha256 hex SHA-256
+     * @param crc32 CRC-32 of the content
+     * @param size bytes read
+     * @param deflate whether to deflate it (false for compressed formats and content that does not shrink)
+     */
+    record Hashed(String sha256, long crc32, long size, boolean deflate) {
+    }
+
+    static Hashed hash(Path file, String relativePath) throws IOException {
+        MessageDigest sha = sha256();
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[BUFFER];
+        byte[] sample = new byte[SAMPLE];
+        int sampled = 0;
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                crc.update(buffer, 0, n);
+                if (sampled < SAMPLE) {
+                    int take = Math.min(n, SAMPLE - sampled);
+                    System.arraycopy(buffer, 0, sample, sampled, take);
+                    sampled += take;
+                }
+                size += n;
+            }
+        }
+        boolean deflate = !compressedFormat(relativePath) && shrinks(sample, sampled);
+        return new Hashed(HexFormat.of().formatHex(sha.digest()), crc.getValue(), size, deflate);
+    }
+
+    static boolean compressedFormat(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot >= 0 && COMPRESSED_EXTENSIONS.contains(path.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether a fast deflate of the first bytes saves at least 5%. */
+    private static boolean shrinks(byte[] sample, int length) {
+        if (length < 128) {
+            return length > 0;
+        }
+        Deflater deflater = new Deflater(1, true);
+        try {
+            deflater.setInput(sample, 0, length);
+            deflater.finish();
+            byte[] out = new byte[length + 64];
+            int compressed = 0;
+            while (!deflater.finished()) {
+                int n = deflater.deflate(out, 0, out.length);
+                compressed += n;
+                if (compressed > length) {
+                    return false;
+                }
+            }
+            return compressed < length * 0.95;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

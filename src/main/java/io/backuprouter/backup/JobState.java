@@ -1,0 +1,178 @@
+package io.backuprouter.backup;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.backuprouter.UserException;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A job's local state, in {@code <stateDir>/<job>/}:
+ * <ul>
+ *   <li>{@code latest.json}: the latest snapshot committed on at least one target (plain JSON;
+ *       this machine holds the source files anyway);</li>
+ *   <li>{@code pending.json}: objects some target still lacks (it was down or failing), in
+ *       upload order, with the local copy in {@code outbox/} to send when it returns;</li>
+ *   <li>{@code history.json}: the snapshots this machine made, for listings without the identity;</li>
+ *   <li>{@code lock}: held while a run is in progress, so two runs of a job never overlap.</li>
+ * </ul>
+ * Every file is replaced atomically (written beside, then renamed).
+ */
+public final class JobState implements AutoCloseable {
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private JobState(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * An object some targets still lack.
+     *
+     * @param key object key relative to the job's folder
+     * @param file the local copy, relative to the state folder
+     * @param targets targets that lack it
+     * @param requires for a manifest: the archive keys it needs on the target first
+     */
+    @JsonPropertyOrder({"key", "file", "targets", "requires"})
+    public record Pending(String key, String file, List<String> targets, List<String> requires) {
+    }
+
+    /**
+     * A snapshot this machine made.
+     *
+     * @param id snapshot id
+     * @param time when its run started
+     * @param files files in it
+     * @param bytes their total size
+     * @param addedBytes content this run added
+     * @param targets targets it was committed on when the run ended
+     */
+    @JsonPropertyOrder({"id", "time", "files", "bytes", "addedBytes", "targets"})
+    public record HistoryEntry(String id, Instant time, long files, long bytes, long addedBytes, List<String> targets) {
+    }
+
+    /** Opens and locks the job's state; fails with a clear message when another run holds it. */
+    public static JobState open(Path dir, String job) throws IOException {
+        Files.createDirectories(dir.resolve("outbox"));
+        FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new UserException("job " + job + " is already running (its state " + dir + " is locked by another run"
+                    + " of this job); this run is skipped");
+        }
+        return new JobState(dir, channel, lock);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path outbox() {
+        return dir.resolve("outbox");
+    }
+
+    public Snapshot latest() throws IOException {
+        Path file = dir.resolve("latest.json");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Manifests.readJson(in, file.toString());
+        }
+    }
+
+    public void saveLatest(Snapshot snapshot) throws IOException {
+        write("latest.json", out -> Manifests.writeJson(snapshot, out));
+    }
+
+    public List<Pending> pending() throws IOException {
+        return readList("pending.json", new TypeReference<>() { });
+    }
+
+    public void savePending(List<Pending> pending) throws IOException {
+        write("pending.json", out -> Manifests.json().writeValue(out, pending));
+        Set<String> keep = new HashSet<>();
+        pending.forEach(p -> keep.add(Path.of(p.file()).getFileName().toString()));
+        try (Stream<Path> files = Files.list(outbox())) {
+            for (Path file : files.toList()) {
+                if (!keep.contains(file.getFileName().toString())) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    public List<HistoryEntry> history() throws IOException {
+        return readList("history.json", new TypeReference<>() { });
+    }
+
+    public void appendHistory(HistoryEntry entry) throws IOException {
+        List<HistoryEntry> history = new ArrayList<>(history());
+        history.add(entry);
+        write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
+    private <T> List<T> readList(String name, TypeReference<List<T>> type) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Manifests.json().readValue(file.toFile(), type);
+    }
+
+    private interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private void write(String name, Writer writer) throws IOException {
+        Path target = dir.resolve(name);
+        Path temp = dir.resolve(name + ".new");
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            writer.write(out);
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.backuprouter.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/** Reads and writes snapshot manifests: JSON, encrypted with age. */
+public final class Manifests {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private Manifests() {
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** The plain JSON of a manifest. */
+    public static void writeJson(Snapshot snapshot, OutputStream out) throws IOException {
+        JSON.writeValue(out, snapshot);
+    }
+
+    /** The manifest encrypted to the recipients. */
+    public static void writeEncrypted(Snapshot snapshot, OutputStream out, List<String> recipients) throws IOException {
+        try (OutputStream encrypted = Age.encrypt(out, recipients)) {
+            JSON.writeValue(encrypted, snapshot);
+        }
+    }
+
+    /** Parses plain JSON; a newer format version is refused rather than misread. */
+    public static Snapshot readJson(InputStream in, String name) throws IOException {
+        Snapshot snapshot;
+        try {
+            snapshot = JSON.readValue(in, Snapshot.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(name + ": not a valid snapshot manifest: " + e.getOriginalMessage(), e);
+        }
+        if (!Snapshot.FORMAT.equals(snapshot.format())) {
+            throw new IOException(name + ": not a snapshot manifest (format \"" + snapshot.format() + "\")");
+        }
+        if (snapshot.version() > Snapshot.VERSION) {
+            throw new IOException(name + ": manifest format version " + snapshot.version()
+                    + " is newer than this program reads (" + Snapshot.VERSION + "); upgrade backup-router");
+        }
+        return snapshot;
+    }
+
+    /** Decrypts and parses; {@link Age.WrongKeyException} when the identity is not a recipient. */
+    public static Snapshot readEncrypted(InputStream in, AgeIdentity identity, String name) throws IOException {
+        try (InputStream plain = Age.decrypt(in, identity)) {
+            return readJson(plain, name);
+        } catch (Age.WrongKeyException e) {
+            throw new Age.WrongKeyException(name + ": " + e.getMessage(), e);
+        }
+    }
+}

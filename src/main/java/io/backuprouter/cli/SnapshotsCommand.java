@@ -1,0 +1,147 @@
+package io.backuprouter.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.backuprouter.UserException;
+import io.backuprouter.backup.JobState;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.config.ByteSize;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.targets.Targets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code snapshots JOB}: the snapshots a target lists for a job. */
+@Command(name = "snapshots", mixinStandardHelpOptions = true,
+        description = {"Lists the snapshots of a job on a target.",
+                "Shows id, time, files, total size and bytes added. Details come from this machine's history of",
+                "the snapshots it made, or from the manifests themselves when an identity can decrypt them."})
+final class SnapshotsCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions jobOptions;
+
+    @Parameters(paramLabel = "JOB", description = "The job.")
+    String jobName;
+
+    @Option(names = "--target", description = "The target to list (default: the job's first reachable target).")
+    String target;
+
+    @Option(names = "--identity", description = "An identity file to read snapshot details with (default: the job's identity, if set).")
+    Path identity;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** One line of the listing; counts are null when unknown. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"id", "time", "host", "files", "bytes", "addedBytes"})
+    record Row(String id, Instant time, String host, Long files, Long bytes, Long addedBytes) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+            if (target != null && !job.targets().contains(target)) {
+                throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
+                        + String.join(", ", job.targets()));
+            }
+            try (Targets targets = new Targets(loaded.settings().targets())) {
+                List<Row> rows = rows(job, targets);
+                print(rows);
+            }
+        }
+        return 0;
+    }
+
+    private List<Row> rows(JobSettings job, Targets targets) throws IOException {
+        List<String> candidates = target != null ? List.of(target) : job.targets();
+        IOException last = null;
+        for (String name : candidates) {
+            ObjectStore store = targets.store(name).orElseThrow();
+            List<ObjectInfo> objects;
+            try {
+                objects = store.list(job.name() + "/snapshots/");
+            } catch (IOException e) {
+                last = e;
+                continue;
+            }
+            return describe(job, store, objects);
+        }
+        throw new UserException("job " + job.name() + ": no target could be listed: " + (last == null ? "" : last.getMessage()));
+    }
+
+    private List<Row> describe(JobSettings job, ObjectStore store, List<ObjectInfo> objects) throws IOException {
+        Map<String, JobState.HistoryEntry> history = new HashMap<>();
+        Path historyFile = job.jobStateDir().resolve("history.json");
+        if (Files.exists(historyFile)) {
+            for (JobState.HistoryEntry entry : Manifests.json().readValue(historyFile.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<JobState.HistoryEntry>>() { })) {
+                history.put(entry.id(), entry);
+            }
+        }
+        Path identityFile = identity != null ? identity : job.identity();
+        AgeIdentity reader = identityFile == null ? null : AgeIdentity.read(identityFile);
+        List<Row> rows = new ArrayList<>();
+        for (ObjectInfo object : objects) {
+            String id = SnapshotIds.fromKey(object.key().substring(job.name().length() + 1)).orElse(null);
+            if (id == null) {
+                continue;
+            }
+            JobState.HistoryEntry known = history.get(id);
+            if (known != null) {
+                rows.add(new Row(id, known.time(), null, known.files(), known.bytes(), known.addedBytes()));
+            } else if (reader != null) {
+                try (InputStream in = store.get(object.key())) {
+                    Snapshot s = Manifests.readEncrypted(in, reader, store.name() + ":" + object.key());
+                    rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
+                }
+            } else {
+                rows.add(new Row(id, SnapshotIds.timeOf(id), null, null, null, null));
+            }
+        }
+        return rows;
+    }
+
+    private void print(List<Row> rows) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Manifests.json().writeValueAsString(rows));
+        } else {
+            out.printf("%-26s %-20s %9s %11s %11s%n", "ID", "TIME (UTC)", "FILES", "SIZE", "ADDED");
+            for (Row row : rows) {
+                out.printf("%-26s %-20s %9s %11s %11s%n", row.id(), row.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", ""),
+                        row.files() == null ? "?" : row.files(), row.bytes() == null ? "?" : ByteSize.format(row.bytes()),
+                        row.addedBytes() == null ? "?" : ByteSize.format(row.addedBytes()));
+            }
+            out.println(rows.size() + " snapshot(s)" + (rows.stream().anyMatch(r -> r.files() == null)
+                    ? "; ? = details need the identity (--identity FILE)" : ""));
+        }
+        out.flush();
+    }
+}

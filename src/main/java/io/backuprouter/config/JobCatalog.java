@@ -1,0 +1,295 @@
+package io.backuprouter.config;
+
+import io.backuprouter.backup.PathFilter;
+import io.backuprouter.crypto.Age;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The backup jobs declared in the route files: every use of a {@code kamelet:backup-on-change},
+ * {@code kamelet:backup-on-schedule} or {@code kamelet:backup-run} endpoint, with its parameters.
+ * One-shot commands read jobs from here without starting Camel; the router's kamelets look their
+ * job up here by name, so both always see the same settings.
+ */
+public final class JobCatalog {
+    /** The kamelets that declare a job. */
+    public static final List<String> JOB_KAMELETS = List.of("backup-on-change", "backup-on-schedule", "backup-run");
+
+    private final Map<String, JobSettings> jobs;
+
+    private JobCatalog(Map<String, JobSettings> jobs) {
+        this.jobs = jobs;
+    }
+
+    public Map<String, JobSettings> jobs() {
+        return jobs;
+    }
+
+    public Optional<JobSettings> job(String name) {
+        return Optional.ofNullable(jobs.get(name));
+    }
+
+    /** Reads every {@code *.yaml} in the folder; all problems are reported together. */
+    public static JobCatalog read(Path routesDir, RouterSettings settings) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, JobSettings> jobs = new LinkedHashMap<>();
+        List<Declaration> declarations = new ArrayList<>();
+        if (Files.isDirectory(routesDir)) {
+            try (Stream<Path> files = Files.list(routesDir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                    declarations.addAll(declarations(file));
+                }
+            } catch (IOException e) {
+                problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
+            }
+        }
+        for (Declaration declaration : declarations) {
+            JobSettings job = JobSettingsReader.read(declaration, settings, problems);
+            if (job == null) {
+                continue;
+            }
+            JobSettings earlier = jobs.get(job.name());
+            if (earlier != null && !sameSettings(earlier, job)) {
+                problems.add(new ConfigProblem(declaration.file(), declaration.line(), "job",
+                        "job \"" + job.name() + "\" is also declared at " + earlier.declaredAt() + " with other settings",
+                        "give each job one declaration, or the same parameters in both places"));
+            } else if (earlier == null) {
+                jobs.put(job.name(), job);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new JobCatalog(jobs);
+    }
+
+    private static boolean sameSettings(JobSettings a, JobSettings b) {
+        return a.source().equals(b.source()) && a.targets().equals(b.targets()) && a.recipients().equals(b.recipients());
+    }
+
+    /** One kamelet use: the route file, the line, the kamelet and its parameters with their lines. */
+    record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
+    }
+
+    static List<Declaration> declarations(Path file) {
+        List<Declaration> found = new ArrayList<>();
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (IOException | RuntimeException e) {
+            return found; // syntax errors are reported by the route file check, with their line
+        }
+        walk(file.toString(), root, found);
+        return found;
+    }
+
+    private static void walk(String file, Node node, List<Declaration> found) {
+        if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(child -> walk(file, child, found));
+        } else if (node instanceof MappingNode mapping) {
+            ScalarNode uri = null;
+            MappingNode parameters = null;
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                if (key.equals("uri") && tuple.getValueNode() instanceof ScalarNode value) {
+                    uri = value;
+                } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
+                    parameters = value;
+                }
+                walk(file, tuple.getValueNode(), found);
+            }
+            if (uri == null) {
+                for (NodeTuple tuple : mapping.getValue()) {
+                    String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                    if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
+                        declaration(file, value, null).ifPresent(found::add);
+                    }
+                }
+            } else {
+                declaration(file, uri, parameters).ifPresent(found::add);
+            }
+        }
+    }
+
+    private static Optional<Declaration> declaration(String file, ScalarNode uri, MappingNode parameters) {
+        String text = uri.getValue().trim();
+        if (!text.startsWith("kamelet:")) {
+            return Optional.empty();
+        }
+        String rest = text.substring("kamelet:".length());
+        int question = rest.indexOf('?');
+        String kamelet = question < 0 ? rest : rest.substring(0, question);
+        int slash = kamelet.indexOf('/');
+        if (slash >= 0) {
+            kamelet = kamelet.substring(0, slash);
+        }
+        if (!JOB_KAMELETS.contains(kamelet)) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        int uriLine = uri.getStartMark().getLine() + 1;
+        if (question >= 0) {
+            for (String pair : rest.substring(question + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                    values.put(key, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    lines.put(key, uriLine);
+                }
+            }
+        }
+        if (parameters != null) {
+            for (NodeTuple tuple : parameters.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key && tuple.getValueNode() instanceof ScalarNode value) {
+                    values.put(key.getValue(), value.getValue());
+                    lines.put(key.getValue(), key.getStartMark().getLine() + 1);
+                }
+            }
+        }
+        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines));
+    }
+
+    /** Reads one declaration into settings. */
+    static final class JobSettingsReader {
+        private JobSettingsReader() {
+        }
+
+        static JobSettings read(Declaration d, RouterSettings settings, List<ConfigProblem> problems) {
+            int before = problems.size();
+            ConfigFile file = ConfigFile.of(d.file(), d.parameters(), d.lines(), settings.file());
+            SettingsSection s = new SettingsSection(file, "", problems);
+            s.rejectUnknown(JobSettings.SETTINGS);
+            String name = s.required(JobSettings.JOB, "kamelet:" + d.kamelet() + " at line " + d.line() + " names no job");
+            if (name != null && !name.matches("[a-z0-9][a-z0-9-]*")) {
+                s.problem(JobSettings.JOB, "\"" + name + "\" is not kebab-case", "use lower-case letters, digits and hyphens");
+            }
+            String source = s.required(JobSettings.SOURCE, "the folder to back up");
+            List<String> targets = list(s.required(JobSettings.TARGETS, "where to store the snapshots"));
+            for (String target : targets) {
+                if (!settings.targets().containsKey(target)) {
+                    s.problem(JobSettings.TARGETS, "unknown target \"" + target + "\"",
+                            "configured targets: " + String.join(", ", settings.targets().keySet())
+                                    + " (declare targets in " + settings.file().display() + ")");
+                }
+            }
+            List<String> recipients = recipients(s, s.required(JobSettings.RECIPIENTS,
+                    "archives are encrypted to them; create a key pair with: backup-router keygen"));
+            String identity = s.text(JobSettings.IDENTITY);
+            if (identity != null && !Files.isRegularFile(Path.of(identity))) {
+                s.problem(JobSettings.IDENTITY, "file \"" + identity + "\" does not exist", "fix the path, or remove the parameter");
+            }
+            List<String> includes = globs(s, JobSettings.INCLUDE);
+            List<String> excludes = globs(s, JobSettings.EXCLUDE);
+            Boolean defaultExcludes = s.bool(JobSettings.DEFAULT_EXCLUDES);
+            Long batchSize = s.size(JobSettings.BATCH_SIZE);
+            Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
+            Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, 9);
+            String stateDir = s.text(JobSettings.STATE_DIR);
+            String host = s.text(JobSettings.HOST);
+            java.time.Duration quietPeriod = null;
+            try {
+                quietPeriod = Durations.parse(s.text(JobSettings.QUIET_PERIOD));
+            } catch (IllegalArgumentException e) {
+                s.problem(JobSettings.QUIET_PERIOD, e.getMessage(), null);
+            }
+            String schedule = s.text(JobSettings.SCHEDULE);
+            if ("backup-on-schedule".equals(d.kamelet())) {
+                if (schedule == null) {
+                    s.required(JobSettings.SCHEDULE, "backup-on-schedule runs on a cron schedule");
+                } else if (!org.quartz.CronExpression.isValidExpression(schedule)) {
+                    s.problem(JobSettings.SCHEDULE, "\"" + schedule + "\" is not a Quartz cron expression",
+                            "six or seven fields: seconds minutes hours day-of-month month day-of-week [year],"
+                                    + " e.g. \"0 0 3 * * ?\" for 03:00 every day");
+                }
+            }
+            if (problems.size() > before) {
+                return null;
+            }
+            return new JobSettings(name, Path.of(source), targets, recipients, identity == null ? null : Path.of(identity),
+                    includes, excludes, defaultExcludes, batchSize, batchFiles, level, Path.of(stateDir),
+                    host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, d.file(), d.line());
+        }
+
+        private static List<String> list(String text) {
+            if (text == null || text.isBlank()) {
+                return List.of();
+            }
+            return Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        }
+
+        private static List<String> globs(SettingsSection s, Setting setting) {
+            String text = s.text(setting);
+            List<String> globs = text == null ? List.of()
+                    : Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+            for (String glob : globs) {
+                try {
+                    PathFilter.check(glob);
+                } catch (IllegalArgumentException e) {
+                    s.problem(setting, e.getMessage(), "see README, Backup jobs, for the glob syntax");
+                }
+            }
+            return globs;
+        }
+
+        private static List<String> recipients(SettingsSection s, String text) {
+            List<String> recipients = new ArrayList<>();
+            for (String item : list(text)) {
+                if (item.startsWith("age1")) {
+                    recipients.add(item);
+                } else {
+                    Path file = Path.of(item);
+                    try {
+                        Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+                                .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(recipients::add);
+                    } catch (IOException e) {
+                        s.problem(JobSettings.RECIPIENTS, "\"" + item + "\" is neither an age recipient (age1...) nor a readable recipients file",
+                                "give age1... keys, or the path of a file with one per line (backup-router keygen prints one)");
+                    }
+                }
+            }
+            for (String recipient : recipients) {
+                try {
+                    Age.checkRecipient(recipient);
+                } catch (IllegalArgumentException e) {
+                    s.problem(JobSettings.RECIPIENTS, e.getMessage(), "copy the recipient again from keygen's output");
+                }
+            }
+            if (recipients.isEmpty() && text != null && !text.isBlank() && !s.isSet(JobSettings.RECIPIENTS)) {
+                s.problem(JobSettings.RECIPIENTS, "no recipients", "add one: backup-router keygen prints it");
+            }
+            return recipients;
+        }
+
+        private static String localHost() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) {
+                return env;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "unknown-host";
+            }
+        }
+    }
+}

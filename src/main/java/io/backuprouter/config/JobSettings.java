@@ -1,0 +1,85 @@
+package io.backuprouter.config;
+
+import static io.backuprouter.config.Setting.Kind.BOOLEAN;
+import static io.backuprouter.config.Setting.Kind.INTEGER;
+import static io.backuprouter.config.Setting.Kind.PATH;
+import static io.backuprouter.config.Setting.Kind.SIZE;
+import static io.backuprouter.config.Setting.Kind.TEXT;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A backup job, declared in a route file as the parameters of a {@code backup-on-change},
+ * {@code backup-on-schedule} or {@code backup-run} kamelet. The same declarations describe the
+ * kamelets' properties (a test keeps them in step).
+ *
+ * @param name the job's name (kebab-case); its objects live under {@code <root-path>/<name>/}
+ * @param source the folder to back up
+ * @param targets the targets to store on, in order of preference for reads
+ * @param recipients age recipients ({@code age1...}) the archives are encrypted to
+ * @param identity an identity file that can decrypt the job's snapshots, or {@code null}
+ * @param includes include globs (empty: everything)
+ * @param excludes exclude globs
+ * @param defaultExcludes whether the default excludes apply
+ * @param batchSize most content bytes per archive
+ * @param batchFiles most files per archive
+ * @param compressionLevel deflate level 1-9
+ * @param stateDir where local state lives ({@code <stateDir>/<name>/})
+ * @param host the machine's name recorded in snapshots
+ * @param trigger the kamelet that declares it: backup-on-change, backup-on-schedule or backup-run
+ * @param quietPeriod backup-on-change: how long the folder must be quiet before a backup
+ * @param schedule backup-on-schedule: the cron expression, else {@code null}
+ * @param file the route file that declares it
+ * @param line the line of the declaration
+ */
+public record JobSettings(String name, Path source, List<String> targets, List<String> recipients, Path identity,
+                          List<String> includes, List<String> excludes, boolean defaultExcludes, long batchSize,
+                          int batchFiles, int compressionLevel, Path stateDir, String host, String trigger,
+                          java.time.Duration quietPeriod, String schedule, String file, int line) {
+
+    public static final Setting JOB = Setting.of("job", TEXT, "Job", "the job's name, kebab-case; its objects live under <root-path>/<job>/", null);
+    public static final Setting SOURCE = Setting.of("source", PATH, "Source", "the folder to back up; it is only ever read", null);
+    public static final Setting TARGETS = Setting.of("targets", TEXT, "Targets",
+            "comma-separated names of configured targets to store every snapshot on", null);
+    public static final Setting RECIPIENTS = Setting.of("recipients", TEXT, "Recipients",
+            "age recipients (age1...) to encrypt to, comma-separated, or the path of a recipients file", null);
+    public static final Setting IDENTITY = Setting.of("identity", PATH, "Identity",
+            "optional identity file; lets this machine list snapshot details and rebuild lost state", null);
+    public static final Setting INCLUDE = Setting.of("include", TEXT, "Include",
+            "comma-separated globs of files to back up; empty backs up everything", "");
+    public static final Setting EXCLUDE = Setting.of("exclude", TEXT, "Exclude",
+            "comma-separated globs to leave out; a pattern without / matches names at any depth", "");
+    public static final Setting DEFAULT_EXCLUDES = Setting.of("defaultExcludes", BOOLEAN, "Default Excludes",
+            "leave out editor swap files, partial downloads and desktop litter (*.tmp, *~, .DS_Store...)", "true");
+    public static final Setting BATCH_SIZE = Setting.of("batchSize", SIZE, "Batch Size",
+            "most content per archive; a larger file gets an archive of its own", "256MiB");
+    public static final Setting BATCH_FILES = Setting.of("batchFiles", INTEGER, "Batch Files", "most files per archive", "10000");
+    public static final Setting COMPRESSION_LEVEL = Setting.of("compressionLevel", INTEGER, "Compression Level",
+            "deflate level from 1 (fastest) to 9 (smallest); compressed formats are always stored", "1");
+    public static final Setting STATE_DIR = Setting.of("stateDir", PATH, "State Folder",
+            "folder for the local state of jobs (what was backed up, uploads waiting for a target)", "var/state");
+    public static final Setting HOST = Setting.of("host", TEXT, "Host", "the machine's name recorded in snapshots", null);
+    public static final Setting QUIET_PERIOD = Setting.of("quietPeriod", TEXT, "Quiet Period",
+            "backup-on-change: back up once the folder has not changed for this long (e.g. 30s, 5m)", "30s");
+    public static final Setting SCHEDULE = Setting.of("schedule", TEXT, "Schedule",
+            "backup-on-schedule: a Quartz cron expression, e.g. 0 0 3 * * ? for 03:00 every day", null);
+
+    /** Settings of the job itself, used by every trigger. */
+    public static final List<Setting> JOB_SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, IDENTITY, INCLUDE, EXCLUDE,
+            DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST);
+
+    /** Everything a job declaration may set. */
+    public static final List<Setting> SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, IDENTITY, INCLUDE, EXCLUDE,
+            DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST, QUIET_PERIOD, SCHEDULE);
+
+    /** The job's local state folder. */
+    public Path jobStateDir() {
+        return stateDir.resolve(name);
+    }
+
+    /** Where the job is declared, for messages: {@code routes/demo.camel.yaml:7}. */
+    public String declaredAt() {
+        return file + (line > 0 ? ":" + line : "");
+    }
+}

@@ -1,0 +1,81 @@
+package io.backuprouter.crypto;
+
+import com.exceptionfactory.jagged.RecipientStanzaReader;
+import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
+import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * age encryption (https://age-encryption.org/v1) of streams, to X25519 recipients. Everything
+ * streams in 64 KiB chunks: nothing is held whole in memory. Files written here decrypt with
+ * {@code age -d -i identity.txt}.
+ */
+public final class Age {
+    private Age() {
+    }
+
+    /**
+     * An output stream that encrypts to the recipients and writes to {@code out}; closing it
+     * writes the final chunk and closes {@code out}.
+     */
+    public static OutputStream encrypt(OutputStream out, List<String> recipients) throws IOException {
+        List<RecipientStanzaWriter> writers = new ArrayList<>();
+        for (String recipient : recipients) {
+            writers.add(writer(recipient));
+        }
+        try {
+            return Channels.newOutputStream(new StandardEncryptingChannelFactory()
+                    .newEncryptingChannel(Channels.newChannel(out), writers));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("age: cannot start encryption: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An input stream of the plaintext of {@code in}. A wrong identity fails here with
+     * {@link WrongKeyException}; damage to the content fails while reading, with an
+     * {@link IOException}.
+     */
+    public static InputStream decrypt(InputStream in, AgeIdentity identity) throws IOException {
+        try {
+            RecipientStanzaReader reader = X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(identity.secret());
+            return Channels.newInputStream(new StandardDecryptingChannelFactory()
+                    .newDecryptingChannel(Channels.newChannel(in), List.of(reader)));
+        } catch (GeneralSecurityException e) {
+            throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks a recipient ({@code age1...}); the message says what is wrong with it. */
+    public static void checkRecipient(String recipient) {
+        try {
+            writer(recipient);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static RecipientStanzaWriter writer(String recipient) throws IOException {
+        try {
+            return X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(recipient.trim());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("\"" + recipient + "\" is not an age X25519 recipient (age1...): " + e.getMessage(), e);
+        }
+    }
+
+    /** The identity cannot decrypt the object (it was encrypted to other recipients). */
+    public static final class WrongKeyException extends IOException {
+        public WrongKeyException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.backuprouter.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.StoredBackups;
+import io.backuprouter.testing.TestJobs;
+import io.backuprouter.testing.TestS3Server;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups to two real S3 servers playing two providers (one of them strict about checksums). */
+class BackupIT {
+    static final String MARKER = "PLAINTEXT-MARKER-7f3c";
+
+    @RegisterExtension
+    static final TestS3Server A = TestS3Server.lenient();
+    @RegisterExtension
+    static final TestS3Server B = TestS3Server.strict();
+
+    @TempDir
+    Path dir;
+    Path source;
+    TestJobs jobs;
+    JobSettings job;
+
+    @BeforeEach
+    void mixedFolder() throws IOException {
+        source = dir.resolve("source");
+        Files.createDirectories(source.resolve("notes/2026/deep/er"));
+        Files.createDirectories(source.resolve("empty-folder"));
+        Files.createDirectories(source.resolve("日记"));
+        Files.writeString(source.resolve("notes/2026/plan.md"), "# Plan\n" + MARKER + "\n");
+        Files.writeString(source.resolve("日记/2026-11-22 周日.md"), "今天 " + MARKER);
+        Files.writeString(source.resolve("notes/2026/deep/er/" + "long-name-".repeat(12) + ".txt"), "deep");
+        Files.write(source.resolve("empty.txt"), new byte[0]);
+        Files.writeString(source.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(source.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+        byte[] random = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(random);
+        Files.write(source.resolve("photo.jpg"), random);
+        Files.writeString(source.resolve("notes/copy-of-plan.md"), "# Plan\n" + MARKER + "\n");
+        Files.createSymbolicLink(source.resolve("link-to-plan"), Path.of("notes/2026/plan.md"));
+        Files.setLastModifiedTime(source.resolve("empty.txt"), FileTime.from(Instant.parse("2020-01-02T03:04:05.123456Z")));
+        jobs = new TestJobs(dir.resolve("config")).target("a", A, A.createBucket()).target("b", B, B.createBucket());
+        job = jobs.job("notes", source, "a, b", Map.of("identity", jobs.identityFile().toString()));
+    }
+
+    BackupSummary backup() throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            return new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+        }
+    }
+
+    <T> T onTarget(String name, StoreFunction<T> function) throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            return function.apply(targets.store(name).orElseThrow(), new StoredBackups(targets.store(name).orElseThrow(),
+                    "notes", jobs.identityFile()));
+        }
+    }
+
+    interface StoreFunction<T> {
+        T apply(ObjectStore store, StoredBackups backups) throws IOException;
+    }
+
+    @Test
+    void aMixedFolderBacksUpToBothTargetsAsOnlyEncryptedObjects() throws IOException {
+        BackupSummary summary = backup();
+
+        assertThat(summary.complete()).as(summary.toString()).isTrue();
+        assertThat(summary.committed()).containsExactly("a", "b");
+        for (String target : List.of("a", "b")) {
+            onTarget(target, (store, backups) -> {
+                assertThat(backups.snapshotIds()).containsExactly(summary.snapshotId());
+                Snapshot snapshot = backups.snapshot(summary.snapshotId());
+                assertThat(snapshot.files()).extracting(FileEntry::path).contains("empty-folder", "empty.txt", "run.sh",
+                        "link-to-plan", "日记/2026-11-22 周日.md", "notes/2026/plan.md", "photo.jpg");
+                FileEntry run = entry(snapshot, "run.sh");
+                assertThat(run.mode()).isEqualTo("0750");
+                assertThat(entry(snapshot, "empty.txt").mtime()).isEqualTo(Instant.parse("2020-01-02T03:04:05.123456Z"));
+                assertThat(entry(snapshot, "link-to-plan").type()).isEqualTo("symlink");
+                assertThat(entry(snapshot, "link-to-plan").target()).isEqualTo("notes/2026/plan.md");
+                assertThat(entry(snapshot, "empty-folder").type()).isEqualTo("dir");
+                // Same content twice is stored once.
+                assertThat(entry(snapshot, "notes/copy-of-plan.md").entry()).isEqualTo(entry(snapshot, "notes/2026/plan.md").entry());
+
+                Map<String, byte[]> content = new HashMap<>();
+                for (ArchiveInfo archive : snapshot.archives()) {
+                    backups.archive(archive.key()).forEach((name, bytes) -> content.put(archive.id() + "/" + name, bytes));
+                }
+                for (FileEntry file : snapshot.files()) {
+                    if (file.isFile()) {
+                        assertThat(content.get(file.archive() + "/" + file.entry())).as(file.path())
+                                .isEqualTo(Files.readAllBytes(source.resolve(file.path())));
+                    }
+                }
+                for (ObjectInfo object : store.list("")) {
+                    assertThat(object.key()).doesNotContain("plan").doesNotContain("日记").doesNotContain("photo");
+                    try (InputStream in = store.get(object.key())) {
+                        String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                        assertThat(raw).as(object.key()).startsWith("age-encryption.org/v1").doesNotContain(MARKER)
+                                .doesNotContain("plan.md");
+                    }
+                }
+                return null;
+            });
+        }
+        assertThat(source.resolve("notes/2026/plan.md")).hasContent("# Plan\n" + MARKER);
+    }
+
+    @Test
+    void theNextSnapshotUploadsOnlyWhatChangedAndBothAreListed() throws IOException {
+        BackupSummary first = backup();
+        Files.writeString(source.resolve("notes/2026/plan.md"), "# Plan, edited\n");
+        Files.writeString(source.resolve("new.txt"), "a new file");
+        Files.delete(source.resolve("empty.txt"));
+
+        BackupSummary second = backup();
+
+        assertThat(second.complete()).isTrue();
+        assertThat(second.addedFiles()).isEqualTo(2);
+        assertThat(second.addedBytes()).isEqualTo("# Plan, edited\n".length() + "a new file".length());
+        assertThat(second.archives()).isEqualTo(1);
+        assertThat(second.uploadedBytes()).isLessThan(2048);
+        onTarget("b", (store, backups) -> {
+            assertThat(backups.snapshotIds()).containsExactly(first.snapshotId(), second.snapshotId());
+            Snapshot snapshot = backups.snapshot(second.snapshotId());
+            assertThat(snapshot.parent()).isEqualTo(first.snapshotId());
+            assertThat(snapshot.files()).extracting(FileEntry::path).contains("new.txt").doesNotContain("empty.txt");
+            assertThat(entry(snapshot, "photo.jpg").archive()).isEqualTo(entry(backups.snapshot(first.snapshotId()), "photo.jpg").archive());
+            assertThat(backups.archiveKeys()).hasSize(first.archives() + 1);
+            return null;
+        });
+    }
+
+    @Test
+    void aTargetThatIsDownCatchesUpOnTheNextRunWithoutDuplicateUploads() throws Exception {
+        B.pause();
+        BackupSummary whileDown;
+        try {
+            whileDown = backup();
+        } finally {
+            B.resume();
+        }
+        assertThat(whileDown.committed()).containsExactly("a");
+        assertThat(whileDown.failed()).containsOnlyKeys("b");
+        assertThat(whileDown.complete()).isFalse();
+        onTarget("b", (store, backups) -> {
+            assertThat(backups.snapshotIds()).isEmpty();
+            return null;
+        });
+
+        Files.writeString(source.resolve("later.txt"), "written while b was down");
+        BackupSummary after = backup();
+
+        assertThat(after.complete()).as(after.toString()).isTrue();
+        Set<String> archivesOnA = new HashSet<>(onTarget("a", (store, backups) -> backups.archiveKeys()));
+        onTarget("b", (store, backups) -> {
+            assertThat(backups.snapshotIds()).containsExactly(whileDown.snapshotId(), after.snapshotId());
+            Snapshot latest = backups.snapshot(after.snapshotId());
+            assertThat(new HashSet<>(backups.archiveKeys())).containsAll(latest.archives().stream().map(ArchiveInfo::key).toList())
+                    .isEqualTo(archivesOnA);
+            return null;
+        });
+        assertThat(archivesOnA).hasSize(whileDown.archives() + after.archives());
+        assertThat(Files.readString(job.jobStateDir().resolve("pending.json")).trim()).isEqualTo("[ ]");
+    }
+
+    @Test
+    void lostLocalStateIsRebuiltFromATargetAndOnlyNewContentIsUploaded() throws IOException {
+        backup();
+        io.backuprouter.testing.Folders.delete(job.jobStateDir());
+        Files.writeString(source.resolve("new.txt"), "only this is new");
+
+        BackupSummary rebuilt = backup();
+
+        assertThat(rebuilt.complete()).isTrue();
+        assertThat(rebuilt.addedFiles()).isEqualTo(1);
+        assertThat(rebuilt.archives()).isEqualTo(1);
+    }
+
+    static FileEntry entry(Snapshot snapshot, String path) {
+        return snapshot.files().stream().filter(f -> f.path().equals(path)).findFirst()
+                .orElseThrow(() -> new AssertionError(path + " is not in snapshot " + snapshot.id()));
+    }
+}
