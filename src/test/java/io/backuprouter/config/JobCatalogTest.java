@@ -1,0 +1,92 @@
+package io.backuprouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.backuprouter.crypto.AgeKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobCatalogTest {
+    @TempDir
+    Path dir;
+    RouterSettings settings;
+    String recipient = AgeKeys.generate().recipient();
+
+    @BeforeEach
+    void settings() {
+        settings = RouterSettings.read(ConfigFile.of("application.properties", Map.of(
+                "backup.targets.nas.type", "folder", "backup.targets.nas.path", "/mnt/nas")).with("backup.targets.usb.type", "folder")
+                .with("backup.targets.usb.path", "/media/usb"));
+    }
+
+    @Test
+    void jobsAreReadFromKameletParametersAndInlineUris() throws IOException {
+        Files.writeString(dir.resolve("jobs.camel.yaml"), """
+                - route:
+                    id: backup-notes
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: notes
+                        source: /home/me/notes
+                        targets: nas, usb
+                        recipients: %s
+                        exclude: "*.log, cache"
+                        quietPeriod: 1m30s
+                      steps:
+                        - log: "${body}"
+                - route:
+                    id: backup-db
+                    from:
+                      uri: timer:x
+                      steps:
+                        - to: "kamelet:backup-run?job=db&source=/var/dumps&targets=nas&recipients=%s&compressionLevel=6"
+                """.formatted(recipient, recipient));
+
+        JobCatalog catalog = JobCatalog.read(dir, settings);
+
+        JobSettings notes = catalog.job("notes").orElseThrow();
+        assertThat(notes.targets()).containsExactly("nas", "usb");
+        assertThat(notes.excludes()).containsExactly("*.log", "cache");
+        assertThat(notes.quietPeriod()).hasSeconds(90);
+        assertThat(notes.trigger()).isEqualTo("backup-on-change");
+        assertThat(notes.declaredAt()).isEqualTo(dir.resolve("jobs.camel.yaml") + ":4");
+        JobSettings db = catalog.job("db").orElseThrow();
+        assertThat(db.compressionLevel()).isEqualTo(6);
+        assertThat(db.batchSize()).isEqualTo(256L << 20);
+    }
+
+    @Test
+    void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
+        Files.writeString(dir.resolve("bad.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-schedule
+                      parameters:
+                        job: Bad_Name
+                        source: /x
+                        targets: nas, cloud
+                        recipients: age1notakey
+                        compressionLevel: 12
+                        schedule: every night
+                        colour: blue
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        String file = dir.resolve("bad.camel.yaml").toString();
+        assertThat(e.getMessage())
+                .contains(file + ":5: job: \"Bad_Name\" is not kebab-case")
+                .contains(file + ":7: targets: unknown target \"cloud\"")
+                .contains(file + ":8: recipients: \"age1notakey\" is not an age X25519 recipient")
+                .contains(file + ":9: compressionLevel: 12 is out of range")
+                .contains(file + ":10: schedule: \"every night\" is not a Quartz cron expression")
+                .contains(file + ":11: colour: unknown setting");
+    }
+}
