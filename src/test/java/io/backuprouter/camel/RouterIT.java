@@ -3,19 +3,19 @@ package io.backuprouter.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.backuprouter.config.ConfigFile;
+import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.StoredBackups;
+import io.backuprouter.testing.TestJobs;
 import io.backuprouter.testing.TestS3Server;
-import io.backuprouter.testing.TestTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The router loads every shipped route file, binds the target clients, and checks target health. */
+/** The router in-process: kamelet-declared jobs run on change, a target that is down never stops it. */
 class RouterIT {
     @RegisterExtension
     static final TestS3Server UP = TestS3Server.lenient();
@@ -32,50 +32,52 @@ class RouterIT {
     Path dir;
 
     @Test
-    void everyShippedRouteLoadsAndTargetHealthReportsUpAndDownTargets() throws Exception {
-        String bucket = UP.createBucket();
-        Map<String, String> lines = new LinkedHashMap<>(TestTargets.s3Lines("up", UP, bucket, "r", "minio"));
-        TestTargets.s3Lines("down", UP, bucket, "r", "minio").forEach((k, v) ->
-                lines.put(k, k.endsWith(".endpoint") ? "http://127.0.0.1:1" : v));
-        Path config = dir.resolve("application.properties");
-        Files.writeString(config, lines.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
-                .collect(Collectors.joining("\n")) + "\ncamel.component.aws2-s3.autowired-enabled = false\n");
-        RouterSettings settings = RouterSettings.read(ConfigFile.load(config));
+    void aJobBacksUpAtStartAndAfterEachQuietChangeWhileADownTargetIsReported() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "first");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
+        jobs.writeConfig("watched", source, "up", Map.of());
+        // The same job, triggered on change with a short quiet period, next to the shipped health route.
+        Path routes = jobs.routesDir();
+        Files.writeString(routes.resolve("watched.camel.yaml"), Files.readString(routes.resolve("watched.camel.yaml"))
+                .replace("uri: direct:backup-watched\n      steps:\n        - to:\n            uri: kamelet:backup-run\n            parameters:",
+                        "uri: kamelet:backup-on-change\n      parameters:\n        quietPeriod: 1s")
+                .replaceAll("\n              ", "\n        ") + "      steps:\n        - log: \"${body}\"\n");
+        Files.copy(Path.of("routes/target-health.camel.yaml"), routes.resolve("target-health.camel.yaml"));
+        Files.writeString(jobs.configFile(), """
+                backup.targets.down.provider = minio
+                backup.targets.down.endpoint = http://127.0.0.1:1
+                backup.targets.down.bucket = nowhere
+                backup.targets.down.access-key = {{sys:user.name}}
+                backup.targets.down.secret-key = {{sys:user.name}}
+                camel.component.aws2-s3.autowired-enabled = false
+                """, StandardOpenOption.APPEND);
+        RouterSettings settings = jobs.settings();
 
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, io.backuprouter.config.JobCatalog.read(Path.of("routes"), settings),
-                    targets, config, Path.of("routes"));
+            Router router = new Router(settings, JobCatalog.read(routes, settings), targets, jobs.configFile(), routes);
             router.main().start();
             try {
                 CamelContext camel = router.main().getCamelContext();
-                assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsAll(shippedRouteIds());
+                assertThat(camel.getRoutes()).extracting(Route::getRouteId).contains("target-health", "backup-watched");
                 assertThat(camel.getRegistry().lookupByNameAndType("s3-up", S3Client.class)).isNotNull();
                 assertThat(camel.getRegistry().lookupByNameAndType("s3-down", S3Client.class)).isNotNull();
+                StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 1);
+                Files.writeString(source.resolve("b.txt"), "second");
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 2);
+                List<String> ids = stored.snapshotIds();
+                assertThat(stored.snapshot(ids.get(1)).files()).extracting(f -> f.path()).containsExactly("a.txt", "b.txt");
 
                 TargetHealth health = camel.getRegistry().lookupByNameAndType("targetHealth", TargetHealth.class);
                 await().atMost(Duration.ofSeconds(30)).until(() -> health.results().size() == 2);
                 assertThat(health.results().get("up").ok()).isTrue();
-                assertThat(health.results().get("down").ok()).isFalse();
                 assertThat(health.results().get("down").failure()).contains("cannot connect");
-                assertThat(camel.getRouteController().getRouteStatus("target-health").isStarted())
-                        .as("a target that is down does not stop the router").isTrue();
+                assertThat(camel.getRouteController().getRouteStatus("target-health").isStarted()).isTrue();
             } finally {
                 router.main().stop();
             }
-        }
-    }
-
-    /** The id of every route in routes/*.yaml, read from the files themselves. */
-    static java.util.List<String> shippedRouteIds() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).filter(l -> l.matches("\\s+id: [a-z0-9-]+\\s*")).map(l -> l.trim().substring(4).trim())
-                    .toList();
         }
     }
 }

@@ -30,7 +30,7 @@ class AppJarIT {
 
     @BeforeEach
     void copyShippedConfigAndRoutes() throws IOException {
-        for (String folder : List.of("config", "routes")) {
+        for (String folder : List.of("config", "routes", "demo")) {
             try (Stream<Path> files = Files.walk(Path.of(folder))) {
                 for (Path source : files.toList()) {
                     Path target = home.resolve(source.toString());
@@ -60,6 +60,43 @@ class AppJarIT {
             String secret = Files.readString(home.resolve("var/embedded-s3/secret-key")).trim();
             assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
             assertThat(router.output()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void theDemoJobBacksUpAtStartAndTriggerFilesRunJobsOnDemand() throws Exception {
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("job demo: snapshot")
+                    || !router.isAlive());
+            assertThat(router.output()).contains("Started backup-demo (kamelet:backup-on-change)")
+                    .contains("Started backup-demo-nightly").contains("Started backup-triggers")
+                    .containsPattern("job demo: snapshot \\d{8}T\\d{6}Z-[0-9a-f]{8}: 7 files");
+
+            Files.createDirectories(home.resolve("var/triggers"));
+            Files.writeString(home.resolve("var/triggers/demo-nightly"), "");
+            Files.writeString(home.resolve("var/triggers/no-such-job.trigger"), "");
+            await().atMost(Duration.ofSeconds(60)).until(() -> router.output().contains("job demo-nightly: snapshot")
+                    && Files.exists(home.resolve("var/triggers/failed/no-such-job.trigger")));
+            assertThat(router.output()).containsPattern("job demo-nightly: snapshot .*: 6 files")
+                    .contains("backup-triggers: unknown job \"no-such-job\"").doesNotContain("\tat ");
+            assertThat(home.resolve("var/triggers/demo-nightly")).doesNotExist();
+            assertThat(router.isAlive()).isTrue();
+        }
+        try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "snapshots", "demo")) {
+            assertThat(list.waitFor(COMMAND)).as(list.output()).isZero();
+            assertThat(list.output()).containsPattern("\\d{8}T\\d{6}Z-[0-9a-f]{8} .* 7 ").contains("1 snapshot(s)");
+        }
+    }
+
+    @Test
+    void backupMakesOneSnapshotAndExitsZero() throws Exception {
+        try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
+            assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
+            assertThat(backup.output()).containsPattern("job demo: snapshot .*: 7 files").contains("committed on local");
+        }
+        try (AppProcess unknown = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "nope")) {
+            assertThat(unknown.waitFor(COMMAND)).isEqualTo(1);
+            assertThat(unknown.output()).contains("unknown job \"nope\"").contains("demo");
         }
     }
 
