@@ -73,6 +73,12 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** Kills it at once (SIGKILL), as a crash or power loss would, and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** Stops it as Ctrl-C or {@code docker stop} would (SIGTERM) and waits for the exit. */
     public int stop() throws InterruptedException {
         process.destroy();
