@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 /** Every user-facing setting is declared once, typed, titled, described, and documented in the README. */
 class SettingDeclarationsTest {
     static Stream<Setting> all() {
-        return Stream.concat(TargetSettings.SETTINGS.stream(), EmbeddedS3Settings.SETTINGS.stream());
+        return Stream.of(TargetSettings.SETTINGS, EmbeddedS3Settings.SETTINGS, JobSettings.SETTINGS).flatMap(List::stream);
     }
 
     @Test
     void everySettingHasAKebabCaseNameTitleCaseTitleTypeAndOneLineDescription() {
         assertThat(all().toList()).isNotEmpty().allSatisfy(s -> {
-            assertThat(s.name()).as("name").matches("[a-z][a-z0-9-]*");
+            assertThat(s.name()).as("name").matches("[a-z][a-zA-Z0-9-]*");
             assertThat(s.title()).as(s.name() + " title").matches("([A-Z][A-Za-z0-9]*|TLS|S3)( ([A-Z][A-Za-z0-9]*|TLS|S3))*");
             assertThat(s.kind()).as(s.name() + " kind").isNotNull();
             assertThat(s.description()).as(s.name() + " description").isNotBlank().doesNotContain("\n");
@@ -31,9 +31,10 @@ class SettingDeclarationsTest {
     @Test
     void theReadmeDocumentsEverySetting() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
-        List<String> keys = Stream.concat(
-                TargetSettings.SETTINGS.stream().map(s -> "`" + s.name() + "`"),
-                EmbeddedS3Settings.SETTINGS.stream().map(s -> "`backup.embedded-s3." + s.name() + "`")).toList();
+        List<String> keys = Stream.of(
+                TargetSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |"),
+                EmbeddedS3Settings.SETTINGS.stream().map(s -> "| `backup.embedded-s3." + s.name() + "` |"),
+                JobSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |")).flatMap(s -> s).toList();
         assertThat(keys).allSatisfy(key -> assertThat(readme).as("README documents " + key).contains(key));
     }
 }
