@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param format always {@value #FORMAT}
  * @param version format version, {@value #VERSION}
- * @param id snapshot id, {@code yyyyMMdd'T'HHmmss'Z'-<8 hex>}
+ * @param id snapshot id, {@code yyyyMMdd'T'HHmmss.SSS'Z'-<8 hex>}
  * @param job the job's name
  * @param host the machine that made it
  * @param time when the run started (UTC)

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /** Snapshot and archive ids. Snapshot ids sort in time order. */
 public final class SnapshotIds {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final Pattern SNAPSHOT_KEY = Pattern.compile("snapshots/((\\d{8}T\\d{6}Z)-[0-9a-f]{8})\\.json\\.age");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final Pattern SNAPSHOT_KEY = Pattern.compile("snapshots/((\\d{8}T\\d{6}\\.\\d{3}Z)-[0-9a-f]{8})\\.json\\.age");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SnapshotIds() {
@@ -34,7 +34,7 @@ public final class SnapshotIds {
 
     /** The time in a snapshot id. */
     public static Instant timeOf(String snapshotId) {
-        return Instant.from(TIME.parse(snapshotId.substring(0, 16)));
+        return Instant.from(TIME.parse(snapshotId.substring(0, 20)));
     }
 
     private static String hex(int bytes) {

@@ -133,9 +133,9 @@ final class SnapshotsCommand implements Callable<Integer> {
         if (json) {
             out.println(Manifests.json().writeValueAsString(rows));
         } else {
-            out.printf("%-26s %-20s %9s %11s %11s%n", "ID", "TIME (UTC)", "FILES", "SIZE", "ADDED");
+            out.printf("%-30s %-20s %9s %11s %11s%n", "ID", "TIME (UTC)", "FILES", "SIZE", "ADDED");
             for (Row row : rows) {
-                out.printf("%-26s %-20s %9s %11s %11s%n", row.id(), row.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", ""),
+                out.printf("%-30s %-20s %9s %11s %11s%n", row.id(), row.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", ""),
                         row.files() == null ? "?" : row.files(), row.bytes() == null ? "?" : ByteSize.format(row.bytes()),
                         row.addedBytes() == null ? "?" : ByteSize.format(row.addedBytes()));
             }

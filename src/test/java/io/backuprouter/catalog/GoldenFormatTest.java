@@ -30,8 +30,8 @@ class GoldenFormatTest {
     static final Path GOLDEN = Path.of("src/test/resources/format/v1");
 
     static Snapshot example() {
-        return new Snapshot(Snapshot.FORMAT, 1, "20261122T051500Z-3fa9c2d1", "notes", "laptop",
-                Instant.parse("2026-11-22T05:15:00.123456789Z"), "20261121T051500Z-00c0ffee", "/home/me/notes",
+        return new Snapshot(Snapshot.FORMAT, 1, "20261122T051500.123Z-3fa9c2d1", "notes", "laptop",
+                Instant.parse("2026-11-22T05:15:00.123456789Z"), "20261121T051500.000Z-00c0ffee", "/home/me/notes",
                 new SnapshotStats(2, 1, 1, 17, 1, 6, 412),
                 List.of(new ArchiveInfo("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "archives/0a/0a1b2c3d4e5f60718293a4b5c6d7e8f9.zip.age", 412, 2)),
                 List.of(new FileEntry("a.txt", "file", 6, Instant.parse("2026-11-20T10:00:00Z"), "0644",

@@ -70,7 +70,7 @@ class AppJarIT {
                     || !router.isAlive());
             assertThat(router.output()).contains("Started backup-demo (kamelet:backup-on-change)")
                     .contains("Started backup-demo-nightly").contains("Started backup-triggers")
-                    .containsPattern("job demo: snapshot \\d{8}T\\d{6}Z-[0-9a-f]{8}: 7 files");
+                    .containsPattern("job demo: snapshot \\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{8}: 7 files");
 
             Files.createDirectories(home.resolve("var/triggers"));
             Files.writeString(home.resolve("var/triggers/demo-nightly"), "");
@@ -84,7 +84,7 @@ class AppJarIT {
         }
         try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "snapshots", "demo")) {
             assertThat(list.waitFor(COMMAND)).as(list.output()).isZero();
-            assertThat(list.output()).containsPattern("\\d{8}T\\d{6}Z-[0-9a-f]{8} .* 7 ").contains("1 snapshot(s)");
+            assertThat(list.output()).containsPattern("\\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{8} .* 7 ").contains("1 snapshot(s)");
         }
     }
 
