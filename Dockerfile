@@ -14,6 +14,7 @@ RUN useradd --system --home /app backup && mkdir -p /app/var && chown backup /ap
 COPY --from=build /build/target/backup-router.jar /app/backup-router.jar
 COPY config /app/config
 COPY routes /app/routes
+COPY demo /app/demo
 USER backup
 ENTRYPOINT ["java", "-jar", "/app/backup-router.jar"]
 CMD ["run"]

@@ -53,6 +53,13 @@ class ComposeFileTest {
     }
 
     @Test
+    void theShippedJobsBackUpToBothMinioServersInTheStack() {
+        var jobs = io.backuprouter.config.JobCatalog.read(Path.of("routes"), composeSettings());
+        assertThat(jobs.jobs()).isNotEmpty();
+        jobs.jobs().values().forEach(job -> assertThat(job.targets()).containsExactly("minio-a", "minio-b"));
+    }
+
+    @Test
     void everyTargetPointsAtAMinioServiceAndUsesThatServicesCredentials() {
         Map<String, String> environment = routerEnvironment();
         for (TargetSettings target : composeSettings().targets().values()) {
@@ -69,7 +76,7 @@ class ComposeFileTest {
     @Test
     void theRouterMountsTheUsersConfigAndRoutesAndTheImageHasTheJar() throws IOException {
         List<String> volumes = StreamSupport.stream(router.get("volumes").spliterator(), false).map(JsonNode::asText).toList();
-        assertThat(volumes).contains("./config:/app/config:ro", "./routes:/app/routes:ro");
+        assertThat(volumes).contains("./config:/app/config:ro", "./routes:/app/routes:ro", "./demo:/app/demo:ro");
         List<String> command = StreamSupport.stream(router.get("command").spliterator(), false).map(JsonNode::asText).toList();
         assertThat(command).containsExactly("run", "--config", "config/compose.properties");
         assertThat(Path.of("config/compose.properties")).exists();
