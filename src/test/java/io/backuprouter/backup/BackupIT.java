@@ -190,6 +190,97 @@ class BackupIT {
     }
 
     @Test
+    void aTargetThatGoesDownDuringARunLeavesTheOtherCompleteAndCatchesUpLater() throws Exception {
+        // Small batches: several archives, and B stops answering right after it received the first.
+        job = jobs.job("notes", source, "a, b", Map.of("identity", jobs.identityFile().toString(), "batchFiles", "2"));
+        BackupSummary duringOutage;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            Map<String, ObjectStore> stores = new HashMap<>(targets.stores());
+            stores.put("b", new FailAfterFirstArchive(targets.store("b").orElseThrow(), B));
+            duringOutage = new BackupRun(job, stores, Clock.systemUTC(), BackupProgress.NONE).run();
+        } finally {
+            B.resume();
+        }
+        assertThat(duringOutage.archives()).isGreaterThan(2);
+        assertThat(duringOutage.committed()).containsExactly("a");
+        assertThat(duringOutage.failed()).containsOnlyKeys("b");
+        onTarget("b", (store, backups) -> {
+            assertThat(backups.snapshotIds()).isEmpty();
+            assertThat(backups.archiveKeys()).hasSize(1);
+            return null;
+        });
+
+        BackupSummary next = backup();
+
+        assertThat(next.complete()).as(next.toString()).isTrue();
+        onTarget("b", (store, backups) -> {
+            assertThat(backups.snapshotIds()).containsExactly(duringOutage.snapshotId(), next.snapshotId());
+            for (ArchiveInfo archive : backups.snapshot(duringOutage.snapshotId()).archives()) {
+                assertThat(backups.archiveKeys()).contains(archive.key());
+            }
+            return null;
+        });
+    }
+
+    /** A store whose server goes down right after the first archive reached it. */
+    static final class FailAfterFirstArchive implements ObjectStore {
+        private final ObjectStore delegate;
+        private final TestS3Server server;
+
+        FailAfterFirstArchive(ObjectStore delegate, TestS3Server server) {
+            this.delegate = delegate;
+            this.server = server;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public void put(String key, Path file) throws IOException {
+            delegate.put(key, file);
+            if (key.contains("/archives/")) {
+                try {
+                    server.pause();
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+
+        @Override
+        public void put(String key, byte[] content) throws IOException {
+            delegate.put(key, content);
+        }
+
+        @Override
+        public InputStream get(String key) throws IOException {
+            return delegate.get(key);
+        }
+
+        @Override
+        public java.util.Optional<ObjectInfo> stat(String key) throws IOException {
+            return delegate.stat(key);
+        }
+
+        @Override
+        public List<ObjectInfo> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            delegate.delete(key);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    @Test
     void lostLocalStateIsRebuiltFromATargetAndOnlyNewContentIsUploaded() throws IOException {
         backup();
         io.backuprouter.testing.Folders.delete(job.jobStateDir());
