@@ -311,8 +311,16 @@ public final class BackupRun {
         return null;
     }
 
+    /** Interrupted uploads older than this are removed at the start of a run (a run of a job takes less). */
+    static final Duration INCOMPLETE_UPLOAD_AGE = Duration.ofHours(24);
+
     private void listTarget(TargetState target) {
         try {
+            int removed = target.store.removeIncompleteUploads(job.name() + "/", clock.instant().minus(INCOMPLETE_UPLOAD_AGE));
+            if (removed > 0) {
+                LOG.info("Job {}: removed {} interrupted upload(s) older than {} h from target {}", job.name(), removed,
+                        INCOMPLETE_UPLOAD_AGE.toHours(), target.name);
+            }
             for (ObjectInfo object : target.store.list(job.name() + "/")) {
                 target.have.add(object.key().substring(job.name().length() + 1));
             }

@@ -167,6 +167,24 @@ public final class FolderStore implements ObjectStore {
         }
     }
 
+    @Override
+    public int removeIncompleteUploads(String prefix, java.time.Instant before) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+                String key = root.relativize(file).toString().replace('\\', '/');
+                if (key.startsWith(prefix) && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(file);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     private Path path(String key) {
         Path path = root.resolve(Keys.check(key)).normalize();
         if (!path.startsWith(root)) {

@@ -45,6 +45,13 @@ public interface ObjectStore extends AutoCloseable {
     /** Removes the object; succeeds when it is already gone. */
     void delete(String key) throws IOException;
 
+    /**
+     * Removes what interrupted puts left under the prefix and started before {@code before}
+     * (incomplete multipart uploads, temporary files), which would otherwise cost space forever.
+     * Never touches complete objects. Returns how many it removed.
+     */
+    int removeIncompleteUploads(String prefix, java.time.Instant before) throws IOException;
+
     @Override
     void close();
 }

@@ -68,6 +68,11 @@ public final class S3Store implements ObjectStore {
         return client;
     }
 
+    /** The target's settings (bucket, root path...). */
+    public TargetSettings settings() {
+        return target;
+    }
+
     @Override
     public void put(String key, Path file) throws IOException {
         String fullKey = fullKey(key);
@@ -252,6 +257,23 @@ public final class S3Store implements ObjectStore {
         } catch (SdkException e) {
             throw failure("delete", key, e);
         }
+    }
+
+    @Override
+    public int removeIncompleteUploads(String prefix, java.time.Instant before) throws IOException {
+        String fullPrefix = target.rootPath().isEmpty() ? prefix : target.rootPath() + "/" + prefix;
+        int removed = 0;
+        try {
+            for (var upload : client.listMultipartUploadsPaginator(b -> b.bucket(target.bucket()).prefix(fullPrefix)).uploads()) {
+                if (upload.initiated() != null && upload.initiated().isBefore(before)) {
+                    client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                    removed++;
+                }
+            }
+        } catch (SdkException e) {
+            throw failure("remove incomplete uploads under", prefix, e);
+        }
+        return removed;
     }
 
     private String fullKey(String key) {

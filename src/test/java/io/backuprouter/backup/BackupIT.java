@@ -275,6 +275,11 @@ class BackupIT {
         }
 
         @Override
+        public int removeIncompleteUploads(String prefix, Instant before) throws IOException {
+            return delegate.removeIncompleteUploads(prefix, before);
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

@@ -16,6 +16,14 @@ class FolderStoreContractTest extends ObjectStoreContract {
         return new FolderStore("nas", temp.resolve("nas"), rootPath);
     }
 
+    @Override
+    void interruptPut(String key) throws IOException {
+        Path root = ((FolderStore) store).root();
+        Path half = root.resolve(key).resolveSibling(FolderStore.TEMP_PREFIX + "half");
+        Files.createDirectories(half.getParent());
+        Files.write(half, new byte[] {1, 2});
+    }
+
     @Test
     void anUnmountedFolderIsAnErrorNotACreatedFolder() {
         FolderStore unmounted = new FolderStore("usb", temp.resolve("media/usb-disk"), "backups");

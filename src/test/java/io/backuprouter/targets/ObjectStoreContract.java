@@ -34,6 +34,23 @@ abstract class ObjectStoreContract {
     /** A fresh store; stores opened with the same scope and different roots share one bucket or folder. */
     abstract ObjectStore open(String rootPath) throws Exception;
 
+    /** Leaves what a put killed half-way leaves behind for the key (an incomplete multipart upload, a temp file). */
+    abstract void interruptPut(String key) throws Exception;
+
+    @Test
+    void interruptedPutsAreInvisibleAndRemovedOnlyWhenOlderThanAsked() throws Exception {
+        store.put("archives/done", new byte[] {1});
+        interruptPut("archives/half");
+
+        assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("archives/done");
+        assertThat(store.stat("archives/half")).isEmpty();
+        assertThat(store.removeIncompleteUploads("archives/", java.time.Instant.now().minusSeconds(3600))).isZero();
+        assertThat(store.removeIncompleteUploads("other/", java.time.Instant.now().plusSeconds(60))).isZero();
+        assertThat(store.removeIncompleteUploads("archives/", java.time.Instant.now().plusSeconds(60))).isEqualTo(1);
+        assertThat(store.removeIncompleteUploads("archives/", java.time.Instant.now().plusSeconds(60))).isZero();
+        assertThat(store.stat("archives/done")).isPresent();
+    }
+
     @BeforeEach
     void openStore() throws Exception {
         store = open("root-" + System.nanoTime());
@@ -150,6 +167,10 @@ abstract class ObjectStoreContract {
             assertThatThrownBy(() -> store.put(bad, new byte[] {1}))
                     .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid object key");
         }
+    }
+
+    static String rootOf(ObjectStore store) {
+        return ((S3Store) store).settings().rootPath();
     }
 
     Path randomFile(String name, int size, long seed) throws IOException {

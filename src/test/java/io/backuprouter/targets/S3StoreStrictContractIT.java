@@ -14,6 +14,15 @@ class S3StoreStrictContractIT extends ObjectStoreContract {
     static String bucket;
 
     @Override
+    void interruptPut(String key) {
+        var s3 = ((S3Store) store).client();
+        String fullKey = rootOf(store) + "/" + key;
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(fullKey)).uploadId();
+        s3.uploadPart(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {1, 2, 3}));
+    }
+
+    @Override
     ObjectStore open(String rootPath) {
         if (bucket == null) {
             bucket = S3.createBucket();
