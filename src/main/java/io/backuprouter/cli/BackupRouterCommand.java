@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code backup-router}: the entry point. Without a command it runs the router. */
 @Command(name = "backup-router", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Encrypted, incremental backups and bucket mirroring to S3-compatible storage.",
-        subcommands = {RunCommand.class, BackupCommand.class, SnapshotsCommand.class, TargetsCommand.class,
+        subcommands = {RunCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
+                VerifyCommand.class, TargetsCommand.class,
                 ServeS3Command.class, KeygenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BackupRouterCommand implements Callable<Integer> {

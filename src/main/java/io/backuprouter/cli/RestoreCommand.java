@@ -1,0 +1,122 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.restore.RestoreRequest;
+import io.backuprouter.restore.RestoreSummary;
+import io.backuprouter.restore.Restorer;
+import io.backuprouter.targets.Targets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code restore JOB --to DIR}: a snapshot back into a folder. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restores a snapshot of a job into a folder.",
+                "Every file is checked against its SHA-256 before it is put in place; nothing is written outside",
+                "the folder. Exit code 0 only when every requested file is restored and verified."})
+final class RestoreCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions jobOptions;
+
+    @Parameters(paramLabel = "JOB", description = "The job.")
+    String jobName;
+
+    @Option(names = "--to", required = true, paramLabel = "DIR", description = "The folder to restore into (created if missing).")
+    Path to;
+
+    @Option(names = "--snapshot", defaultValue = "latest", paramLabel = "ID",
+            description = "A snapshot id (or its start), or latest (default).")
+    String snapshot;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "The newest snapshot at or before this time (ISO-8601, e.g. 2026-11-20T18:00:00Z).")
+    String at;
+
+    @Option(names = "--target", description = "The target to read from first (default: the job's targets in order).")
+    String target;
+
+    @Option(names = "--include", paramLabel = "GLOB", description = "Restore only paths matching this glob (repeatable).")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--overwrite", defaultValue = "if-older", paramLabel = "POLICY",
+            description = "never, if-older (default: never replace a newer local file; it is reported) or always.")
+    String overwrite;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
+    Path identity;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        RestoreRequest request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+            AgeIdentity key = identity(identity, job);
+            try (Targets targets = new Targets(loaded.settings().targets());
+                 TerminalProgress progress = TerminalProgress.forTask("restore " + job.name())) {
+                RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), key, Clock.systemUTC(),
+                        progress).restore(request);
+                progress.close();
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(summary);
+                summary.notes().forEach(n -> out.println("  note: " + n));
+                summary.kept().forEach(k -> out.println("  kept: " + k));
+                summary.problems().forEach(p -> out.println("  NOT RESTORED: " + p));
+                if (!summary.kept().isEmpty()) {
+                    out.println("  (use --overwrite always to replace local files)");
+                }
+                out.flush();
+                return summary.complete() ? 0 : BackupRouterCommand.FAILED;
+            }
+        }
+    }
+
+    static AgeIdentity identity(Path given, JobSettings job) throws IOException {
+        Path file = given != null ? given : job.identity();
+        if (file == null) {
+            throw new UserException("job " + job.name() + ": reading backups needs the identity file"
+                    + "\n    hint: --identity FILE (the file keygen wrote), or set identity on the job");
+        }
+        try {
+            return AgeIdentity.read(file);
+        } catch (IOException e) {
+            throw new UserException(e.getMessage() + "\n    hint: --identity FILE names the file keygen wrote", e);
+        }
+    }
+
+    static Instant parseTime(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new UserException("--at \"" + text + "\" is not a time; write it as 2026-11-20T18:00:00Z");
+        }
+    }
+
+    static RestoreRequest.Overwrite policy(String text) {
+        try {
+            return RestoreRequest.Overwrite.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--overwrite " + e.getMessage());
+        }
+    }
+}

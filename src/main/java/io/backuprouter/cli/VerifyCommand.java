@@ -1,0 +1,80 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.restore.Verifier;
+import io.backuprouter.targets.Targets;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code verify JOB}: every object the snapshots need is there (and, with --read-data, intact). */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Checks that a target holds everything a job's snapshots need.",
+                "Each manifest must decrypt and each archive it names must exist with its recorded size; with",
+                "--read-data every archive is also decrypted and each file checked against its SHA-256."})
+final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions jobOptions;
+
+    @Parameters(paramLabel = "JOB", description = "The job.")
+    String jobName;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "One snapshot (an id, its start, or latest); default: all.")
+    String snapshot;
+
+    @Option(names = "--target", description = "The target to check (default: every target of the job).")
+    String target;
+
+    @Option(names = "--read-data", description = "Also download, decrypt and hash every archive.")
+    boolean readData;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
+    Path identity;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+            if (target != null && !job.targets().contains(target)) {
+                throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
+                        + String.join(", ", job.targets()));
+            }
+            AgeIdentity key = RestoreCommand.identity(identity, job);
+            PrintWriter out = spec.commandLine().getOut();
+            int failed = 0;
+            try (Targets targets = new Targets(loaded.settings().targets())) {
+                for (String name : target != null ? List.of(target) : job.targets()) {
+                    Verifier.Result result;
+                    try {
+                        result = new Verifier(job.name(), targets.store(name).orElseThrow(), key).verify(snapshot, readData);
+                    } catch (java.io.IOException e) {
+                        out.println("FAIL " + name + ": " + e.getMessage());
+                        failed++;
+                        continue;
+                    }
+                    out.println((result.ok() ? "ok   " : "FAIL ") + name + ": " + result.snapshots() + " snapshot(s), "
+                            + result.archives() + " archive(s)" + (readData ? " read and hashed" : " present")
+                            + (result.ok() ? "" : ", " + result.problems().size() + " problem(s):"));
+                    result.problems().forEach(p -> out.println("     " + p));
+                    failed += result.ok() ? 0 : 1;
+                }
+            }
+            out.flush();
+            return failed == 0 ? 0 : BackupRouterCommand.FAILED;
+        }
+    }
+}

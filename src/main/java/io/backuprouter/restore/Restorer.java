@@ -1,0 +1,407 @@
+package io.backuprouter.restore;
+
+import io.backuprouter.UserException;
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.PathFilter;
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.NoSuchObjectException;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a snapshot into a folder: reads the manifest, fetches each archive it needs once
+ * (from another target of the job when one copy is missing or damaged), streams decrypt and unzip,
+ * checks every file's SHA-256 against the manifest, writes to a temporary name and renames it into
+ * place with its time and permissions, then recreates folders and the links that stay inside the
+ * destination. Nothing is written outside the destination; nothing wrong is skipped silently.
+ */
+public final class Restorer {
+    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+    private static final String TEMP_PREFIX = ".restore-tmp-";
+
+    private final String job;
+    private final List<String> jobTargets;
+    private final Map<String, ObjectStore> stores;
+    private final AgeIdentity identity;
+    private final Clock clock;
+    private final BackupProgress progress;
+
+    public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
+                    BackupProgress progress) {
+        this.job = job;
+        this.jobTargets = jobTargets;
+        this.stores = stores;
+        this.identity = identity;
+        this.clock = clock;
+        this.progress = progress;
+    }
+
+    /** The snapshot the request names, with the target it was read from. */
+    public record Located(Snapshot snapshot, String target) {
+    }
+
+    public RestoreSummary restore(RestoreRequest request) throws IOException {
+        Instant started = clock.instant();
+        List<String> order = targetOrder(request.target());
+        Located located = locate(request, order);
+        Snapshot snapshot = located.snapshot();
+        Path destination = request.destination().toAbsolutePath().normalize();
+        Files.createDirectories(destination);
+
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        PathFilter filter = new PathFilter(request.includes(), List.of(), false);
+        Map<String, List<FileEntry>> byArchive = new TreeMap<>();
+        Map<FileEntry, Path> placeAt = new LinkedHashMap<>();
+        long totalBytes = 0;
+        for (FileEntry entry : snapshot.files()) {
+            if (!entry.isFile() || !filter.includesFile(entry.path())) {
+                continue;
+            }
+            try {
+                Path target = SafePaths.resolve(destination, entry.path());
+                placeAt.put(entry, target);
+                byArchive.computeIfAbsent(entry.archive(), a -> new ArrayList<>()).add(entry);
+                totalBytes += entry.size();
+            } catch (SafePaths.Refused e) {
+                problems.add(entry.path() + ": refused: " + e.getMessage());
+            }
+        }
+        progress.toRead(placeAt.size(), totalBytes / 2);
+        Map<String, ArchiveInfo> archives = new LinkedHashMap<>();
+        snapshot.archives().forEach(a -> archives.put(a.id(), a));
+
+        long[] done = {0, 0};
+        for (Map.Entry<String, List<FileEntry>> group : byArchive.entrySet()) {
+            ArchiveInfo archive = archives.get(group.getKey());
+            if (archive == null) {
+                group.getValue().forEach(f -> problems.add(f.path() + ": the manifest names archive " + group.getKey()
+                        + " but does not list it"));
+                continue;
+            }
+            progress.step("archive " + archive.id());
+            Set<FileEntry> remaining = new HashSet<>(group.getValue());
+            List<String> failures = new ArrayList<>();
+            for (String target : orderFrom(located.target(), order)) {
+                if (remaining.isEmpty()) {
+                    break;
+                }
+                try {
+                    extract(target, archive, remaining, placeAt, destination, request.overwrite(), kept, problems, done);
+                    if (!failures.isEmpty()) {
+                        notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
+                        LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
+                    }
+                } catch (Age.WrongKeyException e) {
+                    throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
+                            + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
+                } catch (IOException e) {
+                    failures.add(target + ": " + describe(archive, e));
+                }
+            }
+            for (FileEntry file : remaining) {
+                problems.add(file.path() + ": not restored: " + (failures.isEmpty() ? "no target has archive " + archive.key()
+                        : String.join("; ", failures)));
+            }
+        }
+        finishFoldersAndLinks(snapshot, filter, destination, problems);
+        cleanTemps(destination);
+        return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
+                Duration.between(started, clock.instant()));
+    }
+
+    private static String describe(ArchiveInfo archive, IOException e) {
+        if (e instanceof NoSuchObjectException) {
+            return "archive " + archive.key() + " is missing";
+        }
+        return "archive " + archive.key() + " is damaged or unreadable (" + e.getMessage() + ")";
+    }
+
+    /** Streams one archive and places every remaining file whose content it holds. */
+    private void extract(String target, ArchiveInfo archive, Set<FileEntry> remaining, Map<FileEntry, Path> placeAt,
+                         Path destination, RestoreRequest.Overwrite overwrite, List<String> kept, List<String> problems,
+                         long[] done)
+            throws IOException {
+        Map<String, List<FileEntry>> byEntry = new LinkedHashMap<>();
+        remaining.forEach(f -> byEntry.computeIfAbsent(f.entry(), e -> new ArrayList<>()).add(f));
+        ObjectStore store = stores.get(target);
+        try (InputStream encrypted = store.get(job + "/" + archive.key());
+             InputStream plain = Age.decrypt(encrypted, identity);
+             ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
+            for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null && !byEntry.isEmpty(); ) {
+                List<FileEntry> files = byEntry.remove(entry.getName());
+                if (files == null) {
+                    continue;
+                }
+                Path temp = destination.resolve(TEMP_PREFIX + UUID.randomUUID());
+                String sha256;
+                try {
+                    sha256 = copyAndHash(zip, temp);
+                    progress.read(Files.size(temp));
+                    for (FileEntry file : files) {
+                        if (!sha256.equals(file.sha256())) {
+                            throw new IOException("entry " + entry.getName() + " does not match the manifest (SHA-256 "
+                                    + sha256 + ", expected " + file.sha256() + ")");
+                        }
+                    }
+                    for (FileEntry file : files) {
+                        try {
+                            if (place(temp, file, placeAt.get(file), overwrite, kept)) {
+                                done[0]++;
+                                done[1] += file.size();
+                            }
+                        } catch (SafePaths.Refused e) {
+                            problems.add(file.path() + ": not restored: " + e.getMessage());
+                        }
+                        remaining.remove(file);
+                    }
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
+        if (!byEntry.isEmpty()) {
+            throw new IOException("archive " + archive.key() + " lacks entries " + String.join(", ", byEntry.keySet()));
+        }
+    }
+
+    private static String copyAndHash(InputStream in, Path temp) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[256 * 1024];
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Puts one verified file in place; false when the overwrite policy keeps the local file. */
+    private boolean place(Path verified, FileEntry file, Path target, RestoreRequest.Overwrite overwrite, List<String> kept)
+            throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
+                throw new SafePaths.Refused(file.path() + " exists in the destination as a folder or link");
+            }
+            if (sameContent(target, file)) {
+                applyAttributes(target, file);
+                return true;
+            }
+            boolean older = Files.getLastModifiedTime(target).toInstant().isBefore(file.mtime());
+            if (overwrite == RestoreRequest.Overwrite.NEVER || (overwrite == RestoreRequest.Overwrite.IF_OLDER && !older)) {
+                kept.add(file.path() + ": the local file is " + (older ? "different" : "newer") + "; kept");
+                return false;
+            }
+        }
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        Files.copy(verified, temp);
+        applyAttributes(temp, file);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return true;
+    }
+
+    private static boolean sameContent(Path local, FileEntry file) throws IOException {
+        if (Files.size(local) != file.size()) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(local)) {
+            MessageDigest sha = sha256();
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest()).equals(file.sha256());
+        }
+    }
+
+    private static void applyAttributes(Path path, FileEntry entry) throws IOException {
+        if (entry.mode() != null && Files.getFileStore(path).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(path, permissions(entry.mode()));
+        }
+        Files.setLastModifiedTime(path, FileTime.from(entry.mtime()));
+    }
+
+    private static Set<PosixFilePermission> permissions(String mode) {
+        int bits = Integer.parseInt(mode, 8);
+        Set<PosixFilePermission> permissions = new HashSet<>();
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < all.length; i++) {
+            if ((bits & (1 << (8 - i))) != 0) {
+                permissions.add(all[i]);
+            }
+        }
+        return permissions;
+    }
+
+    /** Creates folders (even empty ones) and safe links, then sets folder times, deepest first. */
+    private void finishFoldersAndLinks(Snapshot snapshot, PathFilter filter, Path destination, List<String> problems) {
+        List<FileEntry> dirs = new ArrayList<>();
+        for (FileEntry entry : snapshot.files()) {
+            boolean wanted = filter.includesFile(entry.path());
+            try {
+                if (FileEntry.DIR.equals(entry.type()) && (wanted || hasRestoredChild(snapshot, entry, filter))) {
+                    Path dir = SafePaths.resolve(destination, entry.path());
+                    if (SafePaths.existsNotAsFolder(dir)) {
+                        problems.add(entry.path() + ": exists in the destination and is not a folder");
+                        continue;
+                    }
+                    Files.createDirectories(dir);
+                    dirs.add(entry);
+                } else if (FileEntry.SYMLINK.equals(entry.type()) && wanted) {
+                    Path link = SafePaths.resolve(destination, entry.path());
+                    if (!SafePaths.linkStaysInside(destination, link, entry.target())) {
+                        problems.add(entry.path() + ": refused: the link points outside the destination (" + entry.target() + ")");
+                        continue;
+                    }
+                    if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+                        if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(entry.target())) {
+                            continue;
+                        }
+                        problems.add(entry.path() + ": exists in the destination; the link was not created");
+                        continue;
+                    }
+                    Files.createDirectories(link.getParent());
+                    Files.createSymbolicLink(link, Path.of(entry.target()));
+                }
+            } catch (IOException e) {
+                problems.add(entry.path() + ": " + e.getMessage());
+            }
+        }
+        dirs.sort(Comparator.comparing(FileEntry::path).reversed());
+        for (FileEntry dir : dirs) {
+            try {
+                applyAttributes(SafePaths.resolve(destination, dir.path()), dir);
+            } catch (IOException e) {
+                problems.add(dir.path() + ": cannot set time or permissions: " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean hasRestoredChild(Snapshot snapshot, FileEntry dir, PathFilter filter) {
+        String prefix = dir.path() + "/";
+        return snapshot.files().stream().anyMatch(f -> f.path().startsWith(prefix) && !FileEntry.DIR.equals(f.type())
+                && filter.includesFile(f.path()));
+    }
+
+    private static void cleanTemps(Path destination) {
+        try (var files = Files.walk(destination)) {
+            for (Path temp : files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cleaning temporary files in {}: {}", destination, e.getMessage());
+        }
+    }
+
+    private List<String> targetOrder(String preferred) {
+        if (preferred == null) {
+            return jobTargets;
+        }
+        if (!stores.containsKey(preferred)) {
+            throw new UserException("unknown target \"" + preferred + "\"; configured: " + String.join(", ", stores.keySet()));
+        }
+        List<String> order = new ArrayList<>(List.of(preferred));
+        jobTargets.stream().filter(t -> !t.equals(preferred)).forEach(order::add);
+        return order;
+    }
+
+    private static List<String> orderFrom(String first, List<String> order) {
+        List<String> result = new ArrayList<>(List.of(first));
+        order.stream().filter(t -> !t.equals(first)).forEach(result::add);
+        return result;
+    }
+
+    /** Finds the snapshot on the first target that has it and whose manifest reads cleanly. */
+    public Located locate(RestoreRequest request, List<String> order) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (String target : order) {
+            ObjectStore store = stores.get(target);
+            List<String> ids;
+            try {
+                ids = store.list(job + "/snapshots/").stream().map(ObjectInfo::key)
+                        .map(k -> SnapshotIds.fromKey(k.substring(job.length() + 1))).flatMap(Optional::stream).sorted().toList();
+            } catch (IOException e) {
+                failures.add(target + ": " + e.getMessage());
+                continue;
+            }
+            Optional<String> id = choose(ids, request);
+            if (id.isEmpty()) {
+                failures.add(target + ": " + (ids.isEmpty() ? "no snapshots of job " + job
+                        : "no snapshot " + (request.at() != null ? "at or before " + request.at() : request.snapshot())));
+                continue;
+            }
+            String key = job + "/" + Snapshot.keyOf(id.get());
+            try (InputStream in = store.get(key)) {
+                return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target);
+            } catch (Age.WrongKeyException e) {
+                throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
+                        + id.get() + " on target " + target + ": it was encrypted to other recipients"
+                        + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
+            } catch (IOException e) {
+                failures.add(target + ": manifest " + key + " is damaged or unreadable (" + e.getMessage() + ")");
+                LOG.warn("Job {}: {}", job, failures.get(failures.size() - 1));
+            }
+        }
+        throw new UserException("job " + job + ": cannot find a readable snapshot \"" + request.snapshot() + "\":\n    "
+                + String.join("\n    ", failures));
+    }
+
+    private static Optional<String> choose(List<String> ids, RestoreRequest request) {
+        if (request.snapshot() == null || request.snapshot().equals("latest")) {
+            return ids.stream().filter(id -> request.at() == null || !SnapshotIds.timeOf(id).isAfter(request.at()))
+                    .max(Comparator.naturalOrder());
+        }
+        return ids.stream().filter(id -> id.equals(request.snapshot()) || id.startsWith(request.snapshot())).findFirst();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.backuprouter.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Where a restored entry may go: only inside the destination. Refuses absolute paths, drive
+ * letters, {@code ..} segments, backslashes, and paths that pass through a symbolic link already
+ * in the destination (writing through it could escape). This is the zip-slip guard.
+ */
+public final class SafePaths {
+    private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
+
+    private SafePaths() {
+    }
+
+    /** An entry that must not be written, and why. */
+    public static final class Refused extends IOException {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The file for a snapshot path under the destination.
+     *
+     * @throws Refused when the path could name something outside the destination
+     */
+    public static Path resolve(Path destination, String path) throws Refused {
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")
+                || DRIVE.matcher(path).matches()) {
+            throw new Refused("\"" + path + "\" is not a relative path");
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new Refused("\"" + path + "\" has an empty, . or .. segment");
+            }
+        }
+        Path root = destination.toAbsolutePath().normalize();
+        Path target = root.resolve(path).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw new Refused("\"" + path + "\" leads outside " + root);
+        }
+        for (Path parent = target.getParent(); parent != null && !parent.equals(root); parent = parent.getParent()) {
+            if (Files.isSymbolicLink(parent)) {
+                throw new Refused("\"" + path + "\" passes through the symbolic link " + parent);
+            }
+        }
+        return target;
+    }
+
+    /**
+     * Whether a symbolic link at {@code link} with the given target stays inside the destination.
+     * Absolute targets never do.
+     */
+    public static boolean linkStaysInside(Path destination, Path link, String linkTarget) {
+        if (linkTarget.isEmpty() || Path.of(linkTarget).isAbsolute() || linkTarget.contains("\\")
+                || DRIVE.matcher(linkTarget).matches()) {
+            return false;
+        }
+        Path root = destination.toAbsolutePath().normalize();
+        Path resolved = link.getParent().resolve(linkTarget).normalize();
+        return resolved.startsWith(root);
+    }
+
+    /** Whether the path exists as something other than a folder (without following links). */
+    static boolean existsNotAsFolder(Path path) {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    }
+}

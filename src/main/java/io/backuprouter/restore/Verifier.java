@@ -1,0 +1,131 @@
+package io.backuprouter.restore;
+
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+
+/**
+ * Checks that a target holds everything its snapshots need: each manifest decrypts, each archive it
+ * names exists with the recorded size, and with {@code readData} each archive decrypts and every
+ * entry the manifest uses hashes to its recorded SHA-256 (like {@code restic check --read-data}).
+ * Every problem names the object.
+ */
+public final class Verifier {
+    private final String job;
+    private final ObjectStore store;
+    private final AgeIdentity identity;
+
+    public Verifier(String job, ObjectStore store, AgeIdentity identity) {
+        this.job = job;
+        this.store = store;
+        this.identity = identity;
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param snapshots snapshots checked
+     * @param archives archives checked
+     * @param problems each problem, naming the object
+     */
+    public record Result(int snapshots, int archives, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Checks one snapshot (an id or its start), or every snapshot when {@code snapshot} is null. */
+    public Result verify(String snapshot, boolean readData) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, ObjectInfo> objects = new HashMap<>();
+        store.list(job + "/").forEach(o -> objects.put(o.key().substring(job.length() + 1), o));
+        List<String> ids = objects.keySet().stream().map(SnapshotIds::fromKey).flatMap(Optional::stream).sorted()
+                .filter(id -> snapshot == null || id.startsWith(snapshot) || ("latest".equals(snapshot))).toList();
+        if ("latest".equals(snapshot) && !ids.isEmpty()) {
+            ids = List.of(ids.get(ids.size() - 1));
+        }
+        if (ids.isEmpty()) {
+            problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job);
+        }
+        Map<String, Map<String, String>> needed = new HashMap<>();
+        Map<String, ArchiveInfo> archives = new HashMap<>();
+        for (String id : ids) {
+            String key = job + "/" + Snapshot.keyOf(id);
+            Snapshot manifest;
+            try (InputStream in = store.get(key)) {
+                manifest = Manifests.readEncrypted(in, identity, store.name() + ":" + key);
+            } catch (Age.WrongKeyException e) {
+                throw e;
+            } catch (IOException e) {
+                problems.add(store.name() + ":" + key + ": manifest is damaged or unreadable: " + e.getMessage());
+                continue;
+            }
+            manifest.archives().forEach(a -> archives.put(a.id(), a));
+            for (FileEntry file : manifest.files()) {
+                if (file.isFile()) {
+                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).put(file.entry(), file.sha256());
+                }
+            }
+        }
+        for (ArchiveInfo archive : archives.values()) {
+            String key = job + "/" + archive.key();
+            ObjectInfo object = objects.get(archive.key());
+            if (object == null) {
+                problems.add(store.name() + ":" + key + ": archive is missing");
+            } else if (object.size() != archive.size()) {
+                problems.add(store.name() + ":" + key + ": archive is " + object.size() + " bytes, the manifest says " + archive.size());
+            } else if (readData) {
+                readArchive(key, needed.getOrDefault(archive.id(), Map.of()), problems);
+            }
+        }
+        return new Result(ids.size(), archives.size(), problems);
+    }
+
+    private void readArchive(String key, Map<String, String> entries, List<String> problems) {
+        Map<String, String> remaining = new HashMap<>(entries);
+        try (InputStream in = Age.decrypt(store.get(key), identity);
+             ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
+            byte[] buffer = new byte[256 * 1024];
+            for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String expected = remaining.remove(entry.getName());
+                MessageDigest sha = sha256();
+                for (int n; (n = zip.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                }
+                String actual = HexFormat.of().formatHex(sha.digest());
+                if (expected != null && !expected.equals(actual)) {
+                    problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " does not match its SHA-256");
+                }
+            }
+            remaining.keySet().forEach(e -> problems.add(store.name() + ":" + key + ": entry " + e + " is missing"));
+        } catch (IOException | RuntimeException e) {
+            problems.add(store.name() + ":" + key + ": archive is damaged or unreadable: " + e.getMessage());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
