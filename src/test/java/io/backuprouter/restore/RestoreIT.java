@@ -1,0 +1,274 @@
+package io.backuprouter.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backuprouter.UserException;
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.BackupRun;
+import io.backuprouter.backup.BackupSummary;
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotStats;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.crypto.AgeKeys;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.Folders;
+import io.backuprouter.testing.StoredBackups;
+import io.backuprouter.testing.TestJobs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restores from two folder targets (the S3 path is the same code: ObjectStore). */
+class RestoreIT {
+    @TempDir
+    Path dir;
+    Path source;
+    Path targetA;
+    Path targetB;
+    TestJobs jobs;
+    JobSettings job;
+
+    @BeforeEach
+    void job() throws IOException {
+        source = Files.createDirectories(dir.resolve("source"));
+        targetA = Files.createDirectories(dir.resolve("a"));
+        targetB = Files.createDirectories(dir.resolve("b"));
+        jobs = new TestJobs(dir.resolve("home")).folderTarget("a", targetA).folderTarget("b", targetB);
+        job = jobs.job("docs", source, "a, b");
+    }
+
+    BackupSummary backup() throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            BackupSummary summary = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+            assertThat(summary.complete()).as(summary.toString()).isTrue();
+            return summary;
+        }
+    }
+
+    RestoreSummary restore(String snapshot, Path to, String target, RestoreRequest.Overwrite overwrite, List<String> includes)
+            throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            return new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE)
+                    .restore(new RestoreRequest("docs", snapshot, null, target, to, includes, overwrite));
+        }
+    }
+
+    RestoreSummary restore(String snapshot, Path to) throws IOException {
+        return restore(snapshot, to, null, RestoreRequest.Overwrite.IF_OLDER, List.of());
+    }
+
+    @Test
+    void eachSnapshotRestoresItsOwnStateWithTimesModesFoldersAndLinks() throws Exception {
+        Files.createDirectories(source.resolve("a/b/empty"));
+        Files.writeString(source.resolve("a/keep.txt"), "keep");
+        Files.writeString(source.resolve("a/b/change.txt"), "version 1");
+        Files.writeString(source.resolve("delete-me.txt"), "gone later");
+        Files.writeString(source.resolve("tool.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(source.resolve("tool.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(source.resolve("a/link"), Path.of("keep.txt"));
+        Files.setLastModifiedTime(source.resolve("a/keep.txt"), FileTime.from(Instant.parse("2021-06-01T12:00:00.5Z")));
+        Map<String, String> first = tree(source);
+        BackupSummary one = backup();
+        Files.writeString(source.resolve("a/b/change.txt"), "version 2, longer");
+        Files.delete(source.resolve("delete-me.txt"));
+        Files.writeString(source.resolve("added.txt"), "added");
+        Map<String, String> second = tree(source);
+        BackupSummary two = backup();
+
+        // A second machine: no local state at all.
+        Folders.delete(jobs.stateDir());
+        RestoreSummary restoredOne = restore(one.snapshotId(), dir.resolve("restore-1"));
+        RestoreSummary restoredTwo = restore("latest", dir.resolve("restore-2"));
+
+        assertThat(restoredOne.complete()).as(restoredOne.toString() + restoredOne.problems()).isTrue();
+        assertThat(restoredTwo.snapshot()).isEqualTo(two.snapshotId());
+        assertThat(tree(dir.resolve("restore-1"))).isEqualTo(first);
+        assertThat(tree(dir.resolve("restore-2"))).isEqualTo(second);
+    }
+
+    @Test
+    void includeGlobsAndTheOverwritePolicyDecideWhatIsWritten() throws Exception {
+        Files.writeString(source.resolve("a.md"), "markdown");
+        Files.writeString(source.resolve("b.txt"), "text");
+        backup();
+        Path to = Files.createDirectories(dir.resolve("to"));
+        Files.writeString(to.resolve("a.md"), "my newer local edit");
+
+        RestoreSummary onlyMarkdown = restore("latest", to, null, RestoreRequest.Overwrite.IF_OLDER, List.of("*.md"));
+
+        assertThat(to.resolve("b.txt")).doesNotExist();
+        assertThat(to.resolve("a.md")).hasContent("my newer local edit");
+        assertThat(onlyMarkdown.kept()).singleElement().asString().contains("a.md").contains("newer");
+        assertThat(onlyMarkdown.complete()).isFalse();
+
+        RestoreSummary always = restore("latest", to, null, RestoreRequest.Overwrite.ALWAYS, List.of());
+        assertThat(always.complete()).isTrue();
+        assertThat(to.resolve("a.md")).hasContent("markdown");
+        assertThat(to.resolve("b.txt")).hasContent("text");
+    }
+
+    @Test
+    void aDamagedOrMissingArchiveOnOneTargetIsReadFromTheOtherAndVerifyNamesIt() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "x".repeat(100_000));
+        BackupSummary backup = backup();
+        Path archiveOnA;
+        try (Stream<Path> files = Files.walk(targetA.resolve("docs/archives"))) {
+            archiveOnA = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(archiveOnA);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(archiveOnA, bytes);
+
+        RestoreSummary restored = restore("latest", dir.resolve("to"), "a", RestoreRequest.Overwrite.IF_OLDER, List.of());
+
+        assertThat(restored.complete()).as(restored.problems().toString()).isTrue();
+        assertThat(dir.resolve("to/x.txt")).hasContent("x".repeat(100_000));
+        assertThat(restored.notes()).singleElement().asString().contains("read from target b")
+                .contains("damaged or unreadable");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            AgeIdentity identity = AgeIdentity.read(jobs.identityFile());
+            Verifier.Result onA = new Verifier("docs", targets.store("a").orElseThrow(), identity).verify(null, true);
+            assertThat(onA.ok()).isFalse();
+            assertThat(onA.problems()).singleElement().asString()
+                    .contains("a:docs/" + targetA.resolve("docs").relativize(archiveOnA)).contains("damaged");
+            assertThat(new Verifier("docs", targets.store("b").orElseThrow(), identity).verify(null, true).ok()).isTrue();
+            assertThat(new Verifier("docs", targets.store("a").orElseThrow(), identity).verify(backup.snapshotId(), false).ok())
+                    .as("without --read-data only presence and size are checked").isTrue();
+        }
+
+        Files.delete(archiveOnA);
+        Files.walk(targetB.resolve("docs/archives")).filter(Files::isRegularFile).forEach(p -> p.toFile().delete());
+        RestoreSummary nowhere = restore("latest", dir.resolve("to-2"));
+        assertThat(nowhere.complete()).isFalse();
+        assertThat(nowhere.problems()).singleElement().asString().contains("x.txt: not restored").contains("is missing");
+    }
+
+    @Test
+    void aWrongIdentityIsNamedNotSkipped() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "x");
+        backup();
+        Path other = dir.resolve("other-identity.txt");
+        Files.writeString(other, AgeKeys.generate().identityFile());
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            Restorer restorer = new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(other),
+                    Clock.systemUTC(), BackupProgress.NONE);
+            assertThatThrownBy(() -> restorer.restore(new RestoreRequest("docs", "latest", null, null, dir.resolve("to"),
+                    List.of(), RestoreRequest.Overwrite.IF_OLDER)))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("cannot decrypt snapshot").hasMessageContaining("encrypted to other recipients");
+        }
+        assertThat(dir.resolve("to")).doesNotExist();
+    }
+
+    @Test
+    void aHostileSnapshotCannotWriteOutsideTheDestination() throws Exception {
+        // Hand-crafted, encrypted to the job's key: entries that try to escape the destination.
+        String archiveId = "0123456789abcdef0123456789abcdef";
+        Map<String, byte[]> entries = new TreeMap<>(Map.of("ok.txt", "fine".getBytes(), "evil", "pwned".getBytes()));
+        Path archive = targetA.resolve("docs/" + ArchiveInfo.keyOf(archiveId));
+        Files.createDirectories(archive.getParent());
+        try (OutputStream out = Age.encrypt(Files.newOutputStream(archive), List.of(jobs.recipient()));
+             ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
+            for (var e : entries.entrySet()) {
+                zip.putArchiveEntry(new ZipArchiveEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeArchiveEntry();
+            }
+        }
+        String evilSha = sha("pwned");
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<FileEntry> files = List.of(
+                new FileEntry("../escaped.txt", "file", 5, t, "0644", evilSha, archiveId, "evil", null),
+                new FileEntry("/tmp/absolute-" + archiveId, "file", 5, t, "0644", evilSha, archiveId, "evil", null),
+                new FileEntry("C:/windows.txt", "file", 5, t, "0644", evilSha, archiveId, "evil", null),
+                new FileEntry("inside/../../up.txt", "file", 5, t, "0644", evilSha, archiveId, "evil", null),
+                new FileEntry("link-out", "symlink", 0, t, null, null, null, null, "../../outside"),
+                new FileEntry("link-abs", "symlink", 0, t, null, null, null, null, "/etc"),
+                new FileEntry("ok.txt", "file", 4, t, "0644", sha("fine"), archiveId, "ok.txt", null));
+        Snapshot hostile = new Snapshot(Snapshot.FORMAT, 1, "20260101T000000.000Z-deadbeef", "docs", "attacker", t, null, "/",
+                new SnapshotStats(5, 0, 2, 24, 5, 24, 0), List.of(new ArchiveInfo(archiveId, ArchiveInfo.keyOf(archiveId),
+                Files.size(archive), 2)), files);
+        ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+        Manifests.writeEncrypted(hostile, manifest, List.of(jobs.recipient()));
+        Files.createDirectories(targetA.resolve("docs/snapshots"));
+        Files.write(targetA.resolve("docs/" + hostile.key()), manifest.toByteArray());
+        Path to = Files.createDirectories(dir.resolve("jail/to"));
+
+        RestoreSummary summary = restore(hostile.id(), to, "a", RestoreRequest.Overwrite.IF_OLDER, List.of());
+
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.problems()).hasSize(6).allSatisfy(p -> assertThat(p).contains("refused"));
+        assertThat(to.resolve("ok.txt")).hasContent("fine");
+        assertThat(dir.resolve("jail/escaped.txt")).doesNotExist();
+        assertThat(dir.resolve("up.txt")).doesNotExist();
+        assertThat(Path.of("/tmp/absolute-" + archiveId)).doesNotExist();
+        assertThat(to.resolve("link-out")).doesNotExist();
+        assertThat(to.resolve("link-abs")).doesNotExist();
+        try (Stream<Path> all = Files.walk(dir.resolve("jail"))) {
+            assertThat(all.map(p -> dir.resolve("jail").relativize(p).toString()))
+                    .containsExactlyInAnyOrder("", "to", "to/ok.txt");
+        }
+    }
+
+    @Test
+    void aSymbolicLinkAlreadyInTheDestinationIsNeverWrittenThrough() throws Exception {
+        Files.createDirectories(source.resolve("sub"));
+        Files.writeString(source.resolve("sub/file.txt"), "content");
+        backup();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path to = Files.createDirectories(dir.resolve("to"));
+        Files.createSymbolicLink(to.resolve("sub"), outside);
+
+        RestoreSummary summary = restore("latest", to);
+
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.problems()).anySatisfy(p -> assertThat(p).contains("sub/file.txt").contains("symbolic link"));
+        assertThat(outside.resolve("file.txt")).doesNotExist();
+    }
+
+    static String sha(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
+    }
+
+    /** Every path with its type, content, time and permissions (links by target). */
+    static Map<String, String> tree(Path root) throws IOException {
+        Map<String, String> tree = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(p -> !p.equals(root)).toList()) {
+                String key = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    tree.put(key, "link->" + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    tree.put(key, "dir " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                } else {
+                    tree.put(key, Files.readString(p) + " " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()
+                            + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                }
+            }
+        }
+        return tree;
+    }
+}
