@@ -29,6 +29,7 @@ public final class Router {
         main.bind("targets", targets);
         main.bind("targetHealth", new TargetHealth(targets));
         main.bind("backupJobs", new BackupJobs(jobs, targets, Clock.systemUTC()));
+        main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore().allowedRoots(), Clock.systemUTC()));
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
         main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");
         main.addMainListener(new MainListenerSupport() {

@@ -14,16 +14,19 @@ import java.util.TreeSet;
  */
 public final class RouterSettings {
     /** Sections under {@code backup.}; anything else there is a typo. */
-    private static final List<String> SECTIONS = List.of("embedded-s3", "targets");
+    private static final List<String> SECTIONS = List.of("embedded-s3", "targets", "restore");
 
     private final ConfigFile file;
     private final EmbeddedS3Settings embeddedS3;
     private final Map<String, TargetSettings> targets;
+    private final RestoreSettings restore;
 
-    private RouterSettings(ConfigFile file, EmbeddedS3Settings embeddedS3, Map<String, TargetSettings> targets) {
+    private RouterSettings(ConfigFile file, EmbeddedS3Settings embeddedS3, Map<String, TargetSettings> targets,
+                           RestoreSettings restore) {
         this.file = file;
         this.embeddedS3 = embeddedS3;
         this.targets = targets;
+        this.restore = restore;
     }
 
     /** Reads only the embedded endpoint's section (it must start before targets can be resolved). */
@@ -61,10 +64,11 @@ public final class RouterSettings {
             }
             targets.put(name, TargetSettingsReader.read(file, name, ProviderPresets.shipped(), problems));
         }
+        RestoreSettings restore = RestoreSettings.read(file, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new RouterSettings(file, embedded, targets);
+        return new RouterSettings(file, embedded, targets, restore);
     }
 
     private static TreeSet<String> targetNames(ConfigFile file) {
@@ -94,6 +98,10 @@ public final class RouterSettings {
 
     public Map<String, TargetSettings> targets() {
         return targets;
+    }
+
+    public RestoreSettings restore() {
+        return restore;
     }
 
     public Optional<TargetSettings> target(String name) {

@@ -89,6 +89,37 @@ class AppJarIT {
     }
 
     @Test
+    void droppedRestoreRequestsRunAndLeaveAResultBesideThem() throws Exception {
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("job demo: snapshot") || !router.isAlive());
+            Path requests = Files.createDirectories(home.resolve("var/restore/requests"));
+            Files.writeString(requests.resolve("notes.yaml"), "job: demo\ndestination: var/restored/notes\ninclude: [\"notes/**\"]\n");
+            Files.writeString(requests.resolve("all.json"), "{\"job\": \"demo\", \"destination\": \"var/restored/all\"}");
+            Files.writeString(requests.resolve("unknown-job.yaml"), "job: nope\ndestination: var/restored/x\n");
+            Files.writeString(requests.resolve("system.yaml"), "job: demo\ndestination: /etc/restored\n");
+            Files.writeString(requests.resolve("garbage.yaml"), "job: [\n  : :\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/all.json.result.json"))
+                    && Files.exists(requests.resolve("done/notes.yaml.result.json"))
+                    && Files.exists(requests.resolve("failed/unknown-job.yaml"))
+                    && Files.exists(requests.resolve("failed/system.yaml"))
+                    && Files.exists(requests.resolve("failed/garbage.yaml")));
+
+            assertThat(Files.readString(requests.resolve("done/all.json.result.json")))
+                    .contains("\"status\" : \"done\"").contains("\"files\" : 7");
+            assertThat(home.resolve("var/restored/all/日记/2026-11-22 周日.md")).hasSameTextualContentAs(
+                    home.resolve("demo/source/日记/2026-11-22 周日.md"));
+            assertThat(home.resolve("var/restored/notes/notes/2026/plan.md")).exists();
+            assertThat(home.resolve("var/restored/notes/README.md")).doesNotExist();
+            assertThat(Files.readString(requests.resolve("failed/unknown-job.yaml.result.json"))).contains("unknown job").contains("nope");
+            assertThat(Files.readString(requests.resolve("failed/system.yaml.result.json"))).contains("is a system folder");
+            assertThat(Files.readString(requests.resolve("failed/garbage.yaml.result.json"))).contains("not a YAML or JSON request");
+            assertThat(Path.of("/etc/restored")).doesNotExist();
+            assertThat(router.isAlive()).isTrue();
+            assertThat(router.output()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void backupMakesOneSnapshotAndExitsZero() throws Exception {
         try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
             assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();

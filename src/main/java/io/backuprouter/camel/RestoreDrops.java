@@ -1,0 +1,98 @@
+package io.backuprouter.camel;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.backuprouter.UserException;
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.config.Secrets;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.restore.RestoreRequest;
+import io.backuprouter.restore.RestoreRequestFile;
+import io.backuprouter.restore.RestoreSummary;
+import io.backuprouter.restore.Restorer;
+import io.backuprouter.targets.Targets;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores requested by dropping a file into the watched folder (the {@code restore-drop} route).
+ * After the restore the route moves the request to {@code done/} or {@code failed/}; this bean
+ * writes the result file there beside it: {@code <request>.result.json}.
+ */
+public final class RestoreDrops {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreDrops.class);
+
+    private final JobCatalog jobs;
+    private final Targets targets;
+    private final List<Path> allowedRoots;
+    private final Clock clock;
+
+    public RestoreDrops(JobCatalog jobs, Targets targets, List<Path> allowedRoots, Clock clock) {
+        this.jobs = jobs;
+        this.targets = targets;
+        this.allowedRoots = allowedRoots;
+        this.clock = clock;
+    }
+
+    /** The result file of a request that ran. */
+    @JsonPropertyOrder({"status", "request", "job", "snapshot", "target", "files", "bytes", "durationSeconds", "kept",
+            "problems", "notes"})
+    record Result(String status, String request, String job, String snapshot, String target, long files, long bytes,
+                  double durationSeconds, List<String> kept, List<String> problems, List<String> notes) {
+        static Result of(String request, RestoreSummary s) {
+            return new Result(s.status(), request, s.job(), s.snapshot(), s.target(), s.files(), s.bytes(),
+                    s.durationSeconds(), s.kept(), s.problems(), s.notes());
+        }
+    }
+
+    /** The result file of a request that could not be carried out. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"status", "request", "reason"})
+    record Failure(String status, String request, String reason) {
+    }
+
+    /** Carries out one request; throws (so that the route moves it to failed/) when it is not complete. */
+    public void handle(Exchange exchange) throws Exception {
+        File requestFile = exchange.getIn().getBody(File.class);
+        Path request = requestFile.toPath();
+        Path folder = request.getParent();
+        String name = request.getFileName().toString();
+        try {
+            RestoreRequest parsed = RestoreRequestFile.read(request, allowedRoots);
+            JobSettings job = jobs.job(parsed.job()).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \""
+                    + parsed.job() + "\"; jobs: " + String.join(", ", jobs.jobs().keySet())));
+            if (job.identity() == null) {
+                throw new RestoreRequestFile.Invalid("job " + job.name() + " has no identity in its route file; a dropped"
+                        + " request cannot carry one: set the job's identity parameter on the machine that restores");
+            }
+            RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), AgeIdentity.read(job.identity()),
+                    clock, BackupProgress.NONE).restore(parsed);
+            Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
+            Files.createDirectories(outcome);
+            Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, summary));
+            if (!summary.complete()) {
+                throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");
+            }
+            LOG.info("Restore request {}: {}", name, summary);
+        } catch (RestoreRequestFile.Invalid | UserException | IOException e) {
+            if (e instanceof UserException user && user.getMessage().startsWith("restore request " + name)) {
+                throw user;
+            }
+            Path failed = folder.resolve("failed");
+            Files.createDirectories(failed);
+            String reason = Secrets.redact(e.getMessage());
+            Manifests.json().writeValue(failed.resolve(name + ".result.json").toFile(), new Failure("failed", name, reason));
+            throw new UserException("restore request " + name + " failed: " + reason, e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.backuprouter.restore;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A restore request dropped as a file (YAML or JSON):
+ * <pre>
+ * job: notes                      # required
+ * destination: /srv/restored      # required
+ * snapshot: latest                # or an id (default latest)
+ * at: 2026-11-20T18:00:00Z        # with latest: the newest at or before this time
+ * target: r2                      # read from this target first
+ * include: ["docs/**"]            # only these paths
+ * overwrite: if-older             # never | if-older | always
+ * </pre>
+ * Parsing fails with a message that says what is wrong; nothing is restored then.
+ */
+public final class RestoreRequestFile {
+    /** A request is small; anything larger is refused unread. */
+    public static final long MAX_SIZE = 64 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Set<String> SYSTEM_FOLDERS = Set.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
+            "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr", "/var/lib", "/var/run");
+
+    private RestoreRequestFile() {
+    }
+
+    /** The fields as written in the file. */
+    record Fields(String job, String destination, String snapshot, String at, String target, List<String> include,
+                  String overwrite, @JsonProperty("comment") String comment) {
+    }
+
+    /** A request that cannot be carried out, and why. */
+    public static final class Invalid extends Exception {
+        public Invalid(String message) {
+            super(message);
+        }
+    }
+
+    public static RestoreRequest read(Path file, List<Path> allowedRoots) throws Invalid, IOException {
+        long size = Files.size(file);
+        if (size > MAX_SIZE) {
+            throw new Invalid("the request is " + size + " bytes; a request is at most " + MAX_SIZE + " bytes of YAML or JSON");
+        }
+        Fields fields;
+        try {
+            fields = YAML.readValue(file.toFile(), Fields.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new Invalid("unknown field \"" + e.getPropertyName() + "\"; a request has job, destination, snapshot, at,"
+                    + " target, include, overwrite");
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new Invalid("not a YAML or JSON request: " + message);
+        }
+        if (fields == null || fields.job() == null || fields.job().isBlank()) {
+            throw new Invalid("\"job\" is missing: name the job to restore");
+        }
+        if (fields.destination() == null || fields.destination().isBlank()) {
+            throw new Invalid("\"destination\" is missing: name the folder to restore into");
+        }
+        Path destination = Path.of(fields.destination()).toAbsolutePath().normalize();
+        checkDestination(destination, allowedRoots);
+        Instant at = null;
+        if (fields.at() != null) {
+            try {
+                at = Instant.parse(fields.at());
+            } catch (DateTimeParseException e) {
+                throw new Invalid("\"at\": \"" + fields.at() + "\" is not a time; write it as 2026-11-20T18:00:00Z");
+            }
+        }
+        RestoreRequest.Overwrite overwrite;
+        try {
+            overwrite = RestoreRequest.Overwrite.parse(fields.overwrite() == null ? "if-older" : fields.overwrite());
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("\"overwrite\": " + e.getMessage());
+        }
+        return new RestoreRequest(fields.job(), fields.snapshot() == null ? "latest" : fields.snapshot(), at, fields.target(),
+                destination, fields.include() == null ? List.of() : fields.include(), overwrite);
+    }
+
+    static void checkDestination(Path destination, List<Path> allowedRoots) throws Invalid {
+        if (!allowedRoots.isEmpty()) {
+            if (allowedRoots.stream().noneMatch(destination::startsWith)) {
+                throw new Invalid("destination " + destination + " is outside the allowed roots ("
+                        + String.join(", ", allowedRoots.stream().map(Path::toString).toList())
+                        + "; backup.restore.allowed-roots)");
+            }
+            return;
+        }
+        String path = destination.toString().replace('\\', '/');
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (destination.getParent() == null || lower.matches("^[a-z]:/?$")) {
+            throw new Invalid("destination " + destination + " is the root of the file system; restore into a folder");
+        }
+        for (String system : SYSTEM_FOLDERS) {
+            if (path.equals(system) || path.startsWith(system + "/")) {
+                throw new Invalid("destination " + destination + " is a system folder (" + system + "); restore elsewhere,"
+                        + " or list the allowed folders in backup.restore.allowed-roots");
+            }
+        }
+        if (lower.matches("^[a-z]:/windows(/.*)?$") || lower.matches("^[a-z]:/program files.*")) {
+            throw new Invalid("destination " + destination + " is a system folder; restore elsewhere");
+        }
+    }
+}
