@@ -57,6 +57,15 @@ final class ArchiveWriter {
         }
     }
 
+    /** Whether the file is now longer than when it was hashed. */
+    private static boolean grew(Packed packed) {
+        try {
+            return Files.size(packed.file()) > packed.hashed().size();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     static Written write(String archiveId, List<Packed> files, Path outFile, List<String> recipients, int level)
             throws IOException {
         List<FileEntry> stored = new ArrayList<>();
@@ -83,13 +92,28 @@ final class ArchiveWriter {
                     zipEntry.setCompressedSize(packed.hashed().size());
                     zipEntry.setCrc(packed.hashed().crc32());
                 }
+                InputStream in;
+                try {
+                    in = Files.newInputStream(packed.file());
+                } catch (IOException gone) {
+                    // Deleted or made unreadable since it was hashed: taken again on the next run.
+                    changed.add(entry.path());
+                    continue;
+                }
                 zip.putArchiveEntry(zipEntry);
                 MessageDigest sha = ContentHasher.sha256();
                 long copied = 0;
-                try (InputStream in = Files.newInputStream(packed.file())) {
+                boolean readFailed = false;
+                try (in) {
                     long remaining = packed.hashed().size();
                     while (remaining > 0) {
-                        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                        int n;
+                        try {
+                            n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                        } catch (IOException readError) {
+                            readFailed = true; // errors reading the source; errors writing the archive propagate
+                            break;
+                        }
                         if (n < 0) {
                             break;
                         }
@@ -98,21 +122,20 @@ final class ArchiveWriter {
                         copied += n;
                         remaining -= n;
                     }
-                    if (copied < packed.hashed().size()) {
-                        // The file shrank: pad so the entry stays well-formed; it is not used.
-                        java.util.Arrays.fill(buffer, (byte) 0);
-                        for (long pad = packed.hashed().size() - copied; pad > 0; pad -= Math.min(pad, buffer.length)) {
-                            zip.write(buffer, 0, (int) Math.min(pad, buffer.length));
-                        }
+                }
+                if (copied < packed.hashed().size()) {
+                    // The file shrank or could not be read to the end: pad so the entry stays well-formed; it is not used.
+                    java.util.Arrays.fill(buffer, (byte) 0);
+                    for (long pad = packed.hashed().size() - copied; pad > 0; pad -= Math.min(pad, buffer.length)) {
+                        zip.write(buffer, 0, (int) Math.min(pad, buffer.length));
                     }
-                    boolean grew = in.read() >= 0;
-                    String sha256 = HexFormat.of().formatHex(sha.digest());
-                    if (grew || copied < packed.hashed().size() || !sha256.equals(packed.hashed().sha256())) {
-                        changed.add(entry.path());
-                    } else {
-                        stored.add(entry.storedIn(archiveId, entry.path()));
-                        contentBytes += copied;
-                    }
+                }
+                String sha256 = HexFormat.of().formatHex(sha.digest());
+                if (readFailed || copied < packed.hashed().size() || grew(packed) || !sha256.equals(packed.hashed().sha256())) {
+                    changed.add(entry.path());
+                } else {
+                    stored.add(entry.storedIn(archiveId, entry.path()));
+                    contentBytes += copied;
                 }
                 try {
                     zip.closeArchiveEntry();

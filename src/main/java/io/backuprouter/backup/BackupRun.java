@@ -109,10 +109,18 @@ public final class BackupRun {
         Map<String, FileEntry> byContent = new HashMap<>();
         Map<String, ArchiveInfo> knownArchives = new HashMap<>();
         if (previous != null) {
-            previous.files().forEach(f -> before.put(f.path(), f));
-            previous.files().stream().filter(FileEntry::isFile).forEach(f -> byContent.putIfAbsent(f.sha256(), f));
-            previous.archives().forEach(a -> knownArchives.put(a.id(), a));
+            // Only content that some reachable target or the outbox still holds can be referenced again;
+            // files whose archive exists nowhere (a replaced target, lost objects) are packed anew.
+            Set<String> available = available(state, pending, targets);
+            previous.archives().stream().filter(a -> available.contains(a.key())).forEach(a -> knownArchives.put(a.id(), a));
+            previous.files().stream().filter(f -> !f.isFile() || knownArchives.containsKey(f.archive()))
+                    .forEach(f -> before.put(f.path(), f));
+            previous.files().stream().filter(FileEntry::isFile).filter(f -> knownArchives.containsKey(f.archive()))
+                    .forEach(f -> byContent.putIfAbsent(f.sha256(), f));
         }
+        // Times are only trusted when they are clearly older than the previous run: an edit in the same
+        // clock tick (coarse on FAT, exFAT, SMB) that kept the size would otherwise go unnoticed.
+        Instant trustedBefore = previous == null ? Instant.MIN : previous.time().minus(MTIME_GRANULARITY);
 
         List<FileEntry> entries = new ArrayList<>();
         List<FileEntry> changed = new ArrayList<>();
@@ -120,7 +128,8 @@ public final class BackupRun {
             FileEntry old = before.get(entry.path());
             if (!entry.isFile()) {
                 entries.add(entry);
-            } else if (old != null && old.isFile() && old.size() == entry.size() && old.mtime().equals(entry.mtime())) {
+            } else if (old != null && old.isFile() && old.size() == entry.size() && old.mtime().equals(entry.mtime())
+                    && entry.mtime().isBefore(trustedBefore)) {
                 entries.add(entry.withContentOf(old));
             } else {
                 changed.add(entry);
@@ -232,12 +241,13 @@ public final class BackupRun {
         }
         List<String> committed = targets.values().stream().filter(t -> t.have.contains(snapshot.key()))
                 .map(t -> t.name).toList();
+        // Pending first: a crash in between leaves extra pending entries (harmless), never lost ones.
+        state.savePending(pending);
         if (!committed.isEmpty()) {
             state.saveLatest(snapshot);
             state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
                     stats.addedBytes(), committed));
         }
-        state.savePending(pending);
         Map<String, String> failed = new LinkedHashMap<>();
         targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
                 .forEach(t -> failed.put(t.name, t.failure != null ? t.failure : "archives missing"));
@@ -311,6 +321,17 @@ public final class BackupRun {
         return null;
     }
 
+    /** The coarsest modification-time step of common file systems (FAT keeps 2 s). */
+    static final Duration MTIME_GRANULARITY = Duration.ofSeconds(2);
+
+    /** Keys of archives some live target holds, or the outbox still has a copy of. */
+    private static Set<String> available(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) {
+        Set<String> keys = new HashSet<>();
+        targets.values().stream().filter(TargetState::alive).forEach(t -> keys.addAll(t.have));
+        pending.stream().filter(p -> Files.exists(state.dir().resolve(p.file()))).forEach(p -> keys.add(p.key()));
+        return keys;
+    }
+
     /** Interrupted uploads older than this are removed at the start of a run (a run of a job takes less). */
     static final Duration INCOMPLETE_UPLOAD_AGE = Duration.ofHours(24);
 
@@ -321,6 +342,11 @@ public final class BackupRun {
                 LOG.info("Job {}: removed {} interrupted upload(s) older than {} h from target {}", job.name(), removed,
                         INCOMPLETE_UPLOAD_AGE.toHours(), target.name);
             }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a key without permission to list or abort uploads still backs up.
+            LOG.warn("Job {}: cannot remove interrupted uploads from target {}: {}", job.name(), target.name, e.getMessage());
+        }
+        try {
             for (ObjectInfo object : target.store.list(job.name() + "/")) {
                 target.have.add(object.key().substring(job.name().length() + 1));
             }
@@ -339,12 +365,22 @@ public final class BackupRun {
                 if (target == null || target.have.contains(item.key())) {
                     continue; // no longer a target of the job, or it got there after all
                 }
-                if (target.alive() && ensureArchives(state, remaining, target, item.requires(), targets)
-                        && put(target, item.key(), state.dir().resolve(item.file()))) {
-                    LOG.info("Job {}: target {} caught up with {}", job.name(), name, item.key());
+                if (!target.alive()) {
+                    still.add(name);
                     continue;
                 }
-                still.add(name);
+                Path local = state.dir().resolve(item.file());
+                boolean sent = ensureArchives(state, pending, target, item.requires(), targets)
+                        && (Files.exists(local) ? put(target, item.key(), local)
+                        : copyFromAnotherTarget(state, target, item.key(), targets));
+                if (sent) {
+                    LOG.info("Job {}: target {} caught up with {}", job.name(), name, item.key());
+                } else if (target.alive() && !Files.exists(local)) {
+                    LOG.warn("Job {}: target {} cannot get {}: the local copy is gone and no other target has it;"
+                            + " it is dropped (a later snapshot covers the same files)", job.name(), name, item.key());
+                } else {
+                    still.add(name);
+                }
             }
             if (!still.isEmpty()) {
                 remaining.add(new JobState.Pending(item.key(), item.file(), still, item.requires()));
@@ -369,6 +405,10 @@ public final class BackupRun {
             }
             Path local = pending.stream().filter(p -> p.key().equals(key)).map(p -> state.dir().resolve(p.file()))
                     .filter(Files::exists).findFirst().orElse(null);
+            if (local == null) {
+                local = state.outbox().resolve(key.substring(key.lastIndexOf('/') + 1));
+                local = Files.exists(local) ? local : null;
+            }
             if (local != null && put(target, key, local)) {
                 continue;
             }
@@ -440,6 +480,11 @@ public final class BackupRun {
     }
 
     private boolean put(TargetState target, String key, Path file) {
+        if (!Files.exists(file)) {
+            // A local problem, not the target's: it stays usable for everything else.
+            LOG.warn("Job {}: the local copy {} of {} is gone", job.name(), file, key);
+            return false;
+        }
         try {
             target.store.put(job.name() + "/" + key, file);
             target.have.add(key);

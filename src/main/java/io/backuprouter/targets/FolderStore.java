@@ -2,7 +2,6 @@ package io.backuprouter.targets;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -125,29 +124,30 @@ public final class FolderStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
-        if (!Files.isDirectory(root)) {
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
             return List.of();
         }
         List<ObjectInfo> objects = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
-                    .forEach(p -> {
-                        String key = root.relativize(p).toString().replace('\\', '/');
-                        if (key.startsWith(prefix)) {
-                            try {
-                                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                                objects.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant(), null));
-                            } catch (NoSuchFileException gone) {
-                                // deleted while listing
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                        }
-                    });
-        } catch (UncheckedIOException e) {
-            throw new IOException(name + ": list " + prefix + "*: " + e.getCause(), e.getCause());
-        }
+        Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+                String key = root.relativize(file).toString().replace('\\', '/');
+                if (a.isRegularFile() && key.startsWith(prefix) && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    objects.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant(), null));
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // deleted while listing
+                }
+                throw new IOException(name + ": list " + prefix + "*: " + e, e);
+            }
+        });
         objects.sort(Comparator.comparing(ObjectInfo::key));
         return objects;
     }

@@ -119,8 +119,14 @@ public final class S3Store implements ObjectStore {
                 futures.add(parts.submit(() -> uploadPart(fullKey, uploadId, number, file, start, length)));
             }
             List<CompletedPart> completed = new ArrayList<>();
-            for (Future<CompletedPart> future : futures) {
-                completed.add(await(future));
+            try {
+                for (Future<CompletedPart> future : futures) {
+                    completed.add(await(future));
+                }
+            } catch (IOException | RuntimeException e) {
+                // Stop the other parts before the upload is aborted, so that none lands after it.
+                futures.forEach(f -> f.cancel(true));
+                throw e;
             }
             client.completeMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(completed)));

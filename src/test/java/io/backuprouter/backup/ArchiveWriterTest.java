@@ -67,6 +67,21 @@ class ArchiveWriterTest {
         assertThat(written.stored()).extracting(FileEntry::path).containsExactly("b.txt");
     }
 
+    @Test
+    void aFileDeletedAfterItWasHashedIsLeftOutAndTheArchiveIsStillWritten() throws IOException {
+        Files.writeString(dir.resolve("gone.txt"), "soon deleted");
+        Files.writeString(dir.resolve("stays.txt"), "stays");
+        ArchiveWriter.Packed gone = packed("gone.txt");
+        ArchiveWriter.Packed stays = packed("stays.txt");
+        Files.delete(dir.resolve("gone.txt"));
+
+        ArchiveWriter.Written written = ArchiveWriter.write("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", List.of(gone, stays),
+                dir.resolve("out.zip.age"), List.of(AgeKeys.generate().recipient()), 1);
+
+        assertThat(written.changed()).containsExactly("gone.txt");
+        assertThat(written.stored()).extracting(FileEntry::path).containsExactly("stays.txt");
+    }
+
     private ArchiveWriter.Packed packed(String name) throws IOException {
         Path file = dir.resolve(name);
         ContentHasher.Hashed hashed = ContentHasher.hash(file, name);
