@@ -72,8 +72,8 @@ public final class Restorer {
         this.progress = progress;
     }
 
-    /** The snapshot the request names, with the target it was read from. */
-    public record Located(Snapshot snapshot, String target) {
+    /** The snapshot the request names, the target it was read from, and what failed on targets tried before. */
+    public record Located(Snapshot snapshot, String target, List<String> failures) {
     }
 
     public RestoreSummary restore(RestoreRequest request) throws IOException {
@@ -86,6 +86,7 @@ public final class Restorer {
 
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        located.failures().forEach(f -> notes.add("snapshot read from target " + located.target() + " after: " + f));
         List<String> kept = new ArrayList<>();
         PathFilter filter = new PathFilter(request.includes(), List.of(), false);
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
@@ -375,7 +376,7 @@ public final class Restorer {
             }
             String key = job + "/" + Snapshot.keyOf(id.get());
             try (InputStream in = store.get(key)) {
-                return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target);
+                return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
                 throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
                         + id.get() + " on target " + target + ": it was encrypted to other recipients"

@@ -93,6 +93,35 @@ class BackupProcessIT {
         }
     }
 
+    @Test
+    void aFileMuchLargerThanTheHeapRestoresIntact() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Path large = source.resolve("video.mp4");
+        writeRandom(large, LARGE);
+        String bucket = S3.createBucket();
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("s3", S3, bucket);
+        jobs.writeConfig("big", source, "s3", Map.of("identity", jobs.identityFile().toString()));
+        List<String> jvm = List.of("-Xmx64m",
+                "-Dtest.s3." + S3.port() + ".secret=" + S3.secretKey(), "-Dtest.s3." + S3.port() + ".access=" + S3.accessKey());
+        String[] common = {"--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString()};
+        try (AppProcess backup = AppProcess.start(dir, Map.of(), jvm, concat(new String[] {"backup", "big"}, common))) {
+            assertThat(backup.waitFor(Duration.ofSeconds(180))).as(backup.output()).isZero();
+        }
+
+        Path restored = dir.resolve("restored");
+        try (AppProcess restore = AppProcess.start(dir, Map.of(), jvm,
+                concat(new String[] {"restore", "big", "--to", restored.toString()}, common))) {
+            assertThat(restore.waitFor(Duration.ofSeconds(180))).as(restore.output()).isZero();
+            assertThat(restore.output()).contains("1 files, 300 MiB verified");
+        }
+        assertThat(Files.size(restored.resolve("video.mp4"))).isEqualTo(LARGE);
+        assertThat(sha256(Files.newInputStream(restored.resolve("video.mp4")))).isEqualTo(sha256(Files.newInputStream(large)));
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
     static void writeRandom(Path file, long size) throws IOException {
         Random random = new Random(42);
         byte[] buffer = new byte[1 << 20];

@@ -167,6 +167,27 @@ class RestoreIT {
     }
 
     @Test
+    void aDamagedManifestOnOneTargetIsReadFromTheOtherAndSaysSo() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "x");
+        BackupSummary backup = backup();
+        Path manifestOnA = targetA.resolve("docs/" + Snapshot.keyOf(backup.snapshotId()));
+        byte[] bytes = Files.readAllBytes(manifestOnA);
+        Files.write(manifestOnA, java.util.Arrays.copyOf(bytes, bytes.length - 20)); // truncated
+
+        RestoreSummary restored = restore("latest", dir.resolve("to"), "a", RestoreRequest.Overwrite.IF_OLDER, List.of());
+
+        assertThat(restored.complete()).isTrue();
+        assertThat(restored.target()).isEqualTo("b");
+        assertThat(restored.notes()).singleElement().asString().contains("a: manifest docs/" + Snapshot.keyOf(backup.snapshotId()))
+                .contains("damaged or unreadable");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            Verifier.Result onA = new Verifier("docs", targets.store("a").orElseThrow(), AgeIdentity.read(jobs.identityFile()))
+                    .verify(null, false);
+            assertThat(onA.problems()).singleElement().asString().contains(Snapshot.keyOf(backup.snapshotId())).contains("damaged");
+        }
+    }
+
+    @Test
     void aWrongIdentityIsNamedNotSkipped() throws Exception {
         Files.writeString(source.resolve("x.txt"), "x");
         backup();

@@ -1,0 +1,61 @@
+package io.backuprouter.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestoreRequestFileTest {
+    @TempDir
+    Path dir;
+
+    Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void yamlAndJsonRequestsRead() throws Exception {
+        RestoreRequest yaml = RestoreRequestFile.read(write("r.yaml", """
+                job: notes
+                destination: %s
+                snapshot: 20261122T051500.123Z-3fa9c2d1
+                target: r2
+                include: ["docs/**", "*.md"]
+                overwrite: always
+                """.formatted(dir.resolve("out"))), List.of());
+        assertThat(yaml.job()).isEqualTo("notes");
+        assertThat(yaml.includes()).containsExactly("docs/**", "*.md");
+        assertThat(yaml.overwrite()).isEqualTo(RestoreRequest.Overwrite.ALWAYS);
+        RestoreRequest json = RestoreRequestFile.read(write("r.json",
+                "{\"job\": \"notes\", \"destination\": \"" + dir.resolve("out") + "\", \"at\": \"2026-11-20T18:00:00Z\"}"), List.of());
+        assertThat(json.snapshot()).isEqualTo("latest");
+        assertThat(json.at()).hasToString("2026-11-20T18:00:00Z");
+        assertThat(json.overwrite()).isEqualTo(RestoreRequest.Overwrite.IF_OLDER);
+    }
+
+    @Test
+    void everyKindOfBadRequestSaysWhatIsWrong() throws IOException {
+        assertInvalid(write("a.yaml", "destination: /tmp/x\n"), List.of(), "\"job\" is missing");
+        assertInvalid(write("b.yaml", "job: x\n"), List.of(), "\"destination\" is missing");
+        assertInvalid(write("c.yaml", "job: x\ndestination: /tmp/x\ncolour: red\n"), List.of(), "unknown field \"colour\"");
+        assertInvalid(write("d.yaml", "job: x\ndestination: /tmp/x\nat: yesterday\n"), List.of(), "\"at\": \"yesterday\" is not a time");
+        assertInvalid(write("e.yaml", "job: x\ndestination: /tmp/x\noverwrite: sometimes\n"), List.of(), "\"overwrite\": \"sometimes\"");
+        assertInvalid(write("f.yaml", "job: x\ndestination: /\n"), List.of(), "is the root of the file system");
+        assertInvalid(write("g.yaml", "job: x\ndestination: /usr/local/restored\n"), List.of(), "is a system folder (/usr)");
+        assertInvalid(write("h.yaml", "{{{ not yaml"), List.of(), "not a YAML or JSON request");
+        assertInvalid(write("i.yaml", "job: x\ndestination: /srv/other\n"), List.of(Path.of("/srv/restores")),
+                "outside the allowed roots (/srv/restores");
+        assertInvalid(write("j.yaml", "job: x\ndestination: /tmp/x\n#" + "x".repeat(70_000) + "\n"), List.of(),
+                "a request is at most 65536 bytes");
+    }
+
+    private static void assertInvalid(Path file, List<Path> roots, String message) {
+        assertThatThrownBy(() -> RestoreRequestFile.read(file, roots)).as(file.getFileName().toString())
+                .isInstanceOf(RestoreRequestFile.Invalid.class).hasMessageContaining(message);
+    }
+}
