@@ -68,12 +68,17 @@ final class ArchiveWriter {
 
     static Written write(String archiveId, List<Packed> files, Path outFile, List<String> recipients, int level)
             throws IOException {
+        return write(archiveId, files, outFile, io.backuprouter.crypto.AgeEncryption.toRecipients(recipients), level);
+    }
+
+    static Written write(String archiveId, List<Packed> files, Path outFile, io.backuprouter.crypto.AgeEncryption encryption,
+                         int level) throws IOException {
         List<FileEntry> stored = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         long contentBytes = 0;
         byte[] buffer = new byte[BUFFER];
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(outFile), BUFFER);
-             OutputStream encrypted = Age.encrypt(file, recipients);
+             OutputStream encrypted = Age.encrypt(file, encryption);
              ZipArchiveOutputStream zip = new ZipArchiveOutputStream(encrypted)) {
             zip.setUseZip64(Zip64Mode.AsNeeded);
             zip.setLevel(level);

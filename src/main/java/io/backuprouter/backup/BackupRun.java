@@ -224,7 +224,7 @@ public final class BackupRun {
                 List.copyOf(needed.values()), entries);
         Path manifestFile = state.outbox().resolve(snapshotId + ".json.age");
         try (OutputStream out = Files.newOutputStream(manifestFile)) {
-            Manifests.writeEncrypted(snapshot, out, job.recipients());
+            Manifests.writeEncrypted(snapshot, out, job.encryption());
         }
         List<String> requires = needed.values().stream().map(ArchiveInfo::key).toList();
         progress.step("committing snapshot " + snapshotId);
@@ -304,7 +304,7 @@ public final class BackupRun {
             String archiveId = SnapshotIds.newArchiveId();
             Path out = state.outbox().resolve(archiveId + ".zip.age");
             try {
-                ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.recipients(), job.compressionLevel());
+                ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.encryption(), job.compressionLevel());
                 for (String path : written.changed()) {
                     warnings.add(path + ": changed while it was archived; it is backed up on the next run");
                     keepPrevious(before.get(path), entries);
@@ -515,14 +515,15 @@ public final class BackupRun {
      */
     private Snapshot previousSnapshot(JobState state, Map<String, TargetState> targets) throws IOException {
         Snapshot latest = state.latest();
-        if (latest != null || job.identity() == null) {
+        java.util.Optional<AgeIdentity> reader = latest == null ? job.reader() : java.util.Optional.empty();
+        if (latest != null || reader.isEmpty()) {
             if (latest == null) {
                 LOG.info("Job {}: no local state in {}: backing up every file (set identity to rebuild state from a target)",
                         job.name(), state.dir());
             }
             return latest;
         }
-        AgeIdentity identity = AgeIdentity.read(job.identity());
+        AgeIdentity identity = reader.get();
         for (TargetState target : targets.values()) {
             if (!target.alive()) {
                 continue;

@@ -71,11 +71,10 @@ public final class RestoreDrops {
             RestoreRequest parsed = RestoreRequestFile.read(request, allowedRoots);
             JobSettings job = jobs.job(parsed.job()).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \""
                     + parsed.job() + "\"; jobs: " + String.join(", ", jobs.jobs().keySet())));
-            if (job.identity() == null) {
-                throw new RestoreRequestFile.Invalid("job " + job.name() + " has no identity in its route file; a dropped"
-                        + " request cannot carry one: set the job's identity parameter on the machine that restores");
-            }
-            RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), AgeIdentity.read(job.identity()),
+            AgeIdentity reader = job.reader().orElseThrow(() -> new RestoreRequestFile.Invalid("job " + job.name()
+                    + " has no identity in its route file; a dropped request cannot carry one: set the job's identity"
+                    + " parameter on the machine that restores"));
+            RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), reader,
                     clock, BackupProgress.NONE).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);

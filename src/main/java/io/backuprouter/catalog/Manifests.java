@@ -36,7 +36,13 @@ public final class Manifests {
 
     /** The manifest encrypted to the recipients. */
     public static void writeEncrypted(Snapshot snapshot, OutputStream out, List<String> recipients) throws IOException {
-        try (OutputStream encrypted = Age.encrypt(out, recipients)) {
+        writeEncrypted(snapshot, out, io.backuprouter.crypto.AgeEncryption.toRecipients(recipients));
+    }
+
+    /** The manifest encrypted to recipients or a passphrase. */
+    public static void writeEncrypted(Snapshot snapshot, OutputStream out, io.backuprouter.crypto.AgeEncryption encryption)
+            throws IOException {
+        try (OutputStream encrypted = Age.encrypt(out, encryption)) {
             JSON.writeValue(encrypted, snapshot);
         }
     }

@@ -89,6 +89,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     static AgeIdentity identity(Path given, JobSettings job) throws IOException {
+        if (given == null && job.identity() == null && job.passphrase() != null) {
+            return job.reader().orElseThrow();
+        }
         Path file = given != null ? given : job.identity();
         if (file == null) {
             throw new UserException("job " + job.name() + ": reading backups needs the identity file"

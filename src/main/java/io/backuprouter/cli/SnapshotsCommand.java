@@ -105,8 +105,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                 history.put(entry.id(), entry);
             }
         }
-        Path identityFile = identity != null ? identity : job.identity();
-        AgeIdentity reader = identityFile == null ? null : AgeIdentity.read(identityFile);
+        AgeIdentity reader = identity != null ? AgeIdentity.read(identity) : job.reader().orElse(null);
         List<Row> rows = new ArrayList<>();
         for (ObjectInfo object : objects) {
             String id = SnapshotIds.fromKey(object.key().substring(job.name().length() + 1)).orElse(null);

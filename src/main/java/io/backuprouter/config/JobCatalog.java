@@ -192,8 +192,18 @@ public final class JobCatalog {
                                     + " (declare targets in " + settings.file().display() + ")");
                 }
             }
-            List<String> recipients = recipients(s, s.required(JobSettings.RECIPIENTS,
-                    "archives are encrypted to them; create a key pair with: backup-router keygen"));
+            String passphrase = s.text(JobSettings.PASSPHRASE);
+            if (passphrase != null && !file.raw(JobSettings.PASSPHRASE.name()).contains("{{")) {
+                s.problem(JobSettings.PASSPHRASE, "is written in plain text",
+                        "give it through a placeholder: passphrase: \"{{env:BACKUP_PASSPHRASE}}\"");
+            }
+            List<String> recipients = passphrase != null && !s.isSet(JobSettings.RECIPIENTS) ? List.of()
+                    : recipients(s, s.required(JobSettings.RECIPIENTS,
+                    "archives are encrypted to them; create a key pair with: backup-router keygen (or use a passphrase)"));
+            if (passphrase != null && !recipients.isEmpty()) {
+                s.problem(JobSettings.PASSPHRASE, "a job encrypts to recipients or to a passphrase, not both",
+                        "remove recipients or passphrase (age allows a passphrase only alone)");
+            }
             String identity = s.text(JobSettings.IDENTITY);
             if (identity != null && !Files.isRegularFile(Path.of(identity))) {
                 s.problem(JobSettings.IDENTITY, "file \"" + identity + "\" does not exist", "fix the path, or remove the parameter");
@@ -225,7 +235,8 @@ public final class JobCatalog {
             if (problems.size() > before) {
                 return null;
             }
-            return new JobSettings(name, Path.of(source), targets, recipients, identity == null ? null : Path.of(identity),
+            return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
+                    identity == null ? null : Path.of(identity),
                     includes, excludes, defaultExcludes, batchSize, batchFiles, level, Path.of(stateDir),
                     host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, d.file(), d.line());
         }

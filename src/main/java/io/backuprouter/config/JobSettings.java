@@ -18,6 +18,7 @@ import java.util.List;
  * @param source the folder to back up
  * @param targets the targets to store on, in order of preference for reads
  * @param recipients age recipients ({@code age1...}) the archives are encrypted to
+ * @param passphrase a passphrase the archives are encrypted with instead (secret), or {@code null}
  * @param identity an identity file that can decrypt the job's snapshots, or {@code null}
  * @param includes include globs (empty: everything)
  * @param excludes exclude globs
@@ -33,7 +34,8 @@ import java.util.List;
  * @param file the route file that declares it
  * @param line the line of the declaration
  */
-public record JobSettings(String name, Path source, List<String> targets, List<String> recipients, Path identity,
+public record JobSettings(String name, Path source, List<String> targets, List<String> recipients, String passphrase,
+                          Path identity,
                           List<String> includes, List<String> excludes, boolean defaultExcludes, long batchSize,
                           int batchFiles, int compressionLevel, Path stateDir, String host, String trigger,
                           java.time.Duration quietPeriod, String schedule, String file, int line) {
@@ -44,6 +46,8 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
             "comma-separated names of configured targets to store every snapshot on", null);
     public static final Setting RECIPIENTS = Setting.of("recipients", TEXT, "Recipients",
             "age recipients (age1...) to encrypt to, comma-separated, or the path of a recipients file", null);
+    public static final Setting PASSPHRASE = Setting.of("passphrase", Setting.Kind.SECRET, "Passphrase",
+            "encrypt with a passphrase instead of recipients (age scrypt); only through a placeholder such as {{env:NAME}}", null);
     public static final Setting IDENTITY = Setting.of("identity", PATH, "Identity",
             "optional identity file; lets this machine list snapshot details and rebuild lost state", null);
     public static final Setting INCLUDE = Setting.of("include", TEXT, "Include",
@@ -66,12 +70,32 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
             "backup-on-schedule: a Quartz cron expression, e.g. 0 0 3 * * ? for 03:00 every day", null);
 
     /** Settings of the job itself, used by every trigger. */
-    public static final List<Setting> JOB_SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, IDENTITY, INCLUDE, EXCLUDE,
+    public static final List<Setting> JOB_SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE,
             DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST);
 
     /** Everything a job declaration may set. */
-    public static final List<Setting> SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, IDENTITY, INCLUDE, EXCLUDE,
+    public static final List<Setting> SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE,
             DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST, QUIET_PERIOD, SCHEDULE);
+
+    /** What the job's objects are encrypted to. */
+    public io.backuprouter.crypto.AgeEncryption encryption() {
+        return passphrase != null ? io.backuprouter.crypto.AgeEncryption.withPassphrase(passphrase)
+                : io.backuprouter.crypto.AgeEncryption.toRecipients(recipients);
+    }
+
+    /** What can read the job's objects on this machine: the identity file, else the passphrase, else nothing. */
+    public java.util.Optional<io.backuprouter.crypto.AgeIdentity> reader() throws java.io.IOException {
+        if (identity != null) {
+            return java.util.Optional.of(io.backuprouter.crypto.AgeIdentity.read(identity));
+        }
+        return passphrase == null ? java.util.Optional.empty()
+                : java.util.Optional.of(io.backuprouter.crypto.AgeIdentity.passphrase(passphrase, "job " + name));
+    }
+
+    @Override
+    public String toString() {
+        return "job " + name + " (" + source + " to " + String.join(", ", targets) + ", declared at " + declaredAt() + ")";
+    }
 
     /** The job's local state folder. */
     public Path jobStateDir() {

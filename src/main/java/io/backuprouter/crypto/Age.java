@@ -28,10 +28,12 @@ public final class Age {
      * writes the final chunk and closes {@code out}.
      */
     public static OutputStream encrypt(OutputStream out, List<String> recipients) throws IOException {
-        List<RecipientStanzaWriter> writers = new ArrayList<>();
-        for (String recipient : recipients) {
-            writers.add(writer(recipient));
-        }
+        return encrypt(out, AgeEncryption.toRecipients(recipients));
+    }
+
+    /** Like {@link #encrypt(OutputStream, List)}, to recipients or to a passphrase. */
+    public static OutputStream encrypt(OutputStream out, AgeEncryption encryption) throws IOException {
+        List<RecipientStanzaWriter> writers = encryption.writers();
         try {
             return Channels.newOutputStream(new StandardEncryptingChannelFactory()
                     .newEncryptingChannel(Channels.newChannel(out), writers));
@@ -47,7 +49,7 @@ public final class Age {
      */
     public static InputStream decrypt(InputStream in, AgeIdentity identity) throws IOException {
         try {
-            RecipientStanzaReader reader = X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(identity.secret());
+            RecipientStanzaReader reader = identity.reader();
             return Channels.newInputStream(new StandardDecryptingChannelFactory()
                     .newDecryptingChannel(Channels.newChannel(in), List.of(reader)));
         } catch (GeneralSecurityException e) {

@@ -49,17 +49,23 @@ public final class AgeIdentity {
         }
     }
 
-    String secret() {
-        return secret;
+    /** An identity that is a passphrase (age's scrypt recipient). */
+    public static AgeIdentity passphrase(String passphrase, String source) {
+        return new AgeIdentity(passphrase, null, source);
     }
 
-    /** The matching recipient ({@code age1...}). */
+    com.exceptionfactory.jagged.RecipientStanzaReader reader() throws java.security.GeneralSecurityException {
+        return recipient == null ? ScryptStanzas.reader(secret)
+                : com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(secret);
+    }
+
+    /** The matching recipient ({@code age1...}), or "a passphrase". */
     public String recipient() {
-        return recipient;
+        return recipient == null ? "a passphrase" : recipient;
     }
 
     @Override
     public String toString() {
-        return "age identity from " + source + " (recipient " + recipient + ")";
+        return "age identity from " + source + " (" + (recipient == null ? "passphrase" : "recipient " + recipient) + ")";
     }
 }

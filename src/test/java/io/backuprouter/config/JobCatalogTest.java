@@ -75,6 +75,7 @@ class JobCatalogTest {
                         recipients: age1notakey
                         compressionLevel: 12
                         schedule: every night
+                        passphrase: plain words
                         colour: blue
                 """);
 
@@ -87,6 +88,9 @@ class JobCatalogTest {
                 .contains(file + ":8: recipients: \"age1notakey\" is not an age X25519 recipient")
                 .contains(file + ":9: compressionLevel: 12 is out of range")
                 .contains(file + ":10: schedule: \"every night\" is not a Quartz cron expression")
-                .contains(file + ":11: colour: unknown setting");
+                .contains(file + ":11: passphrase: is written in plain text")
+                .contains(file + ":11: passphrase: a job encrypts to recipients or to a passphrase, not both")
+                .contains(file + ":12: colour: unknown setting")
+                .doesNotContain("plain words");
     }
 }

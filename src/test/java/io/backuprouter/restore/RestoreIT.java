@@ -188,6 +188,27 @@ class RestoreIT {
     }
 
     @Test
+    void aPassphraseJobBacksUpAndRestoresWithThePassphraseAlone() throws Exception {
+        System.setProperty("restore-it.passphrase", "a long passphrase for the test");
+        jobs.writeConfig("secret-docs", source, "a", Map.of("passphrase", "{{sys:restore-it.passphrase}}"));
+        // TestJobs always adds recipients: a job takes one or the other, so write the route without them.
+        Path route = jobs.routesDir().resolve("secret-docs.camel.yaml");
+        Files.writeString(route, Files.readString(route).replaceAll("\n *recipients: \"age1[^\"]*\"", ""));
+        JobSettings withPassphrase = io.backuprouter.config.JobCatalog.read(jobs.routesDir(), jobs.settings())
+                .job("secret-docs").orElseThrow();
+        Files.writeString(source.resolve("diary.txt"), "dear diary");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            assertThat(new BackupRun(withPassphrase, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().complete()).isTrue();
+            RestoreSummary restored = new Restorer("secret-docs", withPassphrase.targets(), targets.stores(),
+                    withPassphrase.reader().orElseThrow(), Clock.systemUTC(), BackupProgress.NONE)
+                    .restore(new RestoreRequest("secret-docs", "latest", null, null, dir.resolve("to"), List.of(),
+                            RestoreRequest.Overwrite.IF_OLDER));
+            assertThat(restored.complete()).isTrue();
+        }
+        assertThat(dir.resolve("to/diary.txt")).hasContent("dear diary");
+    }
+
+    @Test
     void aWrongIdentityIsNamedNotSkipped() throws Exception {
         Files.writeString(source.resolve("x.txt"), "x");
         backup();
