@@ -1,6 +1,7 @@
 package io.backuprouter.camel;
 
 import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.config.TargetSettings;
 import io.backuprouter.targets.S3Store;
@@ -19,7 +20,8 @@ import org.apache.camel.main.MainListenerSupport;
 public final class Router {
     private final Main main = new Main();
 
-    public Router(RouterSettings settings, JobCatalog jobs, Targets targets, Path configFile, Path routesDir) {
+    public Router(RouterSettings settings, JobCatalog jobs, MirrorCatalog mirrors, Targets targets, Path configFile,
+                  Path routesDir) {
         main.setPropertyPlaceholderLocations("file:" + configFile);
         // The embedded endpoint may have bound another port than the file says (port 0).
         main.addOverrideProperty("backup.embedded-s3.port", settings.file().resolve("backup.embedded-s3.port") == null
@@ -29,6 +31,7 @@ public final class Router {
         main.bind("targets", targets);
         main.bind("targetHealth", new TargetHealth(targets));
         main.bind("backupJobs", new BackupJobs(jobs, targets, Clock.systemUTC()));
+        main.bind("mirrors", new MirrorRuns(mirrors, targets, Path.of("var/tmp")));
         main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore().allowedRoots(), Clock.systemUTC()));
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
         main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");

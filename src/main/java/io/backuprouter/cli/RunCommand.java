@@ -2,6 +2,7 @@ package io.backuprouter.cli;
 
 import io.backuprouter.camel.Router;
 import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.targets.Targets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
              Targets targets = new Targets(loaded.settings().targets())) {
             try {
                 JobCatalog jobs = JobCatalog.read(routes, loaded.settings());
-                return new Router(loaded.settings(), jobs, targets, options.config(), routes).run();
+                MirrorCatalog mirrors = MirrorCatalog.read(routes, loaded.settings());
+                return new Router(loaded.settings(), jobs, mirrors, targets, options.config(), routes).run();
             } catch (Exception e) {
                 throw CamelStartErrors.explain(e, options.config());
             }

@@ -3,9 +3,7 @@ package io.backuprouter.config;
 import io.backuprouter.backup.PathFilter;
 import io.backuprouter.crypto.Age;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The backup jobs declared in the route files: every use of a {@code kamelet:backup-on-change},
@@ -52,17 +43,17 @@ public final class JobCatalog {
     public static JobCatalog read(Path routesDir, RouterSettings settings) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, JobSettings> jobs = new LinkedHashMap<>();
-        List<Declaration> declarations = new ArrayList<>();
+        List<KameletUses.Declaration> declarations = new ArrayList<>();
         if (Files.isDirectory(routesDir)) {
             try (Stream<Path> files = Files.list(routesDir)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                    declarations.addAll(declarations(file));
+                    declarations.addAll(KameletUses.find(file, JOB_KAMELETS));
                 }
             } catch (IOException e) {
                 problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
             }
         }
-        for (Declaration declaration : declarations) {
+        for (KameletUses.Declaration declaration : declarations) {
             JobSettings job = JobSettingsReader.read(declaration, settings, problems);
             if (job == null) {
                 continue;
@@ -86,95 +77,12 @@ public final class JobCatalog {
         return a.source().equals(b.source()) && a.targets().equals(b.targets()) && a.recipients().equals(b.recipients());
     }
 
-    /** One kamelet use: the route file, the line, the kamelet and its parameters with their lines. */
-    record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
-    }
-
-    static List<Declaration> declarations(Path file) {
-        List<Declaration> found = new ArrayList<>();
-        Node root;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).compose(reader);
-        } catch (IOException | RuntimeException e) {
-            return found; // syntax errors are reported by the route file check, with their line
-        }
-        walk(file.toString(), root, found);
-        return found;
-    }
-
-    private static void walk(String file, Node node, List<Declaration> found) {
-        if (node instanceof SequenceNode sequence) {
-            sequence.getValue().forEach(child -> walk(file, child, found));
-        } else if (node instanceof MappingNode mapping) {
-            ScalarNode uri = null;
-            MappingNode parameters = null;
-            for (NodeTuple tuple : mapping.getValue()) {
-                String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
-                if (key.equals("uri") && tuple.getValueNode() instanceof ScalarNode value) {
-                    uri = value;
-                } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
-                    parameters = value;
-                }
-                walk(file, tuple.getValueNode(), found);
-            }
-            if (uri == null) {
-                for (NodeTuple tuple : mapping.getValue()) {
-                    String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
-                    if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
-                        declaration(file, value, null).ifPresent(found::add);
-                    }
-                }
-            } else {
-                declaration(file, uri, parameters).ifPresent(found::add);
-            }
-        }
-    }
-
-    private static Optional<Declaration> declaration(String file, ScalarNode uri, MappingNode parameters) {
-        String text = uri.getValue().trim();
-        if (!text.startsWith("kamelet:")) {
-            return Optional.empty();
-        }
-        String rest = text.substring("kamelet:".length());
-        int question = rest.indexOf('?');
-        String kamelet = question < 0 ? rest : rest.substring(0, question);
-        int slash = kamelet.indexOf('/');
-        if (slash >= 0) {
-            kamelet = kamelet.substring(0, slash);
-        }
-        if (!JOB_KAMELETS.contains(kamelet)) {
-            return Optional.empty();
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, Integer> lines = new LinkedHashMap<>();
-        int uriLine = uri.getStartMark().getLine() + 1;
-        if (question >= 0) {
-            for (String pair : rest.substring(question + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-                    values.put(key, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                    lines.put(key, uriLine);
-                }
-            }
-        }
-        if (parameters != null) {
-            for (NodeTuple tuple : parameters.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode key && tuple.getValueNode() instanceof ScalarNode value) {
-                    values.put(key.getValue(), value.getValue());
-                    lines.put(key.getValue(), key.getStartMark().getLine() + 1);
-                }
-            }
-        }
-        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines));
-    }
-
     /** Reads one declaration into settings. */
     static final class JobSettingsReader {
         private JobSettingsReader() {
         }
 
-        static JobSettings read(Declaration d, RouterSettings settings, List<ConfigProblem> problems) {
+        static JobSettings read(KameletUses.Declaration d, RouterSettings settings, List<ConfigProblem> problems) {
             int before = problems.size();
             ConfigFile file = ConfigFile.of(d.file(), d.parameters(), d.lines(), settings.file());
             SettingsSection s = new SettingsSection(file, "", problems);

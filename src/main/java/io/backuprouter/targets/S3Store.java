@@ -75,6 +75,11 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public void put(String key, Path file) throws IOException {
+        put(key, file, ObjectAttributes.NONE);
+    }
+
+    /** Like {@link #put(String, Path)}, with content type, encoding, cache control and user metadata. */
+    public void put(String key, Path file, ObjectAttributes attributes) throws IOException {
         String fullKey = fullKey(key);
         long size;
         try {
@@ -83,11 +88,13 @@ public final class S3Store implements ObjectStore {
             throw new IOException(target.name() + ": put " + key + ": source file " + file + " does not exist", e);
         }
         try {
+            String type = attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE;
             if (size <= target.partSize()) {
-                client.putObject(b -> b.bucket(target.bucket()).key(fullKey).contentType(CONTENT_TYPE),
-                        RequestBody.fromFile(file));
+                client.putObject(b -> b.bucket(target.bucket()).key(fullKey).contentType(type)
+                        .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                        .metadata(attributes.metadata()), RequestBody.fromFile(file));
             } else {
-                putMultipart(fullKey, file, size);
+                putMultipart(fullKey, file, size, attributes);
             }
         } catch (SdkException e) {
             throw failure("put", key, e);
@@ -105,9 +112,11 @@ public final class S3Store implements ObjectStore {
         }
     }
 
-    private void putMultipart(String fullKey, Path file, long size) throws IOException {
+    private void putMultipart(String fullKey, Path file, long size, ObjectAttributes attributes) throws IOException {
         String uploadId = client.createMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey)
-                .contentType(CONTENT_TYPE)).uploadId();
+                .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                .metadata(attributes.metadata())).uploadId();
         try {
             long partSize = partSizeFor(size);
             List<Future<CompletedPart>> futures = new ArrayList<>();
@@ -183,6 +192,50 @@ public final class S3Store implements ObjectStore {
             client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
         } catch (SdkException abortFailure) {
             cause.addSuppressed(abortFailure);
+        }
+    }
+
+    /** The object's attributes (type, encoding, cache control, user metadata), or empty when it does not exist. */
+    public Optional<ObjectAttributes> attributes(String key) throws IOException {
+        try {
+            var head = client.headObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
+            return Optional.of(new ObjectAttributes(head.contentType(), head.contentEncoding(), head.cacheControl(),
+                    head.metadata()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("head", key, e);
+        } catch (SdkException e) {
+            throw failure("head", key, e);
+        }
+    }
+
+    /** Whether both stores reach the same service with the same credentials, so that copies can stay server-side. */
+    public boolean sameServiceAs(S3Store other) {
+        return java.util.Objects.equals(target.endpoint(), other.target.endpoint())
+                && java.util.Objects.equals(target.region(), other.target.region())
+                && target.accessKey().equals(other.target.accessKey()) && target.secretKey().equals(other.target.secretKey());
+    }
+
+    /** The largest object a single server-side copy may create (S3's CopyObject limit). */
+    public static final long MAX_SERVER_SIDE_COPY = 5L * 1024 * 1024 * 1024;
+
+    /** Copies an object of another store on the same service without downloading it, replacing its attributes. */
+    public void copyFrom(S3Store source, String sourceKey, String key, ObjectAttributes attributes) throws IOException {
+        String from = source.fullKey(sourceKey);
+        String to = fullKey(key);
+        try {
+            client.copyObject(b -> b.sourceBucket(source.target.bucket()).sourceKey(from)
+                    .destinationBucket(target.bucket()).destinationKey(to)
+                    .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                    .metadata(attributes.metadata()));
+        } catch (SdkException e) {
+            throw failure("copy from " + source.name() + ":" + sourceKey + " to", key, e);
         }
     }
 

@@ -24,6 +24,25 @@ class KameletsTest {
     }
 
     @Test
+    void everyMirrorKameletDeclaresEveryMirrorSettingWithTitleDescriptionTypeAndDefault() throws IOException {
+        for (String name : io.backuprouter.config.MirrorCatalog.MIRROR_KAMELETS) {
+            JsonNode properties = read(name).at("/spec/definition/properties");
+            List<Setting> expected = io.backuprouter.config.MirrorSettings.SETTINGS.stream()
+                    .filter(s -> name.equals("mirror-on-schedule") || !s.name().equals("schedule")).toList();
+            assertThat(properties.fieldNames()).toIterable().as(name)
+                    .containsExactlyInAnyOrderElementsOf(expected.stream().map(Setting::name).toList());
+            for (Setting setting : expected) {
+                JsonNode property = properties.get(setting.name());
+                assertThat(property.get("title").asText()).as(name + "." + setting.name()).isEqualTo(setting.title());
+                assertThat(property.get("description").asText()).isNotBlank();
+                if (setting.defaultValue() != null && !setting.defaultValue().isEmpty()) {
+                    assertThat(property.get("default").asText()).as(name + "." + setting.name()).isEqualTo(setting.defaultValue());
+                }
+            }
+        }
+    }
+
+    @Test
     void everyJobKameletDeclaresEveryJobSettingWithTitleDescriptionTypeAndDefault() throws IOException {
         for (String name : JobCatalog.JOB_KAMELETS) {
             JsonNode definition = read(name).at("/spec/definition");

@@ -55,7 +55,8 @@ class RouterIT {
         RouterSettings settings = jobs.settings();
 
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, JobCatalog.read(routes, settings), targets, jobs.configFile(), routes);
+            Router router = new Router(settings, JobCatalog.read(routes, settings),
+                    io.backuprouter.config.MirrorCatalog.read(routes, settings), targets, jobs.configFile(), routes);
             router.main().start();
             try {
                 CamelContext camel = router.main().getCamelContext();

@@ -1,0 +1,56 @@
+package io.backuprouter.camel;
+
+import io.backuprouter.UserException;
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.config.MirrorCatalog;
+import io.backuprouter.config.MirrorSettings;
+import io.backuprouter.mirror.MirrorSummary;
+import io.backuprouter.mirror.Mirrors;
+import io.backuprouter.targets.Targets;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The mirrors of the running router, as the bean the mirror kamelets call ({@code mirrors}); passes of one mirror never overlap. */
+public final class MirrorRuns {
+    public static final String MIRROR_HEADER = "Mirror";
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorRuns.class);
+
+    private final MirrorCatalog catalog;
+    private final Targets targets;
+    private final Path tempDir;
+    private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
+
+    public MirrorRuns(MirrorCatalog catalog, Targets targets, Path tempDir) {
+        this.catalog = catalog;
+        this.targets = targets;
+        this.tempDir = tempDir;
+    }
+
+    /** One pass; its summary is logged as one line and returned as the body. */
+    public MirrorSummary run(@Header(MIRROR_HEADER) String name) throws IOException {
+        MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name
+                + "\"; mirrors: " + String.join(", ", catalog.mirrors().keySet())));
+        ReentrantLock lock = running.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), tempDir, Clock.systemUTC(), BackupProgress.NONE,
+                    false, line -> { });
+            if (summary.ok()) {
+                LOG.info("{}", summary);
+            } else {
+                LOG.warn("{}", summary);
+                summary.failed().forEach(f -> LOG.warn("Mirror {}: {}", name, f));
+            }
+            return summary;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

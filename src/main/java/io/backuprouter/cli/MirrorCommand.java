@@ -1,0 +1,63 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.config.MirrorCatalog;
+import io.backuprouter.config.MirrorSettings;
+import io.backuprouter.mirror.MirrorSummary;
+import io.backuprouter.mirror.Mirrors;
+import io.backuprouter.targets.Targets;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mirror NAME}: one mirror pass now. */
+@Command(name = "mirror", mixinStandardHelpOptions = true,
+        description = {"Runs one pass of a mirror now, then exits.",
+                "Copies what is new or changed from the source target to the destination (and, in sync mode, deletes",
+                "what the source no longer has). Exit code 0 when every object is mirrored; 1 when any failed."})
+final class MirrorCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions jobOptions;
+
+    @Parameters(paramLabel = "NAME", description = "The mirror, as named in its route file.")
+    String name;
+
+    @Option(names = "--dry-run", description = "Print what would be copied and deleted; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--temp-dir", defaultValue = "var/tmp", paramLabel = "DIR",
+            description = "Where objects are staged when copied between services (default: ${DEFAULT-VALUE}).")
+    Path tempDir;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+            MirrorCatalog catalog = MirrorCatalog.read(jobOptions.routes, loaded.settings());
+            MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name + "\"; "
+                    + (catalog.mirrors().isEmpty() ? "no mirror is declared in " + jobOptions.routes
+                    : "mirrors: " + String.join(", ", catalog.mirrors().keySet()))));
+            PrintWriter out = spec.commandLine().getOut();
+            try (Targets targets = new Targets(loaded.settings().targets());
+                 TerminalProgress progress = TerminalProgress.forTask("mirror " + name)) {
+                MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), tempDir, Clock.systemUTC(), progress, dryRun,
+                        out::println);
+                progress.close();
+                out.println(summary);
+                summary.failed().forEach(f -> out.println("  FAILED: " + f));
+                out.flush();
+                return summary.ok() ? 0 : BackupRouterCommand.FAILED;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.backuprouter.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Finds the uses of given kamelets in a route file ({@code uri: kamelet:NAME} with a
+ * {@code parameters} map, or {@code kamelet:NAME?a=b} inline), with the line of every parameter,
+ * so that jobs and mirrors declared in routes can be read and checked without starting Camel.
+ */
+public final class KameletUses {
+    private KameletUses() {
+    }
+
+    /** One kamelet use: the route file, the line, the kamelet and its parameters with their lines. */
+    public record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
+    }
+
+    public static List<Declaration> find(Path file, List<String> kamelets) {
+        List<Declaration> found = new ArrayList<>();
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (IOException | RuntimeException e) {
+            return found; // syntax errors are reported by the route file check, with their line
+        }
+        walk(file.toString(), root, kamelets, found);
+        return found;
+    }
+
+    private static void walk(String file, Node node, List<String> kamelets, List<Declaration> found) {
+        if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(child -> walk(file, child, kamelets, found));
+        } else if (node instanceof MappingNode mapping) {
+            ScalarNode uri = null;
+            MappingNode parameters = null;
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                if (key.equals("uri") && tuple.getValueNode() instanceof ScalarNode value) {
+                    uri = value;
+                } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
+                    parameters = value;
+                }
+                walk(file, tuple.getValueNode(), kamelets, found);
+            }
+            if (uri == null) {
+                for (NodeTuple tuple : mapping.getValue()) {
+                    String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                    if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
+                        declaration(file, value, null, kamelets).ifPresent(found::add);
+                    }
+                }
+            } else {
+                declaration(file, uri, parameters, kamelets).ifPresent(found::add);
+            }
+        }
+    }
+
+    private static Optional<Declaration> declaration(String file, ScalarNode uri, MappingNode parameters,
+                                                     List<String> kamelets) {
+        String text = uri.getValue().trim();
+        if (!text.startsWith("kamelet:")) {
+            return Optional.empty();
+        }
+        String rest = text.substring("kamelet:".length());
+        int question = rest.indexOf('?');
+        String kamelet = question < 0 ? rest : rest.substring(0, question);
+        int slash = kamelet.indexOf('/');
+        if (slash >= 0) {
+            kamelet = kamelet.substring(0, slash);
+        }
+        if (!kamelets.contains(kamelet)) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        int uriLine = uri.getStartMark().getLine() + 1;
+        if (question >= 0) {
+            for (String pair : rest.substring(question + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                    values.put(key, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    lines.put(key, uriLine);
+                }
+            }
+        }
+        if (parameters != null) {
+            for (NodeTuple tuple : parameters.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key && tuple.getValueNode() instanceof ScalarNode value) {
+                    values.put(key.getValue(), value.getValue());
+                    lines.put(key.getValue(), key.getStartMark().getLine() + 1);
+                }
+            }
+        }
+        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines));
+    }
+
+}

@@ -1,0 +1,137 @@
+package io.backuprouter.config;
+
+import io.backuprouter.backup.PathFilter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The mirrors declared in the route files (uses of {@code kamelet:mirror-on-schedule} and {@code kamelet:mirror-run}). */
+public final class MirrorCatalog {
+    public static final List<String> MIRROR_KAMELETS = List.of("mirror-on-schedule", "mirror-run");
+
+    private final Map<String, MirrorSettings> mirrors;
+
+    private MirrorCatalog(Map<String, MirrorSettings> mirrors) {
+        this.mirrors = mirrors;
+    }
+
+    public Map<String, MirrorSettings> mirrors() {
+        return mirrors;
+    }
+
+    public Optional<MirrorSettings> mirror(String name) {
+        return Optional.ofNullable(mirrors.get(name));
+    }
+
+    public static MirrorCatalog read(Path routesDir, RouterSettings settings) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, MirrorSettings> mirrors = new LinkedHashMap<>();
+        if (Files.isDirectory(routesDir)) {
+            try (Stream<Path> files = Files.list(routesDir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                    for (KameletUses.Declaration d : KameletUses.find(file, MIRROR_KAMELETS)) {
+                        MirrorSettings mirror = read(d, settings, problems);
+                        if (mirror == null) {
+                            continue;
+                        }
+                        MirrorSettings earlier = mirrors.putIfAbsent(mirror.name(), mirror);
+                        if (earlier != null && !earlier.equals(mirror)) {
+                            problems.add(new ConfigProblem(d.file(), d.line(), "mirror", "mirror \"" + mirror.name()
+                                    + "\" is also declared at " + earlier.declaredAt(), "give each mirror its own name"));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new MirrorCatalog(mirrors);
+    }
+
+    private static MirrorSettings read(KameletUses.Declaration d, RouterSettings settings, List<ConfigProblem> problems) {
+        int before = problems.size();
+        SettingsSection s = new SettingsSection(ConfigFile.of(d.file(), d.parameters(), d.lines(), settings.file()), "", problems);
+        s.rejectUnknown(MirrorSettings.SETTINGS);
+        String name = s.required(MirrorSettings.MIRROR, "kamelet:" + d.kamelet() + " at line " + d.line() + " names no mirror");
+        if (name != null && !name.matches("[a-z0-9][a-z0-9-]*")) {
+            s.problem(MirrorSettings.MIRROR, "\"" + name + "\" is not kebab-case", "use lower-case letters, digits and hyphens");
+        }
+        String from = s3Target(s, MirrorSettings.FROM, settings);
+        String to = s3Target(s, MirrorSettings.TO, settings);
+        String fromPrefix = prefix(s.text(MirrorSettings.FROM_PREFIX));
+        String toPrefix = s.isSet(MirrorSettings.TO_PREFIX) ? prefix(s.text(MirrorSettings.TO_PREFIX)) : fromPrefix;
+        if (from != null && from.equals(to) && fromPrefix.startsWith(toPrefix) || from != null && from.equals(to)
+                && toPrefix.startsWith(fromPrefix)) {
+            s.problem(MirrorSettings.TO, "the destination overlaps the source (" + from + ":" + fromPrefix + " and " + to
+                    + ":" + toPrefix + ")", "mirror to another target, or to a prefix outside the source's");
+        }
+        String mode = s.choice(MirrorSettings.MODE);
+        List<String> includes = globs(s, MirrorSettings.INCLUDE);
+        List<String> excludes = globs(s, MirrorSettings.EXCLUDE);
+        Integer concurrency = s.integer(MirrorSettings.CONCURRENCY, 1, 64);
+        Integer maxDelete = s.integer(MirrorSettings.MAX_DELETE_PERCENT, 0, 100);
+        String schedule = s.text(MirrorSettings.SCHEDULE);
+        if ("mirror-on-schedule".equals(d.kamelet())) {
+            if (schedule == null) {
+                s.required(MirrorSettings.SCHEDULE, "mirror-on-schedule runs on a cron schedule");
+            } else if (!org.quartz.CronExpression.isValidExpression(schedule)) {
+                s.problem(MirrorSettings.SCHEDULE, "\"" + schedule + "\" is not a Quartz cron expression",
+                        "e.g. \"0 0 4 * * ?\" for 04:00 every day");
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new MirrorSettings(name, from, fromPrefix, to, toPrefix, "sync".equals(mode), includes, excludes,
+                concurrency, maxDelete, schedule, d.file(), d.line());
+    }
+
+    private static String s3Target(SettingsSection s, Setting setting, RouterSettings settings) {
+        String name = s.required(setting, "a configured S3 target");
+        if (name == null) {
+            return null;
+        }
+        TargetSettings target = settings.targets().get(name);
+        if (target == null) {
+            s.problem(setting, "unknown target \"" + name + "\"", "configured targets: " + String.join(", ", settings.targets().keySet()));
+            return null;
+        }
+        if (target.isFolder()) {
+            s.problem(setting, "target \"" + name + "\" is a folder; mirrors copy between S3 targets", null);
+            return null;
+        }
+        return name;
+    }
+
+    private static String prefix(String text) {
+        String p = text == null ? "" : text.strip();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+    }
+
+    private static List<String> globs(SettingsSection s, Setting setting) {
+        String text = s.text(setting);
+        List<String> globs = text == null ? List.of()
+                : Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        for (String glob : globs) {
+            try {
+                PathFilter.check(glob);
+            } catch (IllegalArgumentException e) {
+                s.problem(setting, e.getMessage(), null);
+            }
+        }
+        return globs;
+    }
+}

@@ -1,0 +1,272 @@
+package io.backuprouter.mirror;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.PathFilter;
+import io.backuprouter.config.MirrorSettings;
+import io.backuprouter.targets.ObjectAttributes;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.S3Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of a mirror: lists both sides, decides per object (new, changed, unchanged, extra), copies
+ * what is new or changed with bounded memory and concurrency, and in sync mode deletes extras — never
+ * when the source listing failed, and never more than the configured share of the destination.
+ *
+ * <p>An object is unchanged when the sizes match and either both ETags are single-part MD5s and
+ * equal, or the destination records ({@value #SOURCE_ETAG}) the source ETag it was copied from and
+ * that ETag is still the source's. Never "same size, so same".
+ */
+public final class MirrorPass {
+    /** Destination metadata: the source object's ETag at copy time. */
+    public static final String SOURCE_ETAG = "br-source-etag";
+    /** Destination metadata: the SHA-256 of the content, when it went through this machine. */
+    public static final String SHA256 = "br-sha256";
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorPass.class);
+
+    private final MirrorSettings mirror;
+    private final S3Store source;
+    private final S3Store destination;
+    private final Path tempDir;
+    private final Clock clock;
+    private final BackupProgress progress;
+    private final RetryPolicy<Object> retry;
+
+    public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Path tempDir, Clock clock,
+                      BackupProgress progress, Duration firstRetryDelay) {
+        this.mirror = mirror;
+        this.source = source;
+        this.destination = destination;
+        this.tempDir = tempDir;
+        this.clock = clock;
+        this.progress = progress;
+        this.retry = RetryPolicy.builder().handle(IOException.class, RuntimeException.class).withMaxAttempts(3)
+                .withBackoff(firstRetryDelay, firstRetryDelay.multipliedBy(8)).build();
+    }
+
+    /** What a pass will do. */
+    public record Plan(List<ObjectInfo> copy, int unchanged, List<ObjectInfo> delete, int destinationObjects) {
+    }
+
+    /**
+     * Lists both sides and decides. A failed listing of either side is thrown: no plan, so nothing
+     * is copied or deleted on partial knowledge.
+     */
+    public Plan plan() throws IOException {
+        PathFilter filter = new PathFilter(mirror.includes(), mirror.excludes(), false);
+        Map<String, ObjectInfo> from = new LinkedHashMap<>();
+        for (ObjectInfo object : source.list(mirror.fromPrefix())) {
+            String relative = object.key().substring(mirror.fromPrefix().length());
+            if (!relative.isEmpty() && filter.includesFile(relative)) {
+                from.put(relative, object);
+            }
+        }
+        Map<String, ObjectInfo> to = new HashMap<>();
+        for (ObjectInfo object : destination.list(mirror.toPrefix())) {
+            to.put(object.key().substring(mirror.toPrefix().length()), object);
+        }
+        List<ObjectInfo> copy = new ArrayList<>();
+        int unchanged = 0;
+        for (Map.Entry<String, ObjectInfo> entry : from.entrySet()) {
+            ObjectInfo there = to.get(entry.getKey());
+            if (there != null && sameContent(entry.getValue(), there)) {
+                unchanged++;
+            } else {
+                copy.add(entry.getValue());
+            }
+        }
+        List<ObjectInfo> delete = new ArrayList<>();
+        if (mirror.sync()) {
+            for (Map.Entry<String, ObjectInfo> entry : to.entrySet()) {
+                if (!from.containsKey(entry.getKey()) && new PathFilter(mirror.includes(), mirror.excludes(), false)
+                        .includesFile(entry.getKey())) {
+                    delete.add(entry.getValue());
+                }
+            }
+        }
+        return new Plan(copy, unchanged, delete, to.size());
+    }
+
+    private boolean sameContent(ObjectInfo from, ObjectInfo to) throws IOException {
+        if (from.size() != to.size()) {
+            return false;
+        }
+        String fromTag = unquote(from.etag());
+        String toTag = unquote(to.etag());
+        if (isMd5(fromTag) && fromTag.equals(toTag)) {
+            return true;
+        }
+        String recorded = destination.attributes(to.key()).map(a -> a.metadata().get(SOURCE_ETAG)).orElse(null);
+        return recorded != null && recorded.equals(fromTag);
+    }
+
+    /** Runs the pass; with {@code dryRun} only reports, through {@code report}, what it would do. */
+    public MirrorSummary run(boolean dryRun, Consumer<String> report) throws IOException {
+        Instant started = clock.instant();
+        return run(plan(), started, dryRun, report);
+    }
+
+    /** Carries out a plan made by {@link #plan()}. */
+    public MirrorSummary run(Plan plan, Instant started, boolean dryRun, Consumer<String> report) throws IOException {
+        long bytes = plan.copy().stream().mapToLong(ObjectInfo::size).sum();
+        String blocked = !plan.delete().isEmpty()
+                && plan.delete().size() * 100L > (long) mirror.maxDeletePercent() * plan.destinationObjects()
+                ? "the pass would delete " + plan.delete().size() + " of the destination's " + plan.destinationObjects()
+                    + " objects, more than maxDeletePercent (" + mirror.maxDeletePercent() + " %); if the source really lost"
+                    + " them, raise maxDeletePercent for one pass" : null;
+        if (dryRun) {
+            plan.copy().forEach(o -> report.accept("copy   " + o.key() + " (" + o.size() + " bytes)"));
+            plan.delete().forEach(o -> report.accept((blocked == null ? "delete " : "KEEP (ceiling) ") + o.key()));
+            return new MirrorSummary(mirror.name(), true, plan.copy().size(), bytes, plan.unchanged(),
+                    blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()));
+        }
+        progress.toRead(plan.copy().size(), bytes / 2);
+        Files.createDirectories(tempDir);
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        long[] copied = {0, 0};
+        ExecutorService workers = Executors.newFixedThreadPool(mirror.concurrency());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ObjectInfo object : plan.copy()) {
+                futures.add(workers.submit(() -> {
+                    try {
+                        Failsafe.with(retry).run(() -> copy(object));
+                        synchronized (copied) {
+                            copied[0]++;
+                            copied[1] += object.size();
+                        }
+                        progress.read(object.size());
+                    } catch (FailsafeException e) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        failed.add(object.key() + ": " + cause.getMessage());
+                    } catch (RuntimeException e) {
+                        failed.add(object.key() + ": " + e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                await(future);
+            }
+        } finally {
+            workers.shutdown();
+        }
+        long deleted = 0;
+        if (blocked == null) {
+            for (ObjectInfo extra : plan.delete()) {
+                try {
+                    Failsafe.with(retry).run(() -> destination.delete(extra.key()));
+                    deleted++;
+                } catch (FailsafeException e) {
+                    failed.add(extra.key() + ": delete failed: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+                }
+            }
+        } else {
+            LOG.warn("Mirror {}: {}", mirror.name(), blocked);
+        }
+        return new MirrorSummary(mirror.name(), false, copied[0], copied[1], plan.unchanged(), deleted, List.copyOf(failed),
+                blocked, Duration.between(started, clock.instant()));
+    }
+
+    /** Copies one object: server-side when both stores are the same service, else through a local temporary file. */
+    private void copy(ObjectInfo object) throws IOException {
+        String relative = object.key().substring(mirror.fromPrefix().length());
+        String target = mirror.toPrefix() + relative;
+        ObjectAttributes attributes = source.attributes(object.key())
+                .orElseThrow(() -> new IOException(source.name() + ": " + object.key() + " vanished during the pass"));
+        Map<String, String> metadata = new HashMap<>(attributes.metadata());
+        metadata.put(SOURCE_ETAG, unquote(object.etag()));
+        if (source.sameServiceAs(destination) && object.size() <= S3Store.MAX_SERVER_SIDE_COPY) {
+            destination.copyFrom(source, object.key(), target, withMetadata(attributes, metadata));
+            return;
+        }
+        Path temp = Files.createTempFile(tempDir, "mirror-", ".part");
+        try {
+            MessageDigest sha = digest("SHA-256");
+            MessageDigest md5 = digest("MD5");
+            long size = 0;
+            try (InputStream in = source.get(object.key()); OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[256 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                    md5.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    size += n;
+                }
+            }
+            if (size != object.size()) {
+                throw new IOException(source.name() + ": " + object.key() + " read " + size + " bytes, listed " + object.size());
+            }
+            String sourceTag = unquote(object.etag());
+            String md5Hex = HexFormat.of().formatHex(md5.digest());
+            if (isMd5(sourceTag) && !sourceTag.equals(md5Hex)) {
+                throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
+            }
+            metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
+            destination.put(target, temp, withMetadata(attributes, metadata));
+            ObjectInfo written = destination.stat(target)
+                    .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
+            String writtenTag = unquote(written.etag());
+            if (written.size() != size || (isMd5(writtenTag) && !writtenTag.equals(md5Hex))) {
+                throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static ObjectAttributes withMetadata(ObjectAttributes attributes, Map<String, String> metadata) {
+        return new ObjectAttributes(attributes.contentType(), attributes.contentEncoding(), attributes.cacheControl(), metadata);
+    }
+
+    private static void await(Future<?> future) throws IOException {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+
+    static String unquote(String etag) {
+        return etag == null ? null : etag.replace("\"", "");
+    }
+
+    static boolean isMd5(String etag) {
+        return etag != null && etag.matches("[0-9a-fA-F]{32}");
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

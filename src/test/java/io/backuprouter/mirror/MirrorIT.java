@@ -1,0 +1,244 @@
+package io.backuprouter.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.BackupRun;
+import io.backuprouter.config.ConfigFile;
+import io.backuprouter.config.MirrorCatalog;
+import io.backuprouter.config.MirrorSettings;
+import io.backuprouter.config.RouterSettings;
+import io.backuprouter.restore.RestoreRequest;
+import io.backuprouter.restore.RestoreSummary;
+import io.backuprouter.restore.Restorer;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.S3Store;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.TestJobs;
+import io.backuprouter.testing.TestS3Server;
+import io.backuprouter.testing.TestTargets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Mirrors between two S3 servers playing two providers (the destination strict about checksums). */
+class MirrorIT {
+    @RegisterExtension
+    static final TestS3Server R2 = TestS3Server.lenient();
+    @RegisterExtension
+    static final TestS3Server OSS = TestS3Server.strict();
+
+    @TempDir
+    Path dir;
+    String from;
+    String to;
+    Map<String, String> lines;
+
+    @BeforeEach
+    void buckets() {
+        from = R2.createBucket();
+        to = OSS.createBucket();
+        lines = new LinkedHashMap<>();
+        lines.putAll(TestTargets.s3Lines("r2", R2, from, "", "cloudflare-r2"));
+        lines.putAll(TestTargets.s3Lines("oss", OSS, to, "", "aliyun-oss"));
+    }
+
+    MirrorSettings mirror(String mode, int maxDeletePercent) throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("mirror.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:mirror-on-schedule
+                      parameters:
+                        mirror: r2-to-oss
+                        from: r2
+                        fromPrefix: data/
+                        to: oss
+                        toPrefix: copy/
+                        mode: %s
+                        maxDeletePercent: %d
+                        schedule: "0 0 4 * * ?"
+                      steps:
+                        - log: "${body}"
+                """.formatted(mode, maxDeletePercent));
+        return MirrorCatalog.read(routes, settings()).mirror("r2-to-oss").orElseThrow();
+    }
+
+    RouterSettings settings() {
+        return RouterSettings.read(ConfigFile.of("test.properties", lines));
+    }
+
+    MirrorSummary pass(MirrorSettings mirror) throws IOException {
+        try (Targets targets = new Targets(settings().targets())) {
+            return pass(mirror, targets);
+        }
+    }
+
+    MirrorSummary pass(MirrorSettings mirror, Targets targets) throws IOException {
+        return new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(), (S3Store) targets.store("oss").orElseThrow(),
+                dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE, Duration.ofMillis(20)).run(false, line -> { });
+    }
+
+    void putSource(S3Client r2, String key, String content) {
+        r2.putObject(b -> b.bucket(from).key(key).contentType("text/markdown").contentEncoding("identity")
+                .cacheControl("max-age=60").metadata(Map.of("owner", "alice")), RequestBody.fromString(content));
+    }
+
+    Map<String, String> destination(S3Client oss) {
+        return oss.listObjectsV2(b -> b.bucket(to)).contents().stream().collect(Collectors.toMap(o -> o.key(),
+                o -> oss.getObject(g -> g.bucket(to).key(o.key()), ResponseTransformer.toBytes()).asUtf8String()));
+    }
+
+    @Test
+    void passesCopyExactlyWhatChangedAndSyncDeletesWhileCopyKeeps() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            putSource(r2, "data/sub/b.md", "bravo");
+            putSource(r2, "data/c.md", "charlie");
+            r2.putObject(b -> b.bucket(from).key("elsewhere/x"), RequestBody.fromString("not mirrored"));
+            MirrorSettings copy = mirror("copy", 100);
+
+            MirrorSummary first = pass(copy);
+            assertThat(first.ok()).as(first.toString() + first.failed()).isTrue();
+            assertThat(first.copied()).isEqualTo(3);
+            assertThat(destination(oss)).isEqualTo(Map.of("copy/a.md", "alpha", "copy/sub/b.md", "bravo", "copy/c.md", "charlie"));
+            var head = oss.headObject(b -> b.bucket(to).key("copy/a.md"));
+            assertThat(head.contentType()).isEqualTo("text/markdown");
+            assertThat(head.contentEncoding()).isEqualTo("identity");
+            assertThat(head.cacheControl()).isEqualTo("max-age=60");
+            assertThat(head.metadata()).containsEntry("owner", "alice").containsKey(MirrorPass.SHA256);
+
+            MirrorSummary second = pass(copy);
+            assertThat(second.copied()).isZero();
+            assertThat(second.unchanged()).isEqualTo(3);
+
+            putSource(r2, "data/a.md", "ALPHA"); // same size, new content
+            putSource(r2, "data/d.md", "delta");
+            r2.deleteObject(b -> b.bucket(from).key("data/c.md"));
+            MirrorSummary third = pass(copy);
+            assertThat(third.copied()).isEqualTo(2);
+            assertThat(third.deleted()).isZero();
+            assertThat(destination(oss)).containsEntry("copy/a.md", "ALPHA").containsEntry("copy/d.md", "delta")
+                    .containsKey("copy/c.md");
+
+            MirrorSummary sync = pass(mirror("sync", 50));
+            assertThat(sync.copied()).isZero();
+            assertThat(sync.deleted()).isEqualTo(1);
+            assertThat(destination(oss)).doesNotContainKey("copy/c.md").hasSize(3);
+        }
+    }
+
+    @Test
+    void aLargeObjectMirrorsInPartsIntact() throws IOException {
+        byte[] large = new byte[13 * 1024 * 1024 + 5];
+        new Random(3).nextBytes(large);
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            r2.putObject(b -> b.bucket(from).key("data/big.bin"), RequestBody.fromBytes(large));
+            MirrorSummary summary = pass(mirror("copy", 10));
+            assertThat(summary.ok()).as(summary.failed().toString()).isTrue();
+            byte[] copied = oss.getObject(b -> b.bucket(to).key("copy/big.bin"), ResponseTransformer.toBytes()).asByteArray();
+            assertThat(copied).isEqualTo(large);
+            assertThat(pass(mirror("copy", 10)).unchanged()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDestinationOutageFailsThePassWhichTheNextPassCompletes() throws Exception {
+        try (S3Client r2 = R2.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            putSource(r2, "data/b.md", "bravo");
+        }
+        MirrorSettings mirror = mirror("copy", 10);
+        MirrorSummary during;
+        try (Targets targets = new Targets(settings().targets())) {
+            MirrorPass pass = new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(),
+                    (S3Store) targets.store("oss").orElseThrow(), dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE,
+                    Duration.ofMillis(20));
+            MirrorPass.Plan plan = pass.plan();
+            OSS.pause();
+            try {
+                during = pass.run(plan, java.time.Instant.now(), false, line -> { });
+            } finally {
+                OSS.resume();
+            }
+        }
+        assertThat(during.ok()).isFalse();
+        assertThat(during.failed()).hasSize(2).allSatisfy(f -> assertThat(f).contains("oss"));
+
+        MirrorSummary after = pass(mirror);
+        assertThat(after.ok()).isTrue();
+        assertThat(after.copied()).isEqualTo(2);
+    }
+
+    @Test
+    void theDeletionCeilingStopsASyncWhoseSourceWasEmptied() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            for (int i = 0; i < 5; i++) {
+                putSource(r2, "data/f" + i + ".md", "file " + i);
+            }
+            MirrorSettings sync = mirror("sync", 10);
+            assertThat(pass(sync).copied()).isEqualTo(5);
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                r2.deleteObject(b -> b.bucket(from).key("data/f" + n + ".md"));
+            }
+
+            MirrorSummary emptied = pass(sync);
+
+            assertThat(emptied.ok()).isFalse();
+            assertThat(emptied.deleted()).isZero();
+            assertThat(emptied.blocked()).contains("would delete 5 of the destination's 5 objects").contains("maxDeletePercent (10 %)");
+            assertThat(destination(oss)).hasSize(5);
+        }
+    }
+
+    @Test
+    void aBackupJobMirroredToTheOtherProviderRestoresFromThere() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(source.resolve("today.md"), "mirrored notes");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("r2", R2, from).target("oss", OSS, to);
+        var job = jobs.job("notes", source, "r2");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            assertThat(new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().complete()).isTrue();
+            Files.writeString(jobs.routesDir().resolve("mirror.camel.yaml"), """
+                    - route:
+                        from:
+                          uri: direct:mirror
+                          steps:
+                            - to:
+                                uri: kamelet:mirror-run
+                                parameters:
+                                  mirror: notes-to-oss
+                                  from: r2
+                                  fromPrefix: notes/
+                                  to: oss
+                    """);
+            MirrorSettings mirror = MirrorCatalog.read(jobs.routesDir(), jobs.settings()).mirror("notes-to-oss").orElseThrow();
+            MirrorSummary summary = new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(),
+                    (S3Store) targets.store("oss").orElseThrow(), dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE,
+                    Duration.ofMillis(20)).run(false, line -> { });
+            assertThat(summary.ok()).isTrue();
+
+            RestoreSummary restored = new Restorer("notes", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE).restore(new RestoreRequest("notes", "latest", null, "oss",
+                    dir.resolve("restored"), List.of(), RestoreRequest.Overwrite.IF_OLDER));
+            assertThat(restored.target()).isEqualTo("oss");
+            assertThat(restored.complete()).isTrue();
+        }
+        assertThat(dir.resolve("restored/today.md")).hasContent("mirrored notes");
+    }
+}
