@@ -120,6 +120,32 @@ class AppJarIT {
     }
 
     @Test
+    void theDemoMirrorCopiesTheBackupsToASecondHomeThatRestores() throws Exception {
+        try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
+            assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
+        }
+        try (AppProcess dryRun = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror", "--dry-run")) {
+            assertThat(dryRun.waitFor(COMMAND)).as(dryRun.output()).isZero();
+            assertThat(dryRun.output()).contains("copy   demo/snapshots/").contains("(dry run): 2 copied");
+        }
+        try (AppProcess mirror = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
+            assertThat(mirror.waitFor(COMMAND)).as(mirror.output()).isZero();
+            assertThat(mirror.output()).contains("mirror demo-mirror: 2 copied").contains("0 failed");
+        }
+        try (AppProcess again = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
+            assertThat(again.waitFor(COMMAND)).isZero();
+            assertThat(again.output()).contains("0 copied").contains("2 unchanged");
+        }
+        try (AppProcess restore = AppProcess.start(home, Map.of(), FREE_PORT, "restore", "demo", "--target", "local-mirror",
+                "--to", "var/restored-from-mirror")) {
+            assertThat(restore.waitFor(COMMAND)).as(restore.output()).isZero();
+            assertThat(restore.output()).contains("from local-mirror: 7 files");
+        }
+        assertThat(home.resolve("var/restored-from-mirror/notes/2026/plan.md"))
+                .hasSameTextualContentAs(home.resolve("demo/source/notes/2026/plan.md"));
+    }
+
+    @Test
     void backupMakesOneSnapshotAndExitsZero() throws Exception {
         try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
             assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
@@ -135,7 +161,7 @@ class AppJarIT {
     void targetsCheckIsGreenOnTheEmbeddedDefault() throws Exception {
         try (AppProcess check = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "check")) {
             assertThat(check.waitFor(COMMAND)).as(check.output()).isZero();
-            assertThat(check.output()).contains("ok   local").contains("All 1 target(s) passed.");
+            assertThat(check.output()).contains("ok   local").contains("ok   local-mirror").contains("All 2 target(s) passed.");
         }
     }
 

@@ -60,6 +60,15 @@ class ComposeFileTest {
     }
 
     @Test
+    void theShippedMirrorCopiesFromOneMinioServerToTheOther() {
+        var mirrors = io.backuprouter.config.MirrorCatalog.read(Path.of("routes"), composeSettings());
+        var mirror = mirrors.mirror("demo-mirror").orElseThrow();
+        assertThat(mirror.from()).isEqualTo("minio-a");
+        assertThat(mirror.to()).isEqualTo("minio-b");
+        assertThat(mirror.toPrefix()).isEqualTo("mirrored/demo/");
+    }
+
+    @Test
     void everyTargetPointsAtAMinioServiceAndUsesThatServicesCredentials() {
         Map<String, String> environment = routerEnvironment();
         for (TargetSettings target : composeSettings().targets().values()) {

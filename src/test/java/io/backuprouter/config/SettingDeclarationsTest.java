@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Every user-facing setting is declared once, typed, titled, described, and documented in the README. */
 class SettingDeclarationsTest {
     static Stream<Setting> all() {
-        return Stream.of(TargetSettings.SETTINGS, EmbeddedS3Settings.SETTINGS, JobSettings.SETTINGS, RestoreSettings.SETTINGS)
+        return Stream.of(TargetSettings.SETTINGS, EmbeddedS3Settings.SETTINGS, JobSettings.SETTINGS, RestoreSettings.SETTINGS,
+                        MirrorSettings.SETTINGS)
                 .flatMap(List::stream);
     }
 
@@ -36,7 +37,8 @@ class SettingDeclarationsTest {
                 TargetSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |"),
                 EmbeddedS3Settings.SETTINGS.stream().map(s -> "| `backup.embedded-s3." + s.name() + "` |"),
                 JobSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |"),
-                RestoreSettings.SETTINGS.stream().map(s -> "| `backup.restore." + s.name() + "` |")).flatMap(s -> s).toList();
+                RestoreSettings.SETTINGS.stream().map(s -> "| `backup.restore." + s.name() + "` |"),
+                MirrorSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |")).flatMap(s -> s).toList();
         assertThat(keys).allSatisfy(key -> assertThat(readme).as("README documents " + key).contains(key));
     }
 }

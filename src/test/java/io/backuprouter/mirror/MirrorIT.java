@@ -207,6 +207,23 @@ class MirrorIT {
     }
 
     @Test
+    void aSyncWhoseSourceCannotBeListedDeletesNothing() throws Exception {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            MirrorSettings sync = mirror("sync", 100);
+            assertThat(pass(sync).copied()).isEqualTo(1);
+            R2.pause();
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> pass(sync)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("r2");
+            } finally {
+                R2.resume();
+            }
+            assertThat(destination(oss)).containsOnlyKeys("copy/a.md");
+        }
+    }
+
+    @Test
     void aBackupJobMirroredToTheOtherProviderRestoresFromThere() throws Exception {
         Path source = Files.createDirectories(dir.resolve("notes"));
         Files.writeString(source.resolve("today.md"), "mirrored notes");
