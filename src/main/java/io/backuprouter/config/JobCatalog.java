@@ -1,6 +1,5 @@
 package io.backuprouter.config;
 
-import io.backuprouter.backup.PathFilter;
 import io.backuprouter.crypto.Age;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The backup jobs declared in the route files: every use of a {@code kamelet:backup-on-change},
@@ -43,16 +41,7 @@ public final class JobCatalog {
     public static JobCatalog read(Path routesDir, RouterSettings settings) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, JobSettings> jobs = new LinkedHashMap<>();
-        List<KameletUses.Declaration> declarations = new ArrayList<>();
-        if (Files.isDirectory(routesDir)) {
-            try (Stream<Path> files = Files.list(routesDir)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                    declarations.addAll(KameletUses.find(file, JOB_KAMELETS));
-                }
-            } catch (IOException e) {
-                problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
-            }
-        }
+        List<KameletUses.Declaration> declarations = KameletUses.findAll(routesDir, JOB_KAMELETS, problems);
         for (KameletUses.Declaration declaration : declarations) {
             JobSettings job = JobSettingsReader.read(declaration, settings, problems);
             if (job == null) {
@@ -116,8 +105,8 @@ public final class JobCatalog {
             if (identity != null && !Files.isRegularFile(Path.of(identity))) {
                 s.problem(JobSettings.IDENTITY, "file \"" + identity + "\" does not exist", "fix the path, or remove the parameter");
             }
-            List<String> includes = globs(s, JobSettings.INCLUDE);
-            List<String> excludes = globs(s, JobSettings.EXCLUDE);
+            List<String> includes = s.globs(JobSettings.INCLUDE);
+            List<String> excludes = s.globs(JobSettings.EXCLUDE);
             Boolean defaultExcludes = s.bool(JobSettings.DEFAULT_EXCLUDES);
             Long batchSize = s.size(JobSettings.BATCH_SIZE);
             Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
@@ -154,20 +143,6 @@ public final class JobCatalog {
                 return List.of();
             }
             return Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-        }
-
-        private static List<String> globs(SettingsSection s, Setting setting) {
-            String text = s.text(setting);
-            List<String> globs = text == null ? List.of()
-                    : Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-            for (String glob : globs) {
-                try {
-                    PathFilter.check(glob);
-                } catch (IllegalArgumentException e) {
-                    s.problem(setting, e.getMessage(), "see README, Backup jobs, for the glob syntax");
-                }
-            }
-            return globs;
         }
 
         private static List<String> recipients(SettingsSection s, String text) {

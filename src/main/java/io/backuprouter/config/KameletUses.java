@@ -32,6 +32,22 @@ public final class KameletUses {
     public record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
     }
 
+    /** Every use of the kamelets in the folder's {@code *.yaml} files, in file order; a listing failure is a problem. */
+    public static List<Declaration> findAll(Path routesDir, List<String> kamelets, List<ConfigProblem> problems) {
+        List<Declaration> found = new ArrayList<>();
+        if (!Files.isDirectory(routesDir)) {
+            return found;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(routesDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                found.addAll(find(file, kamelets));
+            }
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
+        }
+        return found;
+    }
+
     public static List<Declaration> find(Path file, List<String> kamelets) {
         List<Declaration> found = new ArrayList<>();
         Node root;

@@ -1,16 +1,11 @@
 package io.backuprouter.config;
 
-import io.backuprouter.backup.PathFilter;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** The mirrors declared in the route files (uses of {@code kamelet:mirror-on-schedule} and {@code kamelet:mirror-run}). */
 public final class MirrorCatalog {
@@ -33,23 +28,15 @@ public final class MirrorCatalog {
     public static MirrorCatalog read(Path routesDir, RouterSettings settings) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, MirrorSettings> mirrors = new LinkedHashMap<>();
-        if (Files.isDirectory(routesDir)) {
-            try (Stream<Path> files = Files.list(routesDir)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                    for (KameletUses.Declaration d : KameletUses.find(file, MIRROR_KAMELETS)) {
-                        MirrorSettings mirror = read(d, settings, problems);
-                        if (mirror == null) {
-                            continue;
-                        }
-                        MirrorSettings earlier = mirrors.putIfAbsent(mirror.name(), mirror);
-                        if (earlier != null && !earlier.equals(mirror)) {
-                            problems.add(new ConfigProblem(d.file(), d.line(), "mirror", "mirror \"" + mirror.name()
-                                    + "\" is also declared at " + earlier.declaredAt(), "give each mirror its own name"));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
+        for (KameletUses.Declaration d : KameletUses.findAll(routesDir, MIRROR_KAMELETS, problems)) {
+            MirrorSettings mirror = read(d, settings, problems);
+            if (mirror == null) {
+                continue;
+            }
+            MirrorSettings earlier = mirrors.putIfAbsent(mirror.name(), mirror);
+            if (earlier != null && !earlier.equals(mirror)) {
+                problems.add(new ConfigProblem(d.file(), d.line(), "mirror", "mirror \"" + mirror.name()
+                        + "\" is also declared at " + earlier.declaredAt(), "give each mirror its own name"));
             }
         }
         if (!problems.isEmpty()) {
@@ -76,8 +63,8 @@ public final class MirrorCatalog {
                     + ":" + toPrefix + ")", "mirror to another target, or to a prefix outside the source's");
         }
         String mode = s.choice(MirrorSettings.MODE);
-        List<String> includes = globs(s, MirrorSettings.INCLUDE);
-        List<String> excludes = globs(s, MirrorSettings.EXCLUDE);
+        List<String> includes = s.globs(MirrorSettings.INCLUDE);
+        List<String> excludes = s.globs(MirrorSettings.EXCLUDE);
         Integer concurrency = s.integer(MirrorSettings.CONCURRENCY, 1, 64);
         Integer maxDelete = s.integer(MirrorSettings.MAX_DELETE_PERCENT, 0, 100);
         String schedule = s.text(MirrorSettings.SCHEDULE);
@@ -119,19 +106,5 @@ public final class MirrorCatalog {
             p = p.substring(1);
         }
         return p.isEmpty() || p.endsWith("/") ? p : p + "/";
-    }
-
-    private static List<String> globs(SettingsSection s, Setting setting) {
-        String text = s.text(setting);
-        List<String> globs = text == null ? List.of()
-                : Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-        for (String glob : globs) {
-            try {
-                PathFilter.check(glob);
-            } catch (IllegalArgumentException e) {
-                s.problem(setting, e.getMessage(), null);
-            }
-        }
-        return globs;
     }
 }

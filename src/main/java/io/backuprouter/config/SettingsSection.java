@@ -152,6 +152,21 @@ public final class SettingsSection {
         }
     }
 
+    /** A comma-separated list of globs, each checked. */
+    public java.util.List<String> globs(Setting setting) {
+        String text = text(setting);
+        java.util.List<String> globs = text == null ? java.util.List.of()
+                : java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        for (String glob : globs) {
+            try {
+                io.backuprouter.backup.PathFilter.check(glob);
+            } catch (IllegalArgumentException e) {
+                problem(setting, e.getMessage(), "see README for the glob syntax");
+            }
+        }
+        return globs;
+    }
+
     /** Reports a problem with the setting, pointing at its line (or the section's first line). */
     public void problem(Setting setting, String message, String hint) {
         String key = key(setting);

@@ -9,6 +9,7 @@ import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.DelegatingStore;
 import io.backuprouter.testing.StoredBackups;
 import io.backuprouter.testing.TestJobs;
 import io.backuprouter.testing.TestS3Server;
@@ -223,18 +224,12 @@ class BackupIT {
     }
 
     /** A store whose server goes down right after the first archive reached it. */
-    static final class FailAfterFirstArchive implements ObjectStore {
-        private final ObjectStore delegate;
+    static final class FailAfterFirstArchive extends DelegatingStore {
         private final TestS3Server server;
 
         FailAfterFirstArchive(ObjectStore delegate, TestS3Server server) {
-            this.delegate = delegate;
+            super(delegate);
             this.server = server;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
         }
 
         @Override
@@ -247,41 +242,6 @@ class BackupIT {
                     throw new IOException(e);
                 }
             }
-        }
-
-        @Override
-        public void put(String key, byte[] content) throws IOException {
-            delegate.put(key, content);
-        }
-
-        @Override
-        public InputStream get(String key) throws IOException {
-            return delegate.get(key);
-        }
-
-        @Override
-        public java.util.Optional<ObjectInfo> stat(String key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public int removeIncompleteUploads(String prefix, Instant before) throws IOException {
-            return delegate.removeIncompleteUploads(prefix, before);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 

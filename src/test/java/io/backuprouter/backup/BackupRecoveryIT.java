@@ -8,6 +8,7 @@ import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.DelegatingStore;
 import io.backuprouter.testing.Folders;
 import io.backuprouter.testing.StoredBackups;
 import io.backuprouter.testing.TestJobs;
@@ -93,7 +94,7 @@ class BackupRecoveryIT {
         JobSettings job = jobs.job("files", source, "a, b");
         try (Targets targets = new Targets(jobs.settings().targets())) {
             ObjectStore real = targets.store("b").orElseThrow();
-            ObjectStore noCleanup = new Delegating(real) {
+            ObjectStore noCleanup = new DelegatingStore(real) {
                 @Override
                 public int removeIncompleteUploads(String prefix, Instant before) throws IOException {
                     throw new IOException("AccessDenied (HTTP 403): ListMultipartUploads");
@@ -121,60 +122,6 @@ class BackupRecoveryIT {
             FileEntry one = snapshot.files().stream().filter(f -> f.path().equals("one.txt")).findFirst().orElseThrow();
             String archiveKey = snapshot.archives().stream().filter(x -> x.id().equals(one.archive())).findFirst().orElseThrow().key();
             assertThat(new String(stored.archive(archiveKey).get(one.entry()))).isEqualTo("ONE");
-        }
-    }
-
-    /** An ObjectStore that forwards everything, for tests that change one behaviour. */
-    static class Delegating implements ObjectStore {
-        final ObjectStore delegate;
-
-        Delegating(ObjectStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public void put(String key, Path file) throws IOException {
-            delegate.put(key, file);
-        }
-
-        @Override
-        public void put(String key, byte[] content) throws IOException {
-            delegate.put(key, content);
-        }
-
-        @Override
-        public InputStream get(String key) throws IOException {
-            return delegate.get(key);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public int removeIncompleteUploads(String prefix, Instant before) throws IOException {
-            return delegate.removeIncompleteUploads(prefix, before);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
