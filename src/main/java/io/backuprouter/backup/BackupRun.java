@@ -248,6 +248,9 @@ public final class BackupRun {
             state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
                     stats.addedBytes(), committed));
         }
+        if (!committed.isEmpty() && !job.retention().isEmpty()) {
+            applyRetention(targets, committed, warnings);
+        }
         Map<String, String> failed = new LinkedHashMap<>();
         targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
                 .forEach(t -> failed.put(t.name, t.failure != null ? t.failure : "archives missing"));
@@ -255,6 +258,22 @@ public final class BackupRun {
         return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
                 addedFiles, addedBytes, uploadedBytes, newArchives.size(), committed, failed, warnings,
                 Duration.between(started, clock.instant()));
+    }
+
+    /** Forgets, on each target that committed this run, the snapshots the job's policy does not keep. */
+    private void applyRetention(Map<String, TargetState> targets, List<String> committed, List<String> warnings) {
+        for (String name : committed) {
+            try {
+                io.backuprouter.catalog.Retention.Outcome outcome = new io.backuprouter.catalog.Retention(job.name(),
+                        targets.get(name).store).forget(job.retention(), false);
+                if (!outcome.removed().isEmpty()) {
+                    LOG.info("Job {}: forgot {} snapshot(s) on target {} ({}); their archives go with prune",
+                            job.name(), outcome.removed().size(), name, job.retention());
+                }
+            } catch (IOException e) {
+                warnings.add("retention on target " + name + " failed: " + e.getMessage());
+            }
+        }
     }
 
     private static boolean newArchivesHave(List<ArchiveInfo> newArchives, FileEntry file) {

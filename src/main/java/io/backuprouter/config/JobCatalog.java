@@ -129,13 +129,30 @@ public final class JobCatalog {
                                     + " e.g. \"0 0 3 * * ?\" for 03:00 every day");
                 }
             }
+            Integer[] counts = new Integer[6];
+            List<Setting> countSettings = List.of(JobSettings.KEEP_LAST, JobSettings.KEEP_HOURLY, JobSettings.KEEP_DAILY,
+                    JobSettings.KEEP_WEEKLY, JobSettings.KEEP_MONTHLY, JobSettings.KEEP_YEARLY);
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = s.integer(countSettings.get(i), 0, 100_000);
+            }
+            java.time.Duration keepWithin = null;
+            String within = s.text(JobSettings.KEEP_WITHIN);
+            if (within != null) {
+                try {
+                    keepWithin = Durations.parse(within);
+                } catch (IllegalArgumentException e) {
+                    s.problem(JobSettings.KEEP_WITHIN, e.getMessage(), null);
+                }
+            }
             if (problems.size() > before) {
                 return null;
             }
+            io.backuprouter.catalog.RetentionPolicy retention = new io.backuprouter.catalog.RetentionPolicy(counts[0], counts[1],
+                    counts[2], counts[3], counts[4], counts[5], keepWithin);
             return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
                     identity == null ? null : Path.of(identity),
                     includes, excludes, defaultExcludes, batchSize, batchFiles, level, Path.of(stateDir),
-                    host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, d.file(), d.line());
+                    host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, retention, d.file(), d.line());
         }
 
         private static List<String> list(String text) {

@@ -31,6 +31,7 @@ import java.util.List;
  * @param trigger the kamelet that declares it: backup-on-change, backup-on-schedule or backup-run
  * @param quietPeriod backup-on-change: how long the folder must be quiet before a backup
  * @param schedule backup-on-schedule: the cron expression, else {@code null}
+ * @param retention which snapshots to keep (forget after each snapshot); empty: keep all
  * @param file the route file that declares it
  * @param line the line of the declaration
  */
@@ -38,7 +39,8 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
                           Path identity,
                           List<String> includes, List<String> excludes, boolean defaultExcludes, long batchSize,
                           int batchFiles, int compressionLevel, Path stateDir, String host, String trigger,
-                          java.time.Duration quietPeriod, String schedule, String file, int line) {
+                          java.time.Duration quietPeriod, String schedule,
+                          io.backuprouter.catalog.RetentionPolicy retention, String file, int line) {
 
     public static final Setting JOB = Setting.of("job", TEXT, "Job", "the job's name, kebab-case; its objects live under <root-path>/<job>/", null);
     public static final Setting SOURCE = Setting.of("source", PATH, "Source", "the folder to back up; it is only ever read", null);
@@ -69,13 +71,32 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
     public static final Setting SCHEDULE = Setting.of("schedule", TEXT, "Schedule",
             "backup-on-schedule: a Quartz cron expression, e.g. 0 0 3 * * ? for 03:00 every day", null);
 
+    public static final Setting KEEP_LAST = Setting.of("keepLast", INTEGER, "Keep Last", "keep the newest N snapshots", "0");
+    public static final Setting KEEP_HOURLY = Setting.of("keepHourly", INTEGER, "Keep Hourly",
+            "keep the newest snapshot of each of the last N hours that have one", "0");
+    public static final Setting KEEP_DAILY = Setting.of("keepDaily", INTEGER, "Keep Daily",
+            "keep the newest snapshot of each of the last N days that have one", "0");
+    public static final Setting KEEP_WEEKLY = Setting.of("keepWeekly", INTEGER, "Keep Weekly",
+            "keep the newest snapshot of each of the last N weeks that have one", "0");
+    public static final Setting KEEP_MONTHLY = Setting.of("keepMonthly", INTEGER, "Keep Monthly",
+            "keep the newest snapshot of each of the last N months that have one", "0");
+    public static final Setting KEEP_YEARLY = Setting.of("keepYearly", INTEGER, "Keep Yearly",
+            "keep the newest snapshot of each of the last N years that have one", "0");
+    public static final Setting KEEP_WITHIN = Setting.of("keepWithin", TEXT, "Keep Within",
+            "keep every snapshot within this long of the newest (e.g. 14d); empty: no such rule", null);
+
+    /** The retention rules; all zero and no keepWithin means keep everything. */
+    public static final List<Setting> RETENTION = List.of(KEEP_LAST, KEEP_HOURLY, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
+            KEEP_YEARLY, KEEP_WITHIN);
+
     /** Settings of the job itself, used by every trigger. */
-    public static final List<Setting> JOB_SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE,
-            DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST);
+    public static final List<Setting> JOB_SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(JOB, SOURCE,
+            TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE, DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES,
+            COMPRESSION_LEVEL, STATE_DIR, HOST), RETENTION.stream()).toList();
 
     /** Everything a job declaration may set. */
-    public static final List<Setting> SETTINGS = List.of(JOB, SOURCE, TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE,
-            DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES, COMPRESSION_LEVEL, STATE_DIR, HOST, QUIET_PERIOD, SCHEDULE);
+    public static final List<Setting> SETTINGS = java.util.stream.Stream.concat(JOB_SETTINGS.stream(),
+            java.util.stream.Stream.of(QUIET_PERIOD, SCHEDULE)).toList();
 
     /** What the job's objects are encrypted to. */
     public io.backuprouter.crypto.AgeEncryption encryption() {

@@ -1,0 +1,115 @@
+package io.backuprouter.catalog;
+
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code forget} and {@code prune} on one target.
+ *
+ * <p>Order of operations, safe beside a running backup (docs/format.md, "Retention"): forget
+ * deletes only manifests the policy does not keep, and never the newest; prune reads every
+ * remaining manifest, and deletes an archive only when no listed manifest names it <em>and</em> it
+ * was written more than {@link #GRACE} ago. A backup uploads archives before its manifest and only
+ * reuses archives of its job's newest snapshot, which is always kept, so an archive a running
+ * backup needs is either referenced or younger than the grace period. On one machine, forget and
+ * prune also hold the job's lock, so they never overlap a backup of the job there.
+ */
+public final class Retention {
+    /** Unreferenced archives younger than this are left alone: a backup may be about to reference them. */
+    public static final Duration GRACE = Duration.ofHours(24);
+
+    private final String job;
+    private final ObjectStore store;
+
+    public Retention(String job, ObjectStore store) {
+        this.job = job;
+        this.store = store;
+    }
+
+    /**
+     * What forget or prune removed (or would remove, in a dry run).
+     *
+     * @param removed object keys
+     * @param bytes their size
+     * @param kept snapshot ids kept (forget) or archives kept (prune)
+     */
+    public record Outcome(List<String> removed, long bytes, int kept) {
+    }
+
+    public Outcome forget(RetentionPolicy policy, boolean dryRun) throws IOException {
+        List<ObjectInfo> manifests = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (ObjectInfo object : store.list(job + "/snapshots/")) {
+            Optional<String> id = SnapshotIds.fromKey(object.key().substring(job.length() + 1));
+            if (id.isPresent()) {
+                manifests.add(object);
+                ids.add(id.get());
+            }
+        }
+        Set<String> keep = policy.keep(ids);
+        List<String> removed = new ArrayList<>();
+        long bytes = 0;
+        for (ObjectInfo manifest : manifests) {
+            String id = SnapshotIds.fromKey(manifest.key().substring(job.length() + 1)).orElseThrow();
+            if (!keep.contains(id)) {
+                if (!dryRun) {
+                    store.delete(manifest.key());
+                }
+                removed.add(manifest.key());
+                bytes += manifest.size();
+            }
+        }
+        return new Outcome(removed, bytes, keep.size());
+    }
+
+    /** Deletes archives no listed snapshot needs and that are older than the grace period. Needs a reader. */
+    public Outcome prune(AgeIdentity reader, Instant now, boolean dryRun) throws IOException {
+        List<ObjectInfo> objects = store.list(job + "/");
+        Set<String> referenced = new HashSet<>();
+        for (ObjectInfo object : objects) {
+            String relative = object.key().substring(job.length() + 1);
+            if (SnapshotIds.fromKey(relative).isEmpty()) {
+                continue;
+            }
+            try (InputStream in = store.get(object.key())) {
+                Snapshot snapshot = Manifests.readEncrypted(in, reader, store.name() + ":" + object.key());
+                snapshot.archives().forEach(a -> referenced.add(a.key()));
+            } catch (io.backuprouter.targets.NoSuchObjectException forgotten) {
+                // forgotten since the listing (by a backup's retention): it no longer needs anything
+            } catch (IOException e) {
+                // An unreadable manifest may need any archive: prune nothing rather than guess.
+                throw new IOException("prune stopped, nothing deleted: " + e.getMessage(), e);
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        long bytes = 0;
+        int kept = 0;
+        for (ObjectInfo object : objects) {
+            String relative = object.key().substring(job.length() + 1);
+            if (!relative.startsWith("archives/")) {
+                continue;
+            }
+            boolean old = object.lastModified() != null && object.lastModified().isBefore(now.minus(GRACE));
+            if (referenced.contains(relative) || !old) {
+                kept++;
+                continue;
+            }
+            if (!dryRun) {
+                store.delete(object.key());
+            }
+            removed.add(object.key());
+            bytes += object.size();
+        }
+        return new Outcome(removed, bytes, kept);
+    }
+}

@@ -1,0 +1,126 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.backup.JobState;
+import io.backuprouter.catalog.Retention;
+import io.backuprouter.config.ByteSize;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.Targets;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code forget JOB} and {@code prune JOB}: retention. */
+final class ForgetCommand {
+    private ForgetCommand() {
+    }
+
+    static List<String> targetsOf(JobSettings job, String target) {
+        if (target != null && !job.targets().contains(target)) {
+            throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
+                    + String.join(", ", job.targets()));
+        }
+        return target != null ? List.of(target) : job.targets();
+    }
+
+    @Command(name = "forget", mixinStandardHelpOptions = true,
+            description = {"Drops the snapshots the job's retention policy does not keep.",
+                    "Only manifests are deleted (the newest snapshot is always kept); prune then frees the archives."})
+    static final class Forget implements Callable<Integer> {
+        @Mixin
+        JobOptions jobOptions;
+
+        @Parameters(paramLabel = "JOB", description = "The job.")
+        String jobName;
+
+        @Option(names = "--target", description = "One target (default: every target of the job).")
+        String target;
+
+        @Option(names = "--dry-run", description = "Print what would be dropped; change nothing.")
+        boolean dryRun;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfigOptions options = ConfigOptions.of(spec);
+            RouteFiles.validate(jobOptions.routes);
+            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+                JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+                if (job.retention().isEmpty()) {
+                    throw new UserException("job " + job.name() + " has no retention policy (keepLast, keepDaily...);"
+                            + " nothing to forget\n    hint: add the rules to the job's parameters in " + job.declaredAt());
+                }
+                PrintWriter out = spec.commandLine().getOut();
+                try (JobState lock = JobState.open(job.jobStateDir(), job.name());
+                     Targets targets = new Targets(loaded.settings().targets())) {
+                    for (String name : targetsOf(job, target)) {
+                        Retention.Outcome outcome = new Retention(job.name(), targets.store(name).orElseThrow())
+                                .forget(job.retention(), dryRun);
+                        outcome.removed().forEach(k -> out.println((dryRun ? "would drop " : "dropped ") + name + ":" + k));
+                        out.println(name + ": " + (dryRun ? "would drop " : "dropped ") + outcome.removed().size()
+                                + " snapshot(s), kept " + outcome.kept() + " (" + job.retention() + ")");
+                    }
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = {"Deletes the archives that no listed snapshot needs.",
+                    "Archives younger than 24 hours are kept (a backup may be about to use them). Needs the identity."})
+    static final class Prune implements Callable<Integer> {
+        @Mixin
+        JobOptions jobOptions;
+
+        @Parameters(paramLabel = "JOB", description = "The job.")
+        String jobName;
+
+        @Option(names = "--target", description = "One target (default: every target of the job).")
+        String target;
+
+        @Option(names = "--dry-run", description = "Print what would be deleted; change nothing.")
+        boolean dryRun;
+
+        @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
+        Path identity;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfigOptions options = ConfigOptions.of(spec);
+            RouteFiles.validate(jobOptions.routes);
+            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+                JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+                AgeIdentity reader = RestoreCommand.identity(identity, job);
+                PrintWriter out = spec.commandLine().getOut();
+                try (JobState lock = JobState.open(job.jobStateDir(), job.name());
+                     Targets targets = new Targets(loaded.settings().targets())) {
+                    for (String name : targetsOf(job, target)) {
+                        Retention.Outcome outcome = new Retention(job.name(), targets.store(name).orElseThrow())
+                                .prune(reader, Instant.now(), dryRun);
+                        outcome.removed().forEach(k -> out.println((dryRun ? "would delete " : "deleted ") + name + ":" + k));
+                        out.println(name + ": " + (dryRun ? "would free " : "freed ") + ByteSize.format(outcome.bytes()) + " in "
+                                + outcome.removed().size() + " archive(s); " + outcome.kept() + " archive(s) kept");
+                    }
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}

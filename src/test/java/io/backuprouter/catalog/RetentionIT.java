@@ -1,0 +1,112 @@
+package io.backuprouter.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.BackupRun;
+import io.backuprouter.backup.BackupSummary;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.restore.RestoreRequest;
+import io.backuprouter.restore.RestoreSummary;
+import io.backuprouter.restore.Restorer;
+import io.backuprouter.restore.Verifier;
+import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.StoredBackups;
+import io.backuprouter.testing.TestJobs;
+import io.backuprouter.testing.TestS3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionIT {
+    @RegisterExtension
+    static final TestS3Server S3 = TestS3Server.lenient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tenSnapshotsWithKeepLastThreeLeaveThreeThatRestoreAndNoArchiveNobodyNeeds() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("s3", S3, S3.createBucket());
+        JobSettings job = jobs.job("notes", source, "s3", Map.of("keepLast", "3"));
+        Map<String, String> stateAt = new HashMap<>();
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            ObjectStore store = targets.store("s3").orElseThrow();
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(source.resolve("note-" + i + ".txt"), "note " + i);
+            }
+            for (int i = 0; i < 10; i++) {
+                Files.writeString(source.resolve("changing.txt"), "version " + i);
+                BackupSummary summary = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+                stateAt.put(summary.snapshotId(), "version " + i);
+            }
+            StoredBackups stored = new StoredBackups(store, "notes", jobs.identityFile());
+            List<String> kept = stored.snapshotIds();
+            assertThat(kept).hasSize(3);
+            AgeIdentity identity = AgeIdentity.read(jobs.identityFile());
+
+            Retention.Outcome pruned = new Retention("notes", store).prune(identity, Instant.now().plus(Duration.ofHours(25)), false);
+            assertThat(pruned.removed()).isNotEmpty();
+            assertThat(pruned.bytes()).isPositive();
+
+            Set<String> needed = new HashSet<>();
+            for (String id : kept) {
+                stored.snapshot(id).archives().forEach(a -> needed.add(a.key()));
+                RestoreSummary restored = new Restorer("notes", job.targets(), targets.stores(), identity, Clock.systemUTC(),
+                        BackupProgress.NONE).restore(new RestoreRequest("notes", id, null, null, dir.resolve("r-" + id),
+                        List.of(), RestoreRequest.Overwrite.IF_OLDER));
+                assertThat(restored.complete()).isTrue();
+                assertThat(dir.resolve("r-" + id + "/changing.txt")).hasContent(stateAt.get(id));
+            }
+            assertThat(new HashSet<>(stored.archiveKeys())).isEqualTo(needed);
+        }
+    }
+
+    @Test
+    void pruneRunningBesideABackupLosesNothing() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(source.resolve("f" + i + ".txt"), "content " + i);
+        }
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("s3", S3, S3.createBucket());
+        JobSettings job = jobs.job("busy", source, "s3", Map.of("keepLast", "1", "batchFiles", "3"));
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            ObjectStore store = targets.store("s3").orElseThrow();
+            AgeIdentity identity = AgeIdentity.read(jobs.identityFile());
+            new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 40; i += 7) {
+                    Files.writeString(source.resolve("f" + i + ".txt"), "content " + i + " round " + round);
+                }
+                CompletableFuture<BackupSummary> backup = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                // Another machine pruning at the same moment (it does not share this machine's lock).
+                while (!backup.isDone()) {
+                    new Retention("busy", store).prune(identity, Instant.now(), false);
+                }
+                assertThat(backup.get().complete()).isTrue();
+            }
+            Verifier.Result check = new Verifier("busy", store, identity).verify(null, true);
+            assertThat(check.ok()).as(check.problems().toString()).isTrue();
+        }
+    }
+}
