@@ -32,9 +32,13 @@ final class RunCommand implements Callable<Integer> {
         return run(ConfigOptions.of(spec), routes);
     }
 
+    /** Held while the router runs; a second router in the same folder refuses to start. */
+    static final Path LOCK = Path.of("var/router.lock");
+
     static int run(ConfigOptions options, Path routes) throws Exception {
         RouteFiles.validate(routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
+        try (RouterLock lock = RouterLock.acquire(LOCK);
+             LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
              Targets targets = new Targets(loaded.settings().targets())) {
             try {
                 JobCatalog jobs = JobCatalog.read(routes, loaded.settings());

@@ -158,6 +158,19 @@ class AppJarIT {
     }
 
     @Test
+    void aSecondRouterInTheSameFolderRefusesToStart() throws Exception {
+        try (AppProcess first = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> first.output().contains("Target local ready") || !first.isAlive());
+            try (AppProcess second = AppProcess.start(home, Map.of(), FREE_PORT)) {
+                assertThat(second.waitFor(COMMAND)).isNotZero();
+                assertThat(second.output()).contains("another router is already running here")
+                        .contains("var/router.lock is locked by process").doesNotContain("\tat ");
+            }
+            assertThat(first.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void targetsCheckIsGreenOnTheEmbeddedDefault() throws Exception {
         try (AppProcess check = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "check")) {
             assertThat(check.waitFor(COMMAND)).as(check.output()).isZero();
