@@ -136,6 +136,13 @@ public final class JobState implements AutoCloseable {
         return readList("history.json", new TypeReference<>() { });
     }
 
+    /** The history of a job's state folder, read without taking the lock. */
+    public static List<HistoryEntry> readHistory(Path dir) throws IOException {
+        Path file = dir.resolve("history.json");
+        return Files.exists(file) ? Manifests.json().readValue(file.toFile(), new TypeReference<List<HistoryEntry>>() { })
+                : List.of();
+    }
+
     public void appendHistory(HistoryEntry entry) throws IOException {
         List<HistoryEntry> history = new ArrayList<>(history());
         history.add(entry);

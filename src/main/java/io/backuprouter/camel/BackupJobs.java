@@ -31,6 +31,11 @@ public final class BackupJobs implements AutoCloseable {
     private final Clock clock;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
     private final Map<String, FolderWatch> watches = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService catchUp = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "backup-catch-up");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public BackupJobs(JobCatalog catalog, Targets targets, Clock clock) {
         this.catalog = catalog;
@@ -76,6 +81,42 @@ public final class BackupJobs implements AutoCloseable {
         return watch.takeQuietChange();
     }
 
+    /**
+     * For {@code backup-on-schedule} jobs: when a scheduled time passed while the router was not
+     * running (the last snapshot this machine made is older than the schedule's last firing), runs
+     * the job once now, in the background. Missed runs never pile up: one catch-up at most.
+     */
+    public void catchUpMissedSchedules() {
+        for (JobSettings job : catalog.jobs().values()) {
+            if (!"backup-on-schedule".equals(job.trigger()) || job.schedule() == null) {
+                continue;
+            }
+            try {
+                var history = io.backuprouter.backup.JobState.readHistory(job.jobStateDir());
+                if (history.isEmpty()) {
+                    continue;
+                }
+                java.time.Instant last = history.get(history.size() - 1).time();
+                var cron = new org.quartz.CronExpression(job.schedule());
+                cron.setTimeZone(java.util.TimeZone.getDefault());
+                java.util.Date next = cron.getNextValidTimeAfter(java.util.Date.from(last));
+                if (next != null && next.toInstant().isBefore(clock.instant())) {
+                    LOG.info("Job {}: its scheduled run of {} was missed while the router was stopped; running it now",
+                            job.name(), next.toInstant());
+                    catchUp.submit(() -> {
+                        try {
+                            run(job.name());
+                        } catch (Exception e) {
+                            LOG.warn("Job {}: catch-up run failed: {}", job.name(), e.getMessage());
+                        }
+                    });
+                }
+            } catch (java.text.ParseException | IOException e) {
+                LOG.warn("Job {}: cannot check for a missed scheduled run: {}", job.name(), e.getMessage());
+            }
+        }
+    }
+
     public JobSettings job(String name) {
         return catalog.job(name).orElseThrow(() -> new UserException("unknown job \"" + name + "\"; jobs: "
                 + String.join(", ", catalog.jobs().keySet())));
@@ -83,6 +124,7 @@ public final class BackupJobs implements AutoCloseable {
 
     @Override
     public void close() {
+        catchUp.shutdownNow();
         watches.values().forEach(FolderWatch::close);
     }
 }

@@ -30,7 +30,8 @@ public final class Router {
         main.configure().withName("backup-router");
         main.bind("targets", targets);
         main.bind("targetHealth", new TargetHealth(targets));
-        main.bind("backupJobs", new BackupJobs(jobs, targets, Clock.systemUTC()));
+        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC());
+        main.bind("backupJobs", backupJobs);
         main.bind("mirrors", new MirrorRuns(mirrors, targets, Path.of("var/tmp")));
         main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore().allowedRoots(), Clock.systemUTC()));
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
@@ -39,6 +40,19 @@ public final class Router {
             @Override
             public void beforeConfigure(BaseMainSupport camelMain) {
                 camelMain.getCamelContext().getPropertiesComponent().addPropertiesFunction(new FilePropertiesFunction());
+            }
+
+            @Override
+            public void afterConfigure(BaseMainSupport camelMain) {
+                try {
+                    camelMain.getCamelContext().addStartupListener((context, alreadyStarted) -> {
+                        if (!alreadyStarted) {
+                            backupJobs.catchUpMissedSchedules();
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the schedule catch-up", e);
+                }
             }
         });
         for (TargetSettings target : targets.settings()) {

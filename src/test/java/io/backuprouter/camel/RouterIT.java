@@ -81,4 +81,39 @@ class RouterIT {
             }
         }
     }
+
+    @Test
+    void aScheduledRunMissedWhileTheRouterWasStoppedRunsOnceAtStart() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
+        jobs.writeConfig("nightly", source, "up", Map.of());
+        Path routes = jobs.routesDir();
+        Path route = routes.resolve("nightly.camel.yaml");
+        Files.writeString(route, Files.readString(route)
+                .replace("uri: direct:backup-nightly\n      steps:\n        - to:\n            uri: kamelet:backup-run\n            parameters:",
+                        "uri: kamelet:backup-on-schedule\n      parameters:\n        schedule: \"0 0 3 * * ?\"")
+                .replaceAll("\n              ", "\n        ") + "      steps:\n        - log: \"${body}\"\n");
+        RouterSettings settings = jobs.settings();
+        JobCatalog catalog = JobCatalog.read(routes, settings);
+        try (Targets targets = new Targets(settings.targets())) {
+            new io.backuprouter.backup.BackupRun(catalog.job("nightly").orElseThrow(), targets.stores(), java.time.Clock.systemUTC(),
+                    io.backuprouter.backup.BackupProgress.NONE).run();
+            // The last snapshot was two days ago: at least one 03:00 run was missed.
+            Path history = jobs.stateDir().resolve("nightly/history.json");
+            String twoDaysAgo = java.time.Instant.now().minus(Duration.ofDays(2)).toString();
+            Files.writeString(history, Files.readString(history).replaceAll("\"time\" : \"[^\"]+\"", "\"time\" : \"" + twoDaysAgo + "\""));
+
+            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
+                    jobs.configFile(), routes);
+            router.main().start();
+            try {
+                StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "nightly", jobs.identityFile());
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 2);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> stored.snapshotIds().size() == 2);
+            } finally {
+                router.main().stop();
+            }
+        }
+    }
 }
