@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Encrypted, incremental backups and bucket mirroring to S3-compatible storage.",
         subcommands = {RunCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
                 VerifyCommand.class, MirrorCommand.class, ForgetCommand.Forget.class, ForgetCommand.Prune.class,
-                TargetsCommand.class,
+                StatusCommand.class, TargetsCommand.class,
                 ServeS3Command.class, KeygenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BackupRouterCommand implements Callable<Integer> {

@@ -14,15 +14,17 @@ import java.util.TreeSet;
  */
 public final class RouterSettings {
     /** Sections under {@code backup.}; anything else there is a typo. */
-    private static final List<String> SECTIONS = List.of("embedded-s3", "targets", "restore");
+    private static final List<String> SECTIONS = List.of("embedded-s3", "targets", "restore", "health");
 
     private final ConfigFile file;
     private final EmbeddedS3Settings embeddedS3;
     private final Map<String, TargetSettings> targets;
     private final RestoreSettings restore;
+    private final HealthSettings health;
 
     private RouterSettings(ConfigFile file, EmbeddedS3Settings embeddedS3, Map<String, TargetSettings> targets,
-                           RestoreSettings restore) {
+                           RestoreSettings restore, HealthSettings health) {
+        this.health = health;
         this.file = file;
         this.embeddedS3 = embeddedS3;
         this.targets = targets;
@@ -65,10 +67,11 @@ public final class RouterSettings {
             targets.put(name, TargetSettingsReader.read(file, name, ProviderPresets.shipped(), problems));
         }
         RestoreSettings restore = RestoreSettings.read(file, problems);
+        HealthSettings health = HealthSettings.read(file, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new RouterSettings(file, embedded, targets, restore);
+        return new RouterSettings(file, embedded, targets, restore, health);
     }
 
     private static TreeSet<String> targetNames(ConfigFile file) {
@@ -98,6 +101,10 @@ public final class RouterSettings {
 
     public Map<String, TargetSettings> targets() {
         return targets;
+    }
+
+    public HealthSettings health() {
+        return health;
     }
 
     public RestoreSettings restore() {

@@ -151,6 +151,11 @@ class AppJarIT {
             assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
             assertThat(backup.output()).containsPattern("job demo: snapshot .*: 7 files").contains("committed on local");
         }
+        try (AppProcess status = AppProcess.start(home, Map.of(), FREE_PORT, "status")) {
+            assertThat(status.waitFor(COMMAND)).as("demo-nightly has no snapshot yet: " + status.output()).isEqualTo(1);
+            assertThat(status.output()).containsPattern("demo +local +ok +1 ")
+                    .containsPattern("demo-nightly +local +STALE +0 ").contains("no snapshot yet");
+        }
         try (AppProcess unknown = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "nope")) {
             assertThat(unknown.waitFor(COMMAND)).isEqualTo(1);
             assertThat(unknown.output()).contains("unknown job \"nope\"").contains("demo");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SettingDeclarationsTest {
     static Stream<Setting> all() {
         return Stream.of(TargetSettings.SETTINGS, EmbeddedS3Settings.SETTINGS, JobSettings.SETTINGS, RestoreSettings.SETTINGS,
-                        MirrorSettings.SETTINGS)
+                        MirrorSettings.SETTINGS, HealthSettings.SETTINGS)
                 .flatMap(List::stream);
     }
 
@@ -38,7 +38,8 @@ class SettingDeclarationsTest {
                 EmbeddedS3Settings.SETTINGS.stream().map(s -> "| `backup.embedded-s3." + s.name() + "` |"),
                 JobSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |"),
                 RestoreSettings.SETTINGS.stream().map(s -> "| `backup.restore." + s.name() + "` |"),
-                MirrorSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |")).flatMap(s -> s).toList();
+                MirrorSettings.SETTINGS.stream().map(s -> "| `" + s.name() + "` |"),
+                HealthSettings.SETTINGS.stream().map(s -> "| `backup.health." + s.name() + "` |")).flatMap(s -> s).toList();
         assertThat(keys).allSatisfy(key -> assertThat(readme).as("README documents " + key).contains(key));
     }
 }

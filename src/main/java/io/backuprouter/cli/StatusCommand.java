@@ -1,0 +1,111 @@
+package io.backuprouter.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.backuprouter.backup.JobState;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.config.ByteSize;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.Targets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code status}: every job on every one of its targets, at a glance. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows every job on each of its targets, with its health.",
+                "For each: the number of snapshots, the newest, its age and its size.",
+                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h),",
+                "UNREACHABLE when it cannot be listed. Exit code 0 only when all are ok."})
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions jobOptions;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** One job on one target. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"job", "target", "health", "snapshots", "newest", "ageSeconds", "files", "bytes", "reason"})
+    record Row(String job, String target, String health, int snapshots, String newest, Long ageSeconds, Long files,
+               Long bytes, String reason) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        List<Row> rows = new ArrayList<>();
+        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING);
+             Targets targets = new Targets(loaded.settings().targets())) {
+            Duration maxAge = loaded.settings().health().maxAge();
+            for (JobSettings job : JobCatalog.read(jobOptions.routes, loaded.settings()).jobs().values()) {
+                List<JobState.HistoryEntry> history = JobState.readHistory(job.jobStateDir());
+                for (String target : job.targets()) {
+                    rows.add(row(job, target, targets, history, maxAge));
+                }
+            }
+        }
+        print(rows);
+        return rows.stream().allMatch(r -> r.health().equals("ok")) ? 0 : BackupRouterCommand.FAILED;
+    }
+
+    private static Row row(JobSettings job, String target, Targets targets, List<JobState.HistoryEntry> history,
+                           Duration maxAge) {
+        List<String> ids;
+        try {
+            ids = targets.store(target).orElseThrow().list(job.name() + "/snapshots/").stream().map(ObjectInfo::key)
+                    .map(k -> SnapshotIds.fromKey(k.substring(job.name().length() + 1))).flatMap(Optional::stream).sorted().toList();
+        } catch (IOException | RuntimeException e) {
+            return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, e.getMessage());
+        }
+        if (ids.isEmpty()) {
+            return new Row(job.name(), target, "STALE", 0, null, null, null, null, "no snapshot yet");
+        }
+        String newest = ids.get(ids.size() - 1);
+        long age = Duration.between(SnapshotIds.timeOf(newest), Instant.now()).toSeconds();
+        Optional<JobState.HistoryEntry> known = history.stream().filter(h -> h.id().equals(newest)).findFirst();
+        boolean stale = age > maxAge.toSeconds();
+        return new Row(job.name(), target, stale ? "STALE" : "ok", ids.size(), newest, age,
+                known.map(JobState.HistoryEntry::files).orElse(null), known.map(JobState.HistoryEntry::bytes).orElse(null),
+                stale ? "the newest snapshot is older than " + maxAge.toHours() + " h" : null);
+    }
+
+    private void print(List<Row> rows) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Manifests.json().writeValueAsString(rows));
+        } else {
+            out.printf("%-14s %-14s %-12s %9s  %-30s %8s %10s%n", "JOB", "TARGET", "HEALTH", "SNAPSHOTS", "NEWEST", "AGE", "SIZE");
+            for (Row row : rows) {
+                out.printf("%-14s %-14s %-12s %9d  %-30s %8s %10s%n", row.job(), row.target(), row.health(), row.snapshots(),
+                        row.newest() == null ? "-" : row.newest(), row.ageSeconds() == null ? "-" : age(row.ageSeconds()),
+                        row.bytes() == null ? "-" : ByteSize.format(row.bytes()));
+                if (row.reason() != null) {
+                    out.println("    " + row.reason());
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static String age(long seconds) {
+        return seconds < 120 ? seconds + "s" : seconds < 7200 ? seconds / 60 + "m" : seconds < 172800 ? seconds / 3600 + "h"
+                : seconds / 86400 + "d";
+    }
+}

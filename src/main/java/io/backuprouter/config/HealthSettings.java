@@ -1,0 +1,31 @@
+package io.backuprouter.config;
+
+import static io.backuprouter.config.Setting.Kind.TEXT;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * When a job or target counts as unhealthy, {@code backup.health.*}.
+ *
+ * @param maxAge a job whose newest snapshot on a target is older than this is reported stale there
+ */
+public record HealthSettings(Duration maxAge) {
+    static final String PREFIX = "backup.health.";
+
+    public static final Setting MAX_AGE = Setting.of("max-age", TEXT, "Max Age",
+            "a job whose newest snapshot on a target is older than this is reported stale there", "26h");
+
+    public static final List<Setting> SETTINGS = List.of(MAX_AGE);
+
+    static HealthSettings read(ConfigFile file, List<ConfigProblem> problems) {
+        SettingsSection s = new SettingsSection(file, PREFIX, problems);
+        s.rejectUnknown(SETTINGS);
+        try {
+            return new HealthSettings(Durations.parse(s.text(MAX_AGE)));
+        } catch (IllegalArgumentException e) {
+            s.problem(MAX_AGE, e.getMessage(), null);
+            return new HealthSettings(Duration.ofHours(26));
+        }
+    }
+}
