@@ -37,10 +37,13 @@ public final class BackupJobs implements AutoCloseable {
         return thread;
     });
 
-    public BackupJobs(JobCatalog catalog, Targets targets, Clock clock) {
+    private final RouterMetrics metrics;
+
+    public BackupJobs(JobCatalog catalog, Targets targets, Clock clock, RouterMetrics metrics) {
         this.catalog = catalog;
         this.targets = targets;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -52,7 +55,14 @@ public final class BackupJobs implements AutoCloseable {
         ReentrantLock lock = running.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {
-            BackupSummary summary = new BackupRun(job, targets.stores(), clock, BackupProgress.NONE).run();
+            BackupSummary summary;
+            try {
+                summary = new BackupRun(job, targets.stores(), clock, BackupProgress.NONE).run();
+            } catch (IOException | RuntimeException e) {
+                metrics.backupFailed(name, job.targets(), e.getMessage());
+                throw e;
+            }
+            metrics.backup(name, summary);
             if (summary.complete()) {
                 LOG.info("{}", summary);
             } else {

@@ -27,7 +27,10 @@ public final class MirrorRuns {
     private final Path tempDir;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
 
-    public MirrorRuns(MirrorCatalog catalog, Targets targets, Path tempDir) {
+    private final RouterMetrics metrics;
+
+    public MirrorRuns(MirrorCatalog catalog, Targets targets, Path tempDir, RouterMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.targets = targets;
         this.tempDir = tempDir;
@@ -42,6 +45,7 @@ public final class MirrorRuns {
         try {
             MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), tempDir, Clock.systemUTC(), BackupProgress.NONE,
                     false, line -> { });
+            metrics.mirror(name, mirror.to(), summary);
             if (summary.ok()) {
                 LOG.info("{}", summary);
             } else {

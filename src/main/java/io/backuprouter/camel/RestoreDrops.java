@@ -37,7 +37,10 @@ public final class RestoreDrops {
     private final List<Path> allowedRoots;
     private final Clock clock;
 
-    public RestoreDrops(JobCatalog jobs, Targets targets, List<Path> allowedRoots, Clock clock) {
+    private final RouterMetrics metrics;
+
+    public RestoreDrops(JobCatalog jobs, Targets targets, List<Path> allowedRoots, Clock clock, RouterMetrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.targets = targets;
         this.allowedRoots = allowedRoots;
@@ -79,6 +82,7 @@ public final class RestoreDrops {
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);
             Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, summary));
+            metrics.restoreRequest(summary.complete() ? "done" : "incomplete");
             if (!summary.complete()) {
                 throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");
             }
@@ -87,6 +91,7 @@ public final class RestoreDrops {
             if (e instanceof UserException user && user.getMessage().startsWith("restore request " + name)) {
                 throw user;
             }
+            metrics.restoreRequest("failed");
             Path failed = folder.resolve("failed");
             Files.createDirectories(failed);
             String reason = Secrets.redact(e.getMessage());

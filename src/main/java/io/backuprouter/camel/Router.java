@@ -29,11 +29,14 @@ public final class Router {
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.yaml");
         main.configure().withName("backup-router");
         main.bind("targets", targets);
-        main.bind("targetHealth", new TargetHealth(targets));
-        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC());
+        TargetHealth targetHealth = new TargetHealth(targets);
+        main.bind("targetHealth", targetHealth);
+        RouterMetrics metrics = new RouterMetrics(Clock.systemUTC());
+        main.bind("routerMetrics", metrics);
+        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC(), metrics);
         main.bind("backupJobs", backupJobs);
-        main.bind("mirrors", new MirrorRuns(mirrors, targets, Path.of("var/tmp")));
-        main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore().allowedRoots(), Clock.systemUTC()));
+        main.bind("mirrors", new MirrorRuns(mirrors, targets, Path.of("var/tmp"), metrics));
+        main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore().allowedRoots(), Clock.systemUTC(), metrics));
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
         main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");
         main.addMainListener(new MainListenerSupport() {
@@ -45,8 +48,15 @@ public final class Router {
             @Override
             public void afterConfigure(BaseMainSupport camelMain) {
                 try {
+                    var health = org.apache.camel.health.HealthCheckRegistry.get(camelMain.getCamelContext());
+                    if (health != null) {
+                        health.register(new RouterHealth.Targets(targetHealth));
+                        health.register(new RouterHealth.Jobs(jobs, metrics, settings.health().maxAge(), Clock.systemUTC()));
+                    }
                     camelMain.getCamelContext().addStartupListener((context, alreadyStarted) -> {
                         if (!alreadyStarted) {
+                            var meters = context.getRegistry().findByType(io.micrometer.core.instrument.MeterRegistry.class);
+                            meters.stream().findFirst().ifPresent(metrics::bindTo);
                             backupJobs.catchUpMissedSchedules();
                         }
                     });

@@ -16,11 +16,19 @@ public record HealthSettings(Duration maxAge) {
     public static final Setting MAX_AGE = Setting.of("max-age", TEXT, "Max Age",
             "a job whose newest snapshot on a target is older than this is reported stale there", "26h");
 
-    public static final List<Setting> SETTINGS = List.of(MAX_AGE);
+    public static final Setting CHECK_INTERVAL = Setting.of("check-interval", TEXT, "Check Interval",
+            "how often the router checks every target (the target-health route)", "5m");
+
+    public static final List<Setting> SETTINGS = List.of(MAX_AGE, CHECK_INTERVAL);
 
     static HealthSettings read(ConfigFile file, List<ConfigProblem> problems) {
         SettingsSection s = new SettingsSection(file, PREFIX, problems);
         s.rejectUnknown(SETTINGS);
+        try {
+            Durations.parse(s.text(CHECK_INTERVAL));
+        } catch (IllegalArgumentException e) {
+            s.problem(CHECK_INTERVAL, e.getMessage(), null);
+        }
         try {
             return new HealthSettings(Durations.parse(s.text(MAX_AGE)));
         } catch (IllegalArgumentException e) {

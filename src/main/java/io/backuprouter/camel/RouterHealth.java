@@ -1,0 +1,82 @@
+package io.backuprouter.camel;
+
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.targets.TargetCheck;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * The router's own health checks on {@code /observe/health}: every target must pass its latest
+ * check, and every job must have succeeded on each of its targets within {@code backup.health.max-age}
+ * (counted from router start for a job that has not run yet). The reason is in the check's details.
+ */
+public final class RouterHealth {
+    private RouterHealth() {
+    }
+
+    /** Targets: down while the latest check failed. */
+    public static final class Targets extends AbstractHealthCheck {
+        private final TargetHealth targetHealth;
+
+        public Targets(TargetHealth targetHealth) {
+            super("backup-router", "targets");
+            this.targetHealth = targetHealth;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            builder.up();
+            for (TargetCheck.Result result : targetHealth.results().values()) {
+                builder.detail("target." + result.target(), result.ok() ? "ok" : result.failure());
+                if (!result.ok()) {
+                    builder.down().message("target " + result.target() + ": " + result.failure());
+                }
+            }
+        }
+    }
+
+    /** Jobs: down when one has not succeeded on a target within the maximum age. */
+    public static final class Jobs extends AbstractHealthCheck {
+        private final JobCatalog jobs;
+        private final RouterMetrics metrics;
+        private final Duration maxAge;
+        private final Clock clock;
+        private final Instant started;
+
+        public Jobs(JobCatalog jobs, RouterMetrics metrics, Duration maxAge, Clock clock) {
+            super("backup-router", "jobs");
+            this.jobs = jobs;
+            this.metrics = metrics;
+            this.maxAge = maxAge;
+            this.clock = clock;
+            this.started = clock.instant();
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            builder.up();
+            Instant now = clock.instant();
+            for (JobSettings job : jobs.jobs().values()) {
+                for (String target : job.targets()) {
+                    var outcome = metrics.outcome("job", job.name(), target);
+                    Instant since = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
+                    Instant reference = since != null ? since : started;
+                    if (Duration.between(reference, now).compareTo(maxAge) > 0) {
+                        String reason = "job " + job.name() + " has not succeeded on target " + target + " for more than "
+                                + maxAge.toHours() + " h" + outcome.map(RouterMetrics.Outcome::lastFailureReason)
+                                .map(r -> ": " + r).orElse("");
+                        builder.down().message(reason);
+                        builder.detail("job." + job.name() + "." + target, reason);
+                    } else {
+                        builder.detail("job." + job.name() + "." + target, since == null ? "not run yet" : "ok since " + since);
+                    }
+                }
+            }
+        }
+    }
+}
