@@ -57,10 +57,10 @@ public final class MirrorCatalog {
         String to = s3Target(s, MirrorSettings.TO, settings);
         String fromPrefix = prefix(s.text(MirrorSettings.FROM_PREFIX));
         String toPrefix = s.isSet(MirrorSettings.TO_PREFIX) ? prefix(s.text(MirrorSettings.TO_PREFIX)) : fromPrefix;
-        if (from != null && from.equals(to) && fromPrefix.startsWith(toPrefix) || from != null && from.equals(to)
-                && toPrefix.startsWith(fromPrefix)) {
+        if (from != null && to != null && overlap(settings.targets().get(from), fromPrefix, settings.targets().get(to), toPrefix)) {
             s.problem(MirrorSettings.TO, "the destination overlaps the source (" + from + ":" + fromPrefix + " and " + to
-                    + ":" + toPrefix + ")", "mirror to another target, or to a prefix outside the source's");
+                    + ":" + toPrefix + " are in the same bucket, one inside the other)",
+                    "mirror to another bucket, or to a prefix outside the source's");
         }
         String mode = s.choice(MirrorSettings.MODE);
         List<String> includes = s.globs(MirrorSettings.INCLUDE);
@@ -81,6 +81,16 @@ public final class MirrorCatalog {
         }
         return new MirrorSettings(name, from, fromPrefix, to, toPrefix, "sync".equals(mode), includes, excludes,
                 concurrency, maxDelete, schedule, d.file(), d.line());
+    }
+
+    /** Whether two target prefixes are the same bucket on the same service with one inside the other. */
+    private static boolean overlap(TargetSettings a, String aPrefix, TargetSettings b, String bPrefix) {
+        if (!java.util.Objects.equals(a.endpointText(), b.endpointText()) || !a.bucket().equals(b.bucket())) {
+            return false;
+        }
+        String full1 = (a.rootPath().isEmpty() ? "" : a.rootPath() + "/") + aPrefix;
+        String full2 = (b.rootPath().isEmpty() ? "" : b.rootPath() + "/") + bPrefix;
+        return full1.startsWith(full2) || full2.startsWith(full1);
     }
 
     private static String s3Target(SettingsSection s, Setting setting, RouterSettings settings) {

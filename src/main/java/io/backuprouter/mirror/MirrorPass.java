@@ -118,7 +118,7 @@ public final class MirrorPass {
         }
         String fromTag = unquote(from.etag());
         String toTag = unquote(to.etag());
-        if (isMd5(fromTag) && fromTag.equals(toTag)) {
+        if (isMd5(fromTag) && fromTag.equalsIgnoreCase(toTag)) {
             return true;
         }
         String recorded = destination.attributes(to.key()).map(a -> a.metadata().get(SOURCE_ETAG)).orElse(null);
@@ -149,10 +149,46 @@ public final class MirrorPass {
         Files.createDirectories(tempDir);
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         long[] copied = {0, 0};
+        // Backup manifests go last, and only when everything else arrived: a mirror never lists a
+        // snapshot whose archives it lacks.
+        List<ObjectInfo> data = plan.copy().stream().filter(o -> !isManifest(o.key())).toList();
+        List<ObjectInfo> manifests = plan.copy().stream().filter(o -> isManifest(o.key())).toList();
+        copyAll(data, failed, copied);
+        if (failed.isEmpty()) {
+            copyAll(manifests, failed, copied);
+        } else {
+            manifests.forEach(m -> failed.add(m.key() + ": not copied: other objects failed, and a snapshot manifest goes only"
+                    + " after everything it may need"));
+        }
+        long deleted = 0;
+        if (blocked == null) {
+            List<ObjectInfo> extras = new ArrayList<>(plan.delete());
+            extras.sort(java.util.Comparator.comparing((ObjectInfo o) -> !isManifest(o.key())));
+            for (ObjectInfo extra : extras) {
+                try {
+                    Failsafe.with(retry).run(() -> destination.delete(extra.key()));
+                    deleted++;
+                } catch (FailsafeException e) {
+                    failed.add(extra.key() + ": delete failed: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+                }
+            }
+        } else {
+            LOG.warn("Mirror {}: {}", mirror.name(), blocked);
+        }
+        return new MirrorSummary(mirror.name(), false, copied[0], copied[1], plan.unchanged(), deleted, List.copyOf(failed),
+                blocked, Duration.between(started, clock.instant()));
+    }
+
+    /** A backup's snapshot manifest ({@code <job>/snapshots/<id>.json.age}). */
+    static boolean isManifest(String key) {
+        return key.matches("(.*/)?snapshots/[^/]+\\.json\\.age");
+    }
+
+    private void copyAll(List<ObjectInfo> objects, List<String> failed, long[] copied) throws IOException {
         ExecutorService workers = Executors.newFixedThreadPool(mirror.concurrency());
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (ObjectInfo object : plan.copy()) {
+            for (ObjectInfo object : objects) {
                 futures.add(workers.submit(() -> {
                     try {
                         Failsafe.with(retry).run(() -> copy(object));
@@ -175,21 +211,6 @@ public final class MirrorPass {
         } finally {
             workers.shutdown();
         }
-        long deleted = 0;
-        if (blocked == null) {
-            for (ObjectInfo extra : plan.delete()) {
-                try {
-                    Failsafe.with(retry).run(() -> destination.delete(extra.key()));
-                    deleted++;
-                } catch (FailsafeException e) {
-                    failed.add(extra.key() + ": delete failed: " + (e.getCause() == null ? e : e.getCause()).getMessage());
-                }
-            }
-        } else {
-            LOG.warn("Mirror {}: {}", mirror.name(), blocked);
-        }
-        return new MirrorSummary(mirror.name(), false, copied[0], copied[1], plan.unchanged(), deleted, List.copyOf(failed),
-                blocked, Duration.between(started, clock.instant()));
     }
 
     /** Copies one object: server-side when both stores are the same service, else through a local temporary file. */
@@ -223,7 +244,7 @@ public final class MirrorPass {
             }
             String sourceTag = unquote(object.etag());
             String md5Hex = HexFormat.of().formatHex(md5.digest());
-            if (isMd5(sourceTag) && !sourceTag.equals(md5Hex)) {
+            if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
                 throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
             }
             metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
@@ -231,7 +252,9 @@ public final class MirrorPass {
             ObjectInfo written = destination.stat(target)
                     .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
             String writtenTag = unquote(written.etag());
-            if (written.size() != size || (isMd5(writtenTag) && !writtenTag.equals(md5Hex))) {
+            if (written.size() != size || (isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
+                // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
+                destination.delete(target);
                 throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
             }
         } finally {

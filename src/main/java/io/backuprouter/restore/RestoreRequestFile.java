@@ -73,6 +73,7 @@ public final class RestoreRequestFile {
         }
         Path destination = Path.of(fields.destination()).toAbsolutePath().normalize();
         checkDestination(destination, allowedRoots);
+        checkDestination(real(destination), allowedRoots.stream().map(RestoreRequestFile::real).toList());
         Instant at = null;
         if (fields.at() != null) {
             try {
@@ -89,6 +90,21 @@ public final class RestoreRequestFile {
         }
         return new RestoreRequest(fields.job(), fields.snapshot() == null ? "latest" : fields.snapshot(), at, fields.target(),
                 destination, fields.include() == null ? List.of() : fields.include(), overwrite);
+    }
+
+    /** The path with every link in its existing part followed (the part that does not exist yet appended). */
+    static Path real(Path path) {
+        Path existing = path;
+        Path rest = Path.of("");
+        while (existing != null && !Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? path : existing.toRealPath().resolve(rest).normalize();
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     static void checkDestination(Path destination, List<Path> allowedRoots) throws Invalid {

@@ -61,6 +61,8 @@ public final class Restorer {
     private final AgeIdentity identity;
     private final Clock clock;
     private final BackupProgress progress;
+    /** Temporary files this restore made, so that cleaning up never touches anything else. */
+    private final Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
                     BackupProgress progress) {
@@ -120,6 +122,7 @@ public final class Restorer {
             progress.step("archive " + archive.id());
             Set<FileEntry> remaining = new HashSet<>(group.getValue());
             List<String> failures = new ArrayList<>();
+            int[] wrongKey = {0};
             for (String target : orderFrom(located.target(), order)) {
                 if (remaining.isEmpty()) {
                     break;
@@ -130,12 +133,20 @@ public final class Restorer {
                         notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
                         LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
                     }
+                } catch (LocalWriteException e) {
+                    throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
+                            + "\n    hint: check free space and permissions in " + destination, e);
                 } catch (Age.WrongKeyException e) {
-                    throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
-                            + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
+                    // A wrong identity fails on every target; a damaged header on one only: try the others.
+                    wrongKey[0]++;
+                    failures.add(target + ": archive " + archive.key() + " cannot be decrypted (" + e.getMessage() + ")");
                 } catch (IOException e) {
                     failures.add(target + ": " + describe(archive, e));
                 }
+            }
+            if (!remaining.isEmpty() && wrongKey[0] == failures.size() && wrongKey[0] > 0) {
+                throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
+                        + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
             }
             for (FileEntry file : remaining) {
                 problems.add(file.path() + ": not restored: " + (failures.isEmpty() ? "no target has archive " + archive.key()
@@ -143,7 +154,7 @@ public final class Restorer {
             }
         }
         finishFoldersAndLinks(snapshot, filter, destination, problems);
-        cleanTemps(destination);
+        cleanTemps();
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
     }
@@ -172,6 +183,7 @@ public final class Restorer {
                     continue;
                 }
                 Path temp = destination.resolve(TEMP_PREFIX + UUID.randomUUID());
+                temps.add(temp);
                 String sha256;
                 try {
                     sha256 = copyAndHash(zip, temp);
@@ -188,7 +200,8 @@ public final class Restorer {
                                 done[0]++;
                                 done[1] += file.size();
                             }
-                        } catch (SafePaths.Refused e) {
+                        } catch (IOException e) {
+                            // A local problem (a folder in the way, permissions, a full disk): this file only.
                             problems.add(file.path() + ": not restored: " + e.getMessage());
                         }
                         remaining.remove(file);
@@ -203,13 +216,30 @@ public final class Restorer {
         }
     }
 
+    /** Writing the destination failed: a local problem, not damage to the archive. */
+    static final class LocalWriteException extends IOException {
+        LocalWriteException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
     private static String copyAndHash(InputStream in, Path temp) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = new byte[256 * 1024];
-        try (OutputStream out = Files.newOutputStream(temp)) {
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(temp);
+        } catch (IOException e) {
+            throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
+        }
+        try (out) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
-                out.write(buffer, 0, n);
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
+                }
             }
         }
         return HexFormat.of().formatHex(sha.digest());
@@ -234,6 +264,7 @@ public final class Restorer {
         }
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        temps.add(temp);
         Files.copy(verified, temp);
         applyAttributes(temp, file);
         try {
@@ -280,6 +311,7 @@ public final class Restorer {
     /** Creates folders (even empty ones) and safe links, then sets folder times, deepest first. */
     private void finishFoldersAndLinks(Snapshot snapshot, PathFilter filter, Path destination, List<String> problems) {
         List<FileEntry> dirs = new ArrayList<>();
+        List<FileEntry> createdLinks = new ArrayList<>();
         for (FileEntry entry : snapshot.files()) {
             boolean wanted = filter.includesFile(entry.path());
             try {
@@ -306,9 +338,30 @@ public final class Restorer {
                     }
                     Files.createDirectories(link.getParent());
                     Files.createSymbolicLink(link, Path.of(entry.target()));
+                    createdLinks.add(entry);
                 }
             } catch (IOException e) {
                 problems.add(entry.path() + ": " + e.getMessage());
+            }
+        }
+        // Links judged by their text may still escape through other links (made here or already there):
+        // follow each one through the real file system, and remove those that end outside, until none do.
+        boolean removed = true;
+        while (removed) {
+            removed = false;
+            for (FileEntry entry : new ArrayList<>(createdLinks)) {
+                try {
+                    Path link = SafePaths.resolve(destination, entry.path());
+                    if (!SafePaths.resolvesInside(destination, link)) {
+                        Files.deleteIfExists(link);
+                        createdLinks.remove(entry);
+                        problems.add(entry.path() + ": refused: the link leads outside the destination through other links ("
+                                + entry.target() + ")");
+                        removed = true;
+                    }
+                } catch (IOException e) {
+                    problems.add(entry.path() + ": " + e.getMessage());
+                }
             }
         }
         dirs.sort(Comparator.comparing(FileEntry::path).reversed());
@@ -327,14 +380,15 @@ public final class Restorer {
                 && filter.includesFile(f.path()));
     }
 
-    private static void cleanTemps(Path destination) {
-        try (var files = Files.walk(destination)) {
-            for (Path temp : files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+    private void cleanTemps() {
+        for (Path temp : temps) {
+            try {
                 Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                LOG.debug("Cleaning temporary file {}: {}", temp, e.getMessage());
             }
-        } catch (IOException e) {
-            LOG.debug("Cleaning temporary files in {}: {}", destination, e.getMessage());
         }
+        temps.clear();
     }
 
     private List<String> targetOrder(String preferred) {
@@ -358,6 +412,7 @@ public final class Restorer {
     /** Finds the snapshot on the first target that has it and whose manifest reads cleanly. */
     public Located locate(RestoreRequest request, List<String> order) throws IOException {
         List<String> failures = new ArrayList<>();
+        List<String> wrongKeyOn = new ArrayList<>();
         for (String target : order) {
             ObjectStore store = stores.get(target);
             List<String> ids;
@@ -378,13 +433,17 @@ public final class Restorer {
             try (InputStream in = store.get(key)) {
                 return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
-                throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
-                        + id.get() + " on target " + target + ": it was encrypted to other recipients"
-                        + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
+                wrongKeyOn.add(target);
+                failures.add(target + ": manifest " + key + " cannot be decrypted (" + e.getMessage() + ")");
             } catch (IOException e) {
                 failures.add(target + ": manifest " + key + " is damaged or unreadable (" + e.getMessage() + ")");
                 LOG.warn("Job {}: {}", job, failures.get(failures.size() - 1));
             }
+        }
+        if (!wrongKeyOn.isEmpty() && wrongKeyOn.size() == failures.size()) {
+            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot \""
+                    + request.snapshot() + "\" on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
+                    + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
         }
         throw new UserException("job " + job + ": cannot find a readable snapshot \"" + request.snapshot() + "\":\n    "
                 + String.join("\n    ", failures));

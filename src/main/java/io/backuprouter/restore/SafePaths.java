@@ -66,6 +66,36 @@ public final class SafePaths {
         return resolved.startsWith(root);
     }
 
+    /**
+     * Whether an existing link, followed through the real file system (links already there, and
+     * links this restore made), ends inside the destination. A target that passes through a
+     * dangling link counts as outside.
+     */
+    public static boolean resolvesInside(Path destination, Path link) {
+        try {
+            Path root = destination.toRealPath();
+            Path current = link.getParent().toRealPath();
+            for (String segment : Files.readSymbolicLink(link).toString().split("/")) {
+                if (segment.isEmpty() || segment.equals(".")) {
+                    continue;
+                }
+                current = segment.equals("..") ? current.getParent() : current.resolve(segment);
+                if (current == null) {
+                    return false;
+                }
+                if (Files.isSymbolicLink(current)) {
+                    if (!Files.exists(current)) {
+                        return false;
+                    }
+                    current = current.toRealPath();
+                }
+            }
+            return current.normalize().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the path exists as something other than a folder (without following links). */
     static boolean existsNotAsFolder(Path path) {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);

@@ -291,6 +291,60 @@ class RestoreIT {
         assertThat(outside.resolve("file.txt")).doesNotExist();
     }
 
+    @Test
+    void linksThatEscapeThroughOtherLinksAreRemovedAndNamed() throws Exception {
+        Files.createDirectories(source.resolve("x"));
+        Files.createSymbolicLink(source.resolve("x/y"), Path.of(".."));
+        Files.createSymbolicLink(source.resolve("z"), Path.of("x/y/.."));
+        Files.writeString(source.resolve("file.txt"), "f");
+        backup();
+        Path to = Files.createDirectories(dir.resolve("jail/to"));
+
+        RestoreSummary summary = restore("latest", to);
+
+        assertThat(summary.problems()).anySatisfy(p -> assertThat(p).startsWith("z: refused"));
+        assertThat(to.resolve("z")).doesNotExist();
+        assertThat(to.resolve("file.txt")).hasContent("f");
+    }
+
+    @Test
+    void aLocalFileInTheWayFailsOnlyTheFilesBelowItAndNoFileIsEverDeletedByCleanUp() throws Exception {
+        Files.createDirectories(source.resolve("a"));
+        Files.writeString(source.resolve("a/inside.txt"), "inside");
+        Files.writeString(source.resolve("b.txt"), "b");
+        Files.writeString(source.resolve(".restore-tmp-mine"), "a user's own file");
+        backup();
+        Path to = Files.createDirectories(dir.resolve("to"));
+        Files.writeString(to.resolve("a"), "a local file where the snapshot has a folder");
+        Files.writeString(to.resolve(".restore-tmp-local"), "also the user's");
+
+        RestoreSummary summary = restore("latest", to);
+
+        assertThat(summary.problems()).hasSize(2).anySatisfy(p -> assertThat(p).startsWith("a/inside.txt: not restored"))
+                .anySatisfy(p -> assertThat(p).startsWith("a: exists in the destination and is not a folder"));
+        assertThat(to.resolve("b.txt")).hasContent("b");
+        assertThat(to.resolve(".restore-tmp-mine")).hasContent("a user's own file");
+        assertThat(to.resolve(".restore-tmp-local")).hasContent("also the user's");
+        assertThat(to.resolve("a")).hasContent("a local file where the snapshot has a folder");
+    }
+
+    @Test
+    void aDamagedManifestHeaderOnOneTargetIsNotMistakenForAWrongIdentity() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "x");
+        BackupSummary backup = backup();
+        Path manifestOnA = targetA.resolve("docs/" + Snapshot.keyOf(backup.snapshotId()));
+        byte[] bytes = Files.readAllBytes(manifestOnA);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int mac = text.indexOf("\n--- ") + 6;
+        bytes[mac] = (byte) (bytes[mac] == 'A' ? 'B' : 'A');
+        Files.write(manifestOnA, bytes);
+
+        RestoreSummary restored = restore("latest", dir.resolve("to"), "a", RestoreRequest.Overwrite.IF_OLDER, List.of());
+
+        assertThat(restored.complete()).isTrue();
+        assertThat(restored.target()).isEqualTo("b");
+    }
+
     static String sha(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
     }

@@ -54,6 +54,17 @@ class RestoreRequestFileTest {
                 "a request is at most 65536 bytes");
     }
 
+    @Test
+    void aLinkInsideTheAllowedRootCannotLeadOutOfIt() throws Exception {
+        Path allowed = java.nio.file.Files.createDirectories(dir.resolve("allowed"));
+        Path outside = java.nio.file.Files.createDirectories(dir.resolve("outside"));
+        java.nio.file.Files.createSymbolicLink(allowed.resolve("link"), outside);
+        assertInvalid(write("k.yaml", "job: x\ndestination: " + allowed.resolve("link/sub") + "\n"), List.of(allowed),
+                "outside the allowed roots");
+        assertThat(RestoreRequestFile.read(write("l.yaml", "job: x\ndestination: " + allowed.resolve("sub") + "\n"),
+                List.of(allowed)).destination()).isEqualTo(allowed.resolve("sub"));
+    }
+
     private static void assertInvalid(Path file, List<Path> roots, String message) {
         assertThatThrownBy(() -> RestoreRequestFile.read(file, roots)).as(file.getFileName().toString())
                 .isInstanceOf(RestoreRequestFile.Invalid.class).hasMessageContaining(message);
