@@ -31,8 +31,19 @@ class RouterIT {
     @TempDir
     Path dir;
 
+    int managementPort;
+
+    String get(String path) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + managementPort + path))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Test
     void aJobBacksUpAtStartAndAfterEachQuietChangeWhileADownTargetIsReported() throws Exception {
+        try (var socket = new java.net.ServerSocket(0)) {
+            managementPort = socket.getLocalPort();
+        }
         Path source = Files.createDirectories(dir.resolve("source"));
         Files.writeString(source.resolve("a.txt"), "first");
         TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
@@ -51,7 +62,13 @@ class RouterIT {
                 backup.targets.down.access-key = {{sys:user.name}}
                 backup.targets.down.secret-key = {{sys:user.name}}
                 camel.component.aws2-s3.autowired-enabled = false
-                """, StandardOpenOption.APPEND);
+                camel.management.enabled = true
+                camel.management.host = 127.0.0.1
+                camel.management.port = %d
+                camel.management.healthCheckEnabled = true
+                camel.management.metricsEnabled = true
+                camel.metrics.enabled = true
+                """.formatted(managementPort), StandardOpenOption.APPEND);
         RouterSettings settings = jobs.settings();
 
         try (Targets targets = new Targets(settings.targets())) {
@@ -76,6 +93,13 @@ class RouterIT {
                 assertThat(health.results().get("up").ok()).isTrue();
                 assertThat(health.results().get("down").failure()).contains("cannot connect");
                 assertThat(camel.getRouteController().getRouteStatus("target-health").isStarted()).isTrue();
+
+                // Over HTTP, as Prometheus and a load balancer read them.
+                String metrics = get("/observe/metrics");
+                assertThat(metrics).containsPattern("backup_snapshots_total\\{job=\"watched\"} 2\\.0")
+                        .containsPattern("job_last_success_timestamp_seconds\\{job=\"watched\",target=\"up\"} \\d");
+                String healthJson = get("/observe/health?exposureLevel=full");
+                assertThat(healthJson).contains("\"status\":\"DOWN\"").contains("target down: cannot connect");
             } finally {
                 router.main().stop();
             }
