@@ -4,14 +4,11 @@ import io.backuprouter.UserException;
 import io.backuprouter.backup.JobState;
 import io.backuprouter.catalog.Retention;
 import io.backuprouter.config.ByteSize;
-import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
-import io.backuprouter.targets.Targets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,14 +19,6 @@ import picocli.CommandLine.Spec;
 /** {@code forget JOB} and {@code prune JOB}: retention. */
 final class ForgetCommand {
     private ForgetCommand() {
-    }
-
-    static List<String> targetsOf(JobSettings job, String target) {
-        if (target != null && !job.targets().contains(target)) {
-            throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
-                    + String.join(", ", job.targets()));
-        }
-        return target != null ? List.of(target) : job.targets();
     }
 
     @Command(name = "forget", mixinStandardHelpOptions = true,
@@ -53,19 +42,16 @@ final class ForgetCommand {
 
         @Override
         public Integer call() throws Exception {
-            ConfigOptions options = ConfigOptions.of(spec);
-            RouteFiles.validate(jobOptions.routes);
-            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
-                JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+            try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+                JobSettings job = context.job();
                 if (job.retention().isEmpty()) {
                     throw new UserException("job " + job.name() + " has no retention policy (keepLast, keepDaily...);"
                             + " nothing to forget\n    hint: add the rules to the job's parameters in " + job.declaredAt());
                 }
                 PrintWriter out = spec.commandLine().getOut();
-                try (JobState lock = JobState.open(job.jobStateDir(), job.name());
-                     Targets targets = new Targets(loaded.settings().targets())) {
-                    for (String name : targetsOf(job, target)) {
-                        Retention.Outcome outcome = new Retention(job.name(), targets.store(name).orElseThrow())
+                try (JobState lock = JobState.open(job.jobStateDir(), job.name())) {
+                    for (String name : context.targetsOrAll(target)) {
+                        Retention.Outcome outcome = new Retention(job.name(), context.targets().store(name).orElseThrow())
                                 .forget(job.retention(), dryRun);
                         outcome.removed().forEach(k -> out.println((dryRun ? "would drop " : "dropped ") + name + ":" + k));
                         out.println(name + ": " + (dryRun ? "would drop " : "dropped ") + outcome.removed().size()
@@ -102,16 +88,13 @@ final class ForgetCommand {
 
         @Override
         public Integer call() throws Exception {
-            ConfigOptions options = ConfigOptions.of(spec);
-            RouteFiles.validate(jobOptions.routes);
-            try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
-                JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
+            try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+                JobSettings job = context.job();
                 AgeIdentity reader = RestoreCommand.identity(identity, job);
                 PrintWriter out = spec.commandLine().getOut();
-                try (JobState lock = JobState.open(job.jobStateDir(), job.name());
-                     Targets targets = new Targets(loaded.settings().targets())) {
-                    for (String name : targetsOf(job, target)) {
-                        Retention.Outcome outcome = new Retention(job.name(), targets.store(name).orElseThrow())
+                try (JobState lock = JobState.open(job.jobStateDir(), job.name())) {
+                    for (String name : context.targetsOrAll(target)) {
+                        Retention.Outcome outcome = new Retention(job.name(), context.targets().store(name).orElseThrow())
                                 .prune(reader, Instant.now(), dryRun);
                         outcome.removed().forEach(k -> out.println((dryRun ? "would delete " : "deleted ") + name + ":" + k));
                         out.println(name + ": " + (dryRun ? "would free " : "freed ") + ByteSize.format(outcome.bytes()) + " in "

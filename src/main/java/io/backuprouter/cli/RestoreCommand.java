@@ -1,13 +1,11 @@
 package io.backuprouter.cli;
 
 import io.backuprouter.UserException;
-import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.restore.RestoreRequest;
 import io.backuprouter.restore.RestoreSummary;
 import io.backuprouter.restore.Restorer;
-import io.backuprouter.targets.Targets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -63,28 +61,23 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigOptions options = ConfigOptions.of(spec);
-        RouteFiles.validate(jobOptions.routes);
         RestoreRequest request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
-            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
-            AgeIdentity key = identity(identity, job);
-            try (Targets targets = new Targets(loaded.settings().targets());
-                 TerminalProgress progress = TerminalProgress.forTask("restore " + job.name())) {
-                RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), key, Clock.systemUTC(),
-                        progress).restore(request);
-                progress.close();
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(summary);
-                summary.notes().forEach(n -> out.println("  note: " + n));
-                summary.kept().forEach(k -> out.println("  kept: " + k));
-                summary.problems().forEach(p -> out.println("  NOT RESTORED: " + p));
-                if (!summary.kept().isEmpty()) {
-                    out.println("  (use --overwrite always to replace local files)");
-                }
-                out.flush();
-                return summary.complete() ? 0 : BackupRouterCommand.FAILED;
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName);
+             TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
+            JobSettings job = context.job();
+            RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
+                    Clock.systemUTC(), progress).restore(request);
+            progress.close();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(summary);
+            summary.notes().forEach(n -> out.println("  note: " + n));
+            summary.kept().forEach(k -> out.println("  kept: " + k));
+            summary.problems().forEach(p -> out.println("  NOT RESTORED: " + p));
+            if (!summary.kept().isEmpty()) {
+                out.println("  (use --overwrite always to replace local files)");
             }
+            out.flush();
+            return summary.complete() ? 0 : BackupRouterCommand.FAILED;
         }
     }
 

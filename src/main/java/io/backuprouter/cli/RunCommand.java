@@ -4,7 +4,6 @@ import io.backuprouter.camel.Router;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.targets.Targets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -8,7 +8,6 @@ import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.config.ByteSize;
-import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.ObjectInfo;
@@ -63,18 +62,9 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigOptions options = ConfigOptions.of(spec);
-        RouteFiles.validate(jobOptions.routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
-            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
-            if (target != null && !job.targets().contains(target)) {
-                throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
-                        + String.join(", ", job.targets()));
-            }
-            try (Targets targets = new Targets(loaded.settings().targets())) {
-                List<Row> rows = rows(job, targets);
-                print(rows);
-            }
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+            context.targetsOrAll(target);
+            print(rows(context.job(), context.targets()));
         }
         return 0;
     }

@@ -1,11 +1,8 @@
 package io.backuprouter.cli;
 
-import io.backuprouter.UserException;
-import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.restore.Verifier;
-import io.backuprouter.targets.Targets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,33 +42,26 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigOptions options = ConfigOptions.of(spec);
-        RouteFiles.validate(jobOptions.routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
-            JobSettings job = BackupCommand.job(JobCatalog.read(jobOptions.routes, loaded.settings()), jobName, jobOptions);
-            if (target != null && !job.targets().contains(target)) {
-                throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
-                        + String.join(", ", job.targets()));
-            }
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+            JobSettings job = context.job();
+            List<String> names = context.targetsOrAll(target);
             AgeIdentity key = RestoreCommand.identity(identity, job);
             PrintWriter out = spec.commandLine().getOut();
             int failed = 0;
-            try (Targets targets = new Targets(loaded.settings().targets())) {
-                for (String name : target != null ? List.of(target) : job.targets()) {
-                    Verifier.Result result;
-                    try {
-                        result = new Verifier(job.name(), targets.store(name).orElseThrow(), key).verify(snapshot, readData);
-                    } catch (java.io.IOException e) {
-                        out.println("FAIL " + name + ": " + e.getMessage());
-                        failed++;
-                        continue;
-                    }
-                    out.println((result.ok() ? "ok   " : "FAIL ") + name + ": " + result.snapshots() + " snapshot(s), "
-                            + result.archives() + " archive(s)" + (readData ? " read and hashed" : " present")
-                            + (result.ok() ? "" : ", " + result.problems().size() + " problem(s):"));
-                    result.problems().forEach(p -> out.println("     " + p));
-                    failed += result.ok() ? 0 : 1;
+            for (String name : names) {
+                Verifier.Result result;
+                try {
+                    result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key).verify(snapshot, readData);
+                } catch (java.io.IOException e) {
+                    out.println("FAIL " + name + ": " + e.getMessage());
+                    failed++;
+                    continue;
                 }
+                out.println((result.ok() ? "ok   " : "FAIL ") + name + ": " + result.snapshots() + " snapshot(s), "
+                        + result.archives() + " archive(s)" + (readData ? " read and hashed" : " present")
+                        + (result.ok() ? "" : ", " + result.problems().size() + " problem(s):"));
+                result.problems().forEach(p -> out.println("     " + p));
+                failed += result.ok() ? 0 : 1;
             }
             out.flush();
             return failed == 0 ? 0 : BackupRouterCommand.FAILED;

@@ -1,0 +1,71 @@
+package io.backuprouter.cli;
+
+import io.backuprouter.UserException;
+import io.backuprouter.config.JobCatalog;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.config.RouterSettings;
+import io.backuprouter.targets.Targets;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What a command about one job works with: the checked settings (and the embedded endpoint when its
+ * target is needed), the job as its route file declares it, and the open targets. Closing closes both.
+ */
+final class JobContext implements AutoCloseable {
+    private final LoadedConfig loaded;
+    private final JobSettings job;
+    private final Targets targets;
+
+    private JobContext(LoadedConfig loaded, JobSettings job, Targets targets) {
+        this.loaded = loaded;
+        this.job = job;
+        this.targets = targets;
+    }
+
+    static JobContext open(CommandSpec spec, JobOptions jobOptions, String jobName) {
+        ConfigOptions options = ConfigOptions.of(spec);
+        RouteFiles.validate(jobOptions.routes);
+        LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING);
+        try {
+            JobCatalog catalog = JobCatalog.read(jobOptions.routes, loaded.settings());
+            JobSettings job = catalog.job(jobName).orElseThrow(() -> new UserException("unknown job \"" + jobName + "\"; "
+                    + (catalog.jobs().isEmpty() ? "no job is declared in " + jobOptions.routes
+                    : "jobs declared in " + jobOptions.routes + ": " + String.join(", ", catalog.jobs().keySet()))));
+            return new JobContext(loaded, job, new Targets(loaded.settings().targets()));
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    JobSettings job() {
+        return job;
+    }
+
+    Targets targets() {
+        return targets;
+    }
+
+    RouterSettings settings() {
+        return loaded.settings();
+    }
+
+    /** The given target (which must be one of the job's), or all the job's targets. */
+    List<String> targetsOrAll(String target) {
+        if (target != null && !job.targets().contains(target)) {
+            throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
+                    + String.join(", ", job.targets()));
+        }
+        return target != null ? List.of(target) : job.targets();
+    }
+
+    @Override
+    public void close() {
+        try {
+            targets.close();
+        } finally {
+            loaded.close();
+        }
+    }
+}
