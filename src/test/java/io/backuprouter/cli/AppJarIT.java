@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -jar}) so that tests never collide with a running router.
  */
 class AppJarIT {
-    static final List<String> FREE_PORT = List.of("-Dbackup.embedded-s3.port=0");
+    static final List<String> FREE_PORT = List.of("-Dbackup.embedded-s3.port=0", "-Dcamel.management.port=0");
     static final Duration COMMAND = Duration.ofSeconds(60);
 
     @TempDir
