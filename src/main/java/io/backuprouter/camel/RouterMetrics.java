@@ -26,6 +26,7 @@ public final class RouterMetrics {
     private final AtomicReference<MeterRegistry> registry = new AtomicReference<>();
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, double[]> gauges = new ConcurrentHashMap<>();
+    private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
 
     public RouterMetrics(Clock clock) {
         this.clock = clock;
@@ -111,7 +112,7 @@ public final class RouterMetrics {
         double[] cell = gauges.computeIfAbsent(key, k -> new double[1]);
         cell[0] = amount;
         MeterRegistry meters = registry.get();
-        if (meters != null) {
+        if (meters != null && registered.add(key)) {
             Gauge.Builder<double[]> builder = Gauge.builder(name, cell, c -> c[0]).description(help).tag(tag, value);
             if (tag2 != null) {
                 builder.tag(tag2, value2);

@@ -98,7 +98,8 @@ final class ForgetCommand {
                                 .prune(reader, Instant.now(), dryRun);
                         outcome.removed().forEach(k -> out.println((dryRun ? "would delete " : "deleted ") + name + ":" + k));
                         out.println(name + ": " + (dryRun ? "would free " : "freed ") + ByteSize.format(outcome.bytes()) + " in "
-                                + outcome.removed().size() + " archive(s); " + outcome.kept() + " archive(s) kept");
+                                + outcome.removed().size() + " archive(s); " + outcome.kept()
+                                + " archive(s) kept (still needed, or written in the last 24 hours)");
                     }
                 }
                 out.flush();

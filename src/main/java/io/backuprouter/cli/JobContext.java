@@ -51,11 +51,14 @@ final class JobContext implements AutoCloseable {
         return loaded.settings();
     }
 
-    /** The given target (which must be one of the job's), or all the job's targets. */
+    /**
+     * The given target, or all the job's targets. Any configured target may be named, not only the
+     * job's own: a mirror of the job's prefix is a home of its snapshots too.
+     */
     List<String> targetsOrAll(String target) {
-        if (target != null && !job.targets().contains(target)) {
-            throw new UserException("job " + job.name() + " has no target \"" + target + "\"; its targets: "
-                    + String.join(", ", job.targets()));
+        if (target != null && !loaded.settings().targets().containsKey(target)) {
+            throw new UserException("unknown target \"" + target + "\"; configured: "
+                    + String.join(", ", loaded.settings().targets().keySet()));
         }
         return target != null ? List.of(target) : job.targets();
     }

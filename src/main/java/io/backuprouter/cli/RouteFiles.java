@@ -48,8 +48,12 @@ final class RouteFiles {
         String problem = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
         if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
             problem = yaml.getProblem();
-            // Where the broken construct starts (an unclosed quote's line), else where parsing gave up.
-            var mark = yaml.getContextMark() != null ? yaml.getContextMark() : yaml.getProblemMark();
+            // Where parsing gave up; when that is the end of the file (an unclosed quote or bracket),
+            // where the broken construct starts.
+            var mark = yaml.getProblemMark();
+            if (yaml.getContextMark() != null && (mark == null || atEnd(file, mark.getLine()))) {
+                mark = yaml.getContextMark();
+            }
             if (mark != null) {
                 line = mark.getLine() + 1;
                 column = mark.getColumn() + 1;
@@ -61,6 +65,14 @@ final class RouteFiles {
         return new ConfigProblem(file.toString(), line, null,
                 "not valid YAML" + (column > 0 ? " (column " + column + ")" : "") + ": " + problem,
                 "check the indentation (spaces, not tabs) and the quoting around that line");
+    }
+
+    private static boolean atEnd(Path file, int zeroBasedLine) {
+        try {
+            return zeroBasedLine >= Files.readAllLines(file).size() - 1;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void check(Path file, List<ConfigProblem> problems) {

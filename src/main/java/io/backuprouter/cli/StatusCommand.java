@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
                 "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h),",
-                "UNREACHABLE when it cannot be listed. Exit code 0 only when all are ok."})
+                "UNREACHABLE when it cannot be listed, pending before its first snapshot.",
+                "Exit code 0 unless one is STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;
@@ -62,7 +63,8 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         print(rows);
-        return rows.stream().allMatch(r -> r.health().equals("ok")) ? 0 : BackupRouterCommand.FAILED;
+        return rows.stream().allMatch(r -> r.health().equals("ok") || r.health().equals("pending")) ? 0
+                : BackupRouterCommand.FAILED;
     }
 
     private static Row row(JobSettings job, String target, Targets targets, List<JobState.HistoryEntry> history,
@@ -75,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
             return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, e.getMessage());
         }
         if (ids.isEmpty()) {
-            return new Row(job.name(), target, "STALE", 0, null, null, null, null, "no snapshot yet");
+            return new Row(job.name(), target, "pending", 0, null, null, null, null, "no snapshot yet");
         }
         String newest = ids.get(ids.size() - 1);
         long age = Duration.between(SnapshotIds.timeOf(newest), Instant.now()).toSeconds();

@@ -42,6 +42,7 @@ public final class JobCatalog {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, JobSettings> jobs = new LinkedHashMap<>();
         List<KameletUses.Declaration> declarations = KameletUses.findAll(routesDir, JOB_KAMELETS, problems);
+        problems.addAll(KameletUses.misspelt(routesDir));
         for (KameletUses.Declaration declaration : declarations) {
             JobSettings job = JobSettingsReader.read(declaration, settings, problems);
             if (job == null) {

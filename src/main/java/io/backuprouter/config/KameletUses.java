@@ -48,6 +48,26 @@ public final class KameletUses {
         return found;
     }
 
+    /** The kamelets this router ships; a use of a name close to one of them is a typo. */
+    public static final List<String> SHIPPED = List.of("backup-on-change", "backup-on-schedule", "backup-run",
+            "mirror-on-schedule", "mirror-run");
+
+    /** Uses of kamelets that do not exist but whose names are close to a shipped one (typos). */
+    public static List<ConfigProblem> misspelt(Path routesDir) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (Declaration use : findAll(routesDir, null, problems)) {
+            if (!SHIPPED.contains(use.kamelet())) {
+                String closest = Suggestions.closest(use.kamelet(), SHIPPED);
+                if (closest != null) {
+                    problems.add(new ConfigProblem(use.file(), use.line(), null, "unknown kamelet \"" + use.kamelet() + "\"",
+                            "did you mean kamelet:" + closest + "? shipped kamelets: " + String.join(", ", SHIPPED)));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Uses of the named kamelets in one file; {@code null} names mean every kamelet. */
     public static List<Declaration> find(Path file, List<String> kamelets) {
         List<Declaration> found = new ArrayList<>();
         Node root;
@@ -101,7 +121,7 @@ public final class KameletUses {
         if (slash >= 0) {
             kamelet = kamelet.substring(0, slash);
         }
-        if (!kamelets.contains(kamelet)) {
+        if (kamelets != null && !kamelets.contains(kamelet)) {
             return Optional.empty();
         }
         Map<String, String> values = new LinkedHashMap<>();

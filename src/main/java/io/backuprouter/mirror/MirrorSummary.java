@@ -27,7 +27,8 @@ public record MirrorSummary(String mirror, boolean dryRun, long copied, long cop
     @Override
     public String toString() {
         double seconds = Math.max(duration.toMillis(), 1) / 1000.0;
-        return "mirror " + mirror + (dryRun ? " (dry run)" : "") + ": " + copied + " copied (" + ByteSize.format(copiedBytes)
+        return "mirror " + mirror + (dryRun ? " (dry run)" : "") + ": " + copied + (dryRun ? " to copy (" : " copied (")
+                + ByteSize.format(copiedBytes)
                 + (dryRun ? "" : String.format(", %s/s", ByteSize.format((long) (copiedBytes / seconds)))) + "), "
                 + unchanged + " unchanged, " + deleted + (dryRun ? " to delete" : " deleted") + ", " + failed.size() + " failed"
                 + (blocked == null ? "" : "; deletions held back: " + blocked) + String.format("; %.1f s", seconds);

@@ -413,6 +413,7 @@ public final class Restorer {
     public Located locate(RestoreRequest request, List<String> order) throws IOException {
         List<String> failures = new ArrayList<>();
         List<String> wrongKeyOn = new ArrayList<>();
+        java.util.Set<String> wrongSnapshot = new java.util.TreeSet<>();
         for (String target : order) {
             ObjectStore store = stores.get(target);
             List<String> ids;
@@ -434,6 +435,7 @@ public final class Restorer {
                 return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
                 wrongKeyOn.add(target);
+                wrongSnapshot.add(id.get());
                 failures.add(target + ": manifest " + key + " cannot be decrypted (" + e.getMessage() + ")");
             } catch (IOException e) {
                 failures.add(target + ": manifest " + key + " is damaged or unreadable (" + e.getMessage() + ")");
@@ -441,11 +443,12 @@ public final class Restorer {
             }
         }
         if (!wrongKeyOn.isEmpty() && wrongKeyOn.size() == failures.size()) {
-            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot \""
-                    + request.snapshot() + "\" on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
+            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
+                    + String.join(", ", wrongSnapshot) + " on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
                     + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
         }
-        throw new UserException("job " + job + ": cannot find a readable snapshot \"" + request.snapshot() + "\":\n    "
+        throw new UserException("job " + job + ": cannot find a readable snapshot " + (request.at() != null
+                ? "at or before " + request.at() : "\"" + request.snapshot() + "\"") + ":\n    "
                 + String.join("\n    ", failures));
     }
 

@@ -126,7 +126,7 @@ class AppJarIT {
         }
         try (AppProcess dryRun = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror", "--dry-run")) {
             assertThat(dryRun.waitFor(COMMAND)).as(dryRun.output()).isZero();
-            assertThat(dryRun.output()).contains("copy   demo/snapshots/").contains("(dry run): 2 copied");
+            assertThat(dryRun.output()).contains("copy   demo/snapshots/").contains("(dry run): 2 to copy");
         }
         try (AppProcess mirror = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(mirror.waitFor(COMMAND)).as(mirror.output()).isZero();
@@ -141,6 +141,11 @@ class AppJarIT {
             assertThat(restore.waitFor(COMMAND)).as(restore.output()).isZero();
             assertThat(restore.output()).contains("from local-mirror: 7 files");
         }
+        try (AppProcess verify = AppProcess.start(home, Map.of(), FREE_PORT, "verify", "demo", "--target", "local-mirror",
+                "--read-data")) {
+            assertThat(verify.waitFor(COMMAND)).as(verify.output()).isZero();
+            assertThat(verify.output()).contains("ok   local-mirror: 1 snapshot(s)");
+        }
         assertThat(home.resolve("var/restored-from-mirror/notes/2026/plan.md"))
                 .hasSameTextualContentAs(home.resolve("demo/source/notes/2026/plan.md"));
     }
@@ -152,9 +157,9 @@ class AppJarIT {
             assertThat(backup.output()).containsPattern("job demo: snapshot .*: 7 files").contains("committed on local");
         }
         try (AppProcess status = AppProcess.start(home, Map.of(), FREE_PORT, "status")) {
-            assertThat(status.waitFor(COMMAND)).as("demo-nightly has no snapshot yet: " + status.output()).isEqualTo(1);
+            assertThat(status.waitFor(COMMAND)).as(status.output()).isZero();
             assertThat(status.output()).containsPattern("demo +local +ok +1 ")
-                    .containsPattern("demo-nightly +local +STALE +0 ").contains("no snapshot yet");
+                    .containsPattern("demo-nightly +local +pending +0 ").contains("no snapshot yet");
         }
         try (AppProcess unknown = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "nope")) {
             assertThat(unknown.waitFor(COMMAND)).isEqualTo(1);

@@ -63,6 +63,20 @@ class JobCatalogTest {
     }
 
     @Test
+    void aMisspeltKameletIsNamedWithTheOneMeant() throws IOException {
+        Files.writeString(dir.resolve("typo.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-chang
+                      parameters:
+                        job: notes
+                """);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+        assertThat(e.getMessage()).contains(dir.resolve("typo.camel.yaml") + ":3: unknown kamelet \"backup-on-chang\"")
+                .contains("did you mean kamelet:backup-on-change?");
+    }
+
+    @Test
     void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
