@@ -36,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
 
     static int run(ConfigOptions options, Path routes) throws Exception {
         RouteFiles.validate(routes);
+        // Every settings and route mistake is reported before anything starts.
+        try (LoadedConfig check = LoadedConfig.load(options.config(), LoadedConfig.Embedded.NONE)) {
+            JobCatalog.read(routes, check.settings());
+            MirrorCatalog.read(routes, check.settings());
+        }
         try (RouterLock lock = RouterLock.acquire(LOCK);
              LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
              Targets targets = new Targets(loaded.settings().targets())) {
