@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The benchmark: backup-router beside restic and rclone, on the same seeded data and the same local
+# S3 server (backup-router's serve-s3, which is S3Proxy), timed in one run with the tools
+# alternating. See bench/README.md.
+#   bench/run.sh [--scale full|small] [--reps N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=full
+REPS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    *) echo "usage: bench/run.sh [--scale full|small] [--reps N]" >&2; exit 2 ;;
+  esac
+done
+
+# --- What it needs -------------------------------------------------------------------------
+need=()
+for tool in rclone restic; do command -v "$tool" >/dev/null || need+=("$tool"); done
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -f target/backup-router.jar ] || mvn -B -q package -DskipTests
+JAR=$PWD/target/backup-router.jar
+
+W=$(mktemp -d /tmp/backup-router-bench.XXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$W"' EXIT
+DATA=$W/data
+echo "Generating the $SCALE data set in $DATA ..."
+python3 bench/gen_data.py --out "$DATA" --scale "$SCALE"
+SIZE=$(du -sh "$DATA" | cut -f1); FILES=$(find "$DATA" -type f | wc -l)
+
+# --- Two local S3 servers (the second one for mirroring) ------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT_A=$(free_port); PORT_B=$(free_port)
+java -Xmx1g -jar "$JAR" serve-s3 --dir "$W/s3a" --port "$PORT_A" --bucket bench > "$W/s3a.log" 2>&1 &
+java -Xmx1g -jar "$JAR" serve-s3 --dir "$W/s3b" --port "$PORT_B" --bucket bench > "$W/s3b.log" 2>&1 &
+for log in "$W/s3a.log" "$W/s3b.log"; do
+  for _ in $(seq 1 120); do grep -q "Press Ctrl-C" "$log" && break; sleep 0.5; done
+done
+# A CA bundle setting makes rclone refuse plain-http endpoints ("LoadCustomCABundleError").
+unset AWS_CA_BUNDLE
+export AWS_ACCESS_KEY_ID=$(cat "$W/s3a/access-key") AWS_SECRET_ACCESS_KEY=$(cat "$W/s3a/secret-key")
+KEY_B=$(cat "$W/s3b/access-key"); SECRET_B=$(cat "$W/s3b/secret-key")
+
+# --- backup-router: settings and the job, as a user writes them -----------------------------
+H=$W/router; mkdir -p "$H/config" "$H/routes"
+java -jar "$JAR" keygen -o "$H/config/identity.txt" > "$W/keygen.txt"
+RECIPIENT=$(tail -1 "$W/keygen.txt")
+cat > "$H/config/application.properties" <<PROPS
+backup.targets.a.provider = other
+backup.targets.a.endpoint = http://127.0.0.1:$PORT_A
+backup.targets.a.bucket = bench
+backup.targets.a.root-path = router
+backup.targets.a.access-key = {{env:AWS_ACCESS_KEY_ID}}
+backup.targets.a.secret-key = {{env:AWS_SECRET_ACCESS_KEY}}
+backup.targets.b.provider = other
+backup.targets.b.endpoint = http://127.0.0.1:$PORT_B
+backup.targets.b.bucket = bench
+backup.targets.b.root-path = router
+backup.targets.b.access-key = {{env:BENCH_B_KEY}}
+backup.targets.b.secret-key = {{env:BENCH_B_SECRET}}
+PROPS
+cat > "$H/routes/bench.camel.yaml" <<ROUTE
+- route:
+    from:
+      uri: direct:bench
+      steps:
+        - to:
+            uri: kamelet:backup-run
+            parameters:
+              job: bench
+              source: $DATA
+              targets: a
+              recipients: $RECIPIENT
+              identity: $H/config/identity.txt
+- route:
+    from:
+      uri: direct:mirror
+      steps:
+        - to:
+            uri: kamelet:mirror-run
+            parameters:
+              mirror: bench-mirror
+              from: a
+              fromPrefix: bench/
+              to: b
+ROUTE
+export BENCH_B_KEY=$KEY_B BENCH_B_SECRET=$SECRET_B
+# Each repetition starts from empty storage: its own root paths, repositories and prefixes.
+mkdir -p "$W/bin"
+cat > "$W/bin/router" <<SCRIPT
+#!/bin/sh
+cd "$H" && exec java -Dbackup.embedded-s3.enabled=false -Dbackup.targets.a.root-path="router-\$rep" \\
+  -Dbackup.targets.b.root-path="router-\$rep" -jar "$JAR" "\$@" > /dev/null
+SCRIPT
+chmod +x "$W/bin/router"
+router() { "$W/bin/router" "$@"; }
+export PATH="$W/bin:$PATH"
+
+# --- restic and rclone, on the same server -------------------------------------------------
+export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR=$W/restic-cache
+export RCLONE_CONFIG_A_TYPE=s3 RCLONE_CONFIG_A_PROVIDER=Other RCLONE_CONFIG_A_ENDPOINT="http://127.0.0.1:$PORT_A"
+export RCLONE_CONFIG_A_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID RCLONE_CONFIG_A_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
+export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ENDPOINT="http://127.0.0.1:$PORT_B"
+export RCLONE_CONFIG_B_ACCESS_KEY_ID=$KEY_B RCLONE_CONFIG_B_SECRET_ACCESS_KEY=$SECRET_B
+export RCLONE_CONFIG_ACRYPT_TYPE=crypt
+export RCLONE_CONFIG_ACRYPT_PASSWORD=$(rclone obscure bench)
+
+RESULTS=$W/results.csv
+measure() { # measure SCENARIO TOOL REP command...
+  local scenario=$1 tool=$2 rep=$3; shift 3
+  if ! /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@"; then
+    echo "$scenario / $tool failed: $*" >&2
+    exit 1
+  fi
+  read -r wall rss < "$W/time.txt"
+  echo "$scenario,$tool,$rep,$wall,$rss" >> "$RESULTS"
+  echo "  $scenario / $tool #$rep: ${wall} s, $((rss / 1024)) MiB"
+}
+
+for rep in $(seq 1 "$REPS"); do
+  export rep
+  echo "Repetition $rep of $REPS"
+  # First full backup, each tool into empty storage.
+  rm -rf "$H/var"
+  export RESTIC_REPOSITORY="s3:http://127.0.0.1:$PORT_A/bench/restic-$rep" RCLONE_CONFIG_ACRYPT_REMOTE="a:bench/rclone-crypt-$rep"
+  restic init -q
+  measure first-backup backup-router "$rep" router backup bench
+  measure first-backup restic "$rep" restic backup -q "$DATA"
+  measure first-backup rclone "$rep" rclone sync "$DATA" "a:bench/rclone-$rep"
+  measure first-backup rclone-crypt "$rep" rclone sync "$DATA" acrypt:
+  # Nothing changed.
+  measure no-change backup-router "$rep" router backup bench
+  measure no-change restic "$rep" restic backup -q "$DATA"
+  measure no-change rclone "$rep" rclone sync "$DATA" "a:bench/rclone-$rep"
+  measure no-change rclone-crypt "$rep" rclone sync "$DATA" acrypt:
+  # About 1 % changed.
+  python3 bench/change_data.py "$DATA" "$rep"
+  measure one-percent backup-router "$rep" router backup bench
+  measure one-percent restic "$rep" restic backup -q "$DATA"
+  measure one-percent rclone "$rep" rclone sync "$DATA" "a:bench/rclone-$rep"
+  measure one-percent rclone-crypt "$rep" rclone sync "$DATA" acrypt:
+  # Restore of the latest snapshot into an empty folder.
+  rm -rf "$W/r1" "$W/r2"
+  measure restore backup-router "$rep" router restore bench --to "$W/r1"
+  measure restore restic "$rep" restic restore -q latest --target "$W/r2"
+  # Bucket to bucket, between the two servers.
+  measure mirror backup-router "$rep" router mirror bench-mirror
+  measure mirror rclone "$rep" rclone sync "a:bench/router-$rep/bench" "b:bench/rclone-mirror-$rep"
+  # Sanity: every tool stored what it should (a tool that did nothing would look fast).
+  for remote in "a:bench/router-$rep/bench" "a:bench/rclone-$rep" "b:bench/router-$rep/bench" "b:bench/rclone-mirror-$rep"; do
+    echo "  stored in $remote: $(rclone size --json "$remote" 2>/dev/null)"
+  done
+  diff -r "$DATA" "$W/r1" > /dev/null && echo "  backup-router restore: identical" || { echo "  backup-router restore DIFFERS" >&2; exit 1; }
+done
+
+# A file larger than the heap: one 4 GiB file at -Xmx256m (full scale only).
+if [ "$SCALE" = full ]; then
+  mkdir -p "$W/huge"; head -c 4G /dev/urandom > "$W/huge/video.bin"
+  sed -i "s|source: $DATA|source: $W/huge|" "$H/routes/bench.camel.yaml"; rm -rf "$H/var"
+  measure huge-file backup-router 1 sh -c "cd '$H' && java -Xmx256m -Dbackup.embedded-s3.enabled=false -Dbackup.targets.a.root-path=router-huge -jar '$JAR' backup bench > /dev/null"
+fi
+
+OUT=bench/results/$(date -u +%Y-%m-%d)-$(nproc)cpu-$SCALE.md
+python3 bench/report.py "$RESULTS" "$SCALE" "$SIZE" "$FILES" \
+  "$(java -version 2>&1 | head -1)" "$(restic version | head -1)" "$(rclone version | head -1)" > "$OUT"
+cat "$OUT"
+echo "Written to $OUT"
