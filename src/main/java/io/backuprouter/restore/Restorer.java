@@ -194,9 +194,10 @@ public final class Restorer {
                                     + sha256 + ", expected " + file.sha256() + ")");
                         }
                     }
-                    for (FileEntry file : files) {
+                    for (int i = 0; i < files.size(); i++) {
+                        FileEntry file = files.get(i);
                         try {
-                            if (place(temp, file, placeAt.get(file), overwrite, kept)) {
+                            if (place(temp, file, placeAt.get(file), overwrite, kept, i == files.size() - 1)) {
                                 done[0]++;
                                 done[1] += file.size();
                             }
@@ -246,8 +247,12 @@ public final class Restorer {
     }
 
     /** Puts one verified file in place; false when the overwrite policy keeps the local file. */
-    private boolean place(Path verified, FileEntry file, Path target, RestoreRequest.Overwrite overwrite, List<String> kept)
-            throws IOException {
+    /**
+     * @param lastUse whether no other file needs the verified content: it is then moved into place
+     *     (a rename on the same file system) rather than copied
+     */
+    private boolean place(Path verified, FileEntry file, Path target, RestoreRequest.Overwrite overwrite, List<String> kept,
+                          boolean lastUse) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
                 throw new SafePaths.Refused(file.path() + " exists in the destination as a folder or link");
@@ -265,7 +270,11 @@ public final class Restorer {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         temps.add(temp);
-        Files.copy(verified, temp);
+        if (lastUse) {
+            Files.move(verified, temp);
+        } else {
+            Files.copy(verified, temp);
+        }
         applyAttributes(temp, file);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
