@@ -178,6 +178,13 @@ public final class BackupRun {
         long uploadedBytes = 0;
         List<List<ArchiveWriter.Packed>> batches = batches(toPack);
         ExecutorService uploads = Executors.newFixedThreadPool(Math.max(1, targets.size()));
+        // Archive N uploads while archive N+1 is packed: at most one upload in flight beside the packing.
+        ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "archive-uploader-" + job.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<?> inFlight = null;
         try {
             for (int i = 0; i < batches.size(); i++) {
                 progress.step("packing archive " + (i + 1) + " of " + batches.size());
@@ -193,10 +200,17 @@ public final class BackupRun {
                 knownArchives.put(written.info().id(), written.info());
                 addedBytes += written.contentBytes();
                 uploadedBytes += written.info().size();
+                awaitUpload(inFlight);
                 progress.step("uploading archive " + (i + 1) + " of " + batches.size());
-                upload(state, pending, targets, written.info().key(), written.file(), List.of(), uploads);
+                ArchiveWriter.Written toUpload = written;
+                inFlight = uploader.submit(() -> {
+                    upload(state, pending, targets, toUpload.info().key(), toUpload.file(), List.of(), uploads);
+                    return null;
+                });
             }
+            awaitUpload(inFlight);
         } finally {
+            uploader.shutdown();
             uploads.shutdown();
         }
         for (FileEntry duplicate : sameContentAsPacked) {
@@ -273,6 +287,20 @@ public final class BackupRun {
             } catch (IOException e) {
                 warnings.add("retention on target " + name + " failed: " + e.getMessage());
             }
+        }
+    }
+
+    private static void awaitUpload(Future<?> upload) throws IOException {
+        if (upload == null) {
+            return;
+        }
+        try {
+            upload.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
