@@ -24,7 +24,7 @@ final class TerminalProgress implements BackupProgress, AutoCloseable {
     }
 
     @Override
-    public void toRead(long files, long bytes) {
+    public synchronized void toRead(long files, long bytes) {
         if (terminal() && bytes > 0) {
             // Content is read twice: once to hash it, once to pack it.
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, 2 * bytes / (1 << 20)))
@@ -34,7 +34,7 @@ final class TerminalProgress implements BackupProgress, AutoCloseable {
     }
 
     @Override
-    public void read(long bytes) {
+    public synchronized void read(long bytes) {
         if (bar != null) {
             readBytes += bytes;
             bar.stepTo(Math.min(bar.getMax(), readBytes >> 20));
@@ -42,14 +42,14 @@ final class TerminalProgress implements BackupProgress, AutoCloseable {
     }
 
     @Override
-    public void step(String text) {
+    public synchronized void step(String text) {
         if (bar != null) {
             bar.setExtraMessage(text);
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (bar != null) {
             bar.stepTo(bar.getMax());
             bar.close();

@@ -86,10 +86,10 @@ public final class Restorer {
         Path destination = request.destination().toAbsolutePath().normalize();
         Files.createDirectories(destination);
 
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         located.failures().forEach(f -> notes.add("snapshot read from target " + located.target() + " after: " + f));
-        List<String> kept = new ArrayList<>();
+        List<String> kept = java.util.Collections.synchronizedList(new ArrayList<>());
         PathFilter filter = new PathFilter(request.includes(), List.of(), false);
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();
@@ -112,51 +112,82 @@ public final class Restorer {
         snapshot.archives().forEach(a -> archives.put(a.id(), a));
 
         long[] done = {0, 0};
-        for (Map.Entry<String, List<FileEntry>> group : byArchive.entrySet()) {
-            ArchiveInfo archive = archives.get(group.getKey());
-            if (archive == null) {
-                group.getValue().forEach(f -> problems.add(f.path() + ": the manifest names archive " + group.getKey()
-                        + " but does not list it"));
-                continue;
+        // Archives are independent (each file's content is in one): restore several at once.
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (Map.Entry<String, List<FileEntry>> group : byArchive.entrySet()) {
+                futures.add(workers.submit(() -> {
+                    restoreArchive(group.getKey(), group.getValue(), archives, snapshot, located, order, placeAt, destination,
+                            request.overwrite(), kept, problems, notes, done);
+                    return null;
+                }));
             }
-            progress.step("archive " + archive.id());
-            Set<FileEntry> remaining = new HashSet<>(group.getValue());
-            List<String> failures = new ArrayList<>();
-            int[] wrongKey = {0};
-            for (String target : orderFrom(located.target(), order)) {
-                if (remaining.isEmpty()) {
-                    break;
-                }
+            for (java.util.concurrent.Future<?> future : futures) {
                 try {
-                    extract(target, archive, remaining, placeAt, destination, request.overwrite(), kept, problems, done);
-                    if (!failures.isEmpty()) {
-                        notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
-                        LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
+                    future.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof UserException user) {
+                        throw user;
                     }
-                } catch (LocalWriteException e) {
-                    throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
-                            + "\n    hint: check free space and permissions in " + destination, e);
-                } catch (Age.WrongKeyException e) {
-                    // A wrong identity fails on every target; a damaged header on one only: try the others.
-                    wrongKey[0]++;
-                    failures.add(target + ": archive " + archive.key() + " cannot be decrypted (" + e.getMessage() + ")");
-                } catch (IOException e) {
-                    failures.add(target + ": " + describe(archive, e));
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 }
             }
-            if (!remaining.isEmpty() && wrongKey[0] == failures.size() && wrongKey[0] > 0) {
-                throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
-                        + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
-            }
-            for (FileEntry file : remaining) {
-                problems.add(file.path() + ": not restored: " + (failures.isEmpty() ? "no target has archive " + archive.key()
-                        : String.join("; ", failures)));
-            }
+        } finally {
+            workers.shutdownNow();
         }
         finishFoldersAndLinks(snapshot, filter, destination, problems);
         cleanTemps();
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
+    }
+
+    private void restoreArchive(String archiveId, List<FileEntry> files, Map<String, ArchiveInfo> archives, Snapshot snapshot,
+                                Located located, List<String> order, Map<FileEntry, Path> placeAt, Path destination,
+                                RestoreRequest.Overwrite overwrite, List<String> kept, List<String> problems,
+                                List<String> notes, long[] done) throws IOException {
+        ArchiveInfo archive = archives.get(archiveId);
+        if (archive == null) {
+            files.forEach(f -> problems.add(f.path() + ": the manifest names archive " + archiveId + " but does not list it"));
+            return;
+        }
+        progress.step("archive " + archive.id());
+        Set<FileEntry> remaining = new HashSet<>(files);
+        List<String> failures = new ArrayList<>();
+        int wrongKey = 0;
+        for (String target : orderFrom(located.target(), order)) {
+            if (remaining.isEmpty()) {
+                break;
+            }
+            try {
+                extract(target, archive, remaining, placeAt, destination, overwrite, kept, problems, done);
+                if (!failures.isEmpty()) {
+                    notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
+                    LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
+                }
+            } catch (LocalWriteException e) {
+                throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
+                        + "\n    hint: check free space and permissions in " + destination, e);
+            } catch (Age.WrongKeyException e) {
+                // A wrong identity fails on every target; a damaged header on one only: try the others.
+                wrongKey++;
+                failures.add(target + ": archive " + archive.key() + " cannot be decrypted (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                failures.add(target + ": " + describe(archive, e));
+            }
+        }
+        if (!remaining.isEmpty() && wrongKey == failures.size() && wrongKey > 0) {
+            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
+                    + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
+        }
+        for (FileEntry file : remaining) {
+            problems.add(file.path() + ": not restored: " + (failures.isEmpty() ? "no target has archive " + archive.key()
+                    : String.join("; ", failures)));
+        }
     }
 
     private static String describe(ArchiveInfo archive, IOException e) {
@@ -198,8 +229,10 @@ public final class Restorer {
                         FileEntry file = files.get(i);
                         try {
                             if (place(temp, file, placeAt.get(file), overwrite, kept, i == files.size() - 1)) {
-                                done[0]++;
-                                done[1] += file.size();
+                                synchronized (done) {
+                                    done[0]++;
+                                    done[1] += file.size();
+                                }
                             }
                         } catch (IOException e) {
                             // A local problem (a folder in the way, permissions, a full disk): this file only.
