@@ -2,6 +2,7 @@ package io.backuprouter.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.backuprouter.LockFile;
 import io.backuprouter.UserException;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
@@ -9,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +36,10 @@ import java.util.stream.Stream;
  */
 public final class JobState implements AutoCloseable {
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final LockFile lock;
 
-    private JobState(Path dir, FileChannel lockChannel, FileLock lock) {
+    private JobState(Path dir, LockFile lock) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -75,22 +72,10 @@ public final class JobState implements AutoCloseable {
     /** Opens and locks the job's state; fails with a clear message when another run holds it. */
     public static JobState open(Path dir, String job) throws IOException {
         Files.createDirectories(dir.resolve("outbox"));
-        FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new UserException("job " + job + " is already running (its state " + dir + " is locked by another run"
-                    + " of this job); this run is skipped");
-        }
-        return new JobState(dir, channel, lock);
+        LockFile lock = LockFile.tryAcquire(dir.resolve("lock")).orElseThrow(() -> new UserException("job " + job
+                + " is already running (its state " + dir + " is locked" + LockFile.holder(dir.resolve("lock"))
+                + "); this run is skipped"));
+        return new JobState(dir, lock);
     }
 
     public Path dir() {
@@ -179,10 +164,6 @@ public final class JobState implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            lockChannel.close();
-        }
+        lock.close();
     }
 }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,26 +46,17 @@ public final class Retention {
     }
 
     public Outcome forget(RetentionPolicy policy, boolean dryRun) throws IOException {
-        List<ObjectInfo> manifests = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (ObjectInfo object : store.list(job + "/snapshots/")) {
-            Optional<String> id = SnapshotIds.fromKey(object.key().substring(job.length() + 1));
-            if (id.isPresent()) {
-                manifests.add(object);
-                ids.add(id.get());
-            }
-        }
-        Set<String> keep = policy.keep(ids);
+        java.util.SortedMap<String, ObjectInfo> snapshots = SnapshotIds.on(store, job);
+        Set<String> keep = policy.keep(List.copyOf(snapshots.keySet()));
         List<String> removed = new ArrayList<>();
         long bytes = 0;
-        for (ObjectInfo manifest : manifests) {
-            String id = SnapshotIds.fromKey(manifest.key().substring(job.length() + 1)).orElseThrow();
-            if (!keep.contains(id)) {
+        for (var snapshot : snapshots.entrySet()) {
+            if (!keep.contains(snapshot.getKey())) {
                 if (!dryRun) {
-                    store.delete(manifest.key());
+                    store.delete(snapshot.getValue().key());
                 }
-                removed.add(manifest.key());
-                bytes += manifest.size();
+                removed.add(snapshot.getValue().key());
+                bytes += snapshot.getValue().size();
             }
         }
         return new Outcome(removed, bytes, keep.size());

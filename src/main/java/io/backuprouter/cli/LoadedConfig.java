@@ -67,10 +67,6 @@ final class LoadedConfig implements AutoCloseable {
         return settings;
     }
 
-    EmbeddedS3 embedded() {
-        return embedded;
-    }
-
     @Override
     public void close() {
         if (embedded != null) {

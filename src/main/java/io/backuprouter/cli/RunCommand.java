@@ -1,5 +1,7 @@
 package io.backuprouter.cli;
 
+import io.backuprouter.LockFile;
+import io.backuprouter.UserException;
 import io.backuprouter.camel.Router;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.MirrorCatalog;
@@ -41,7 +43,9 @@ final class RunCommand implements Callable<Integer> {
             JobCatalog.read(routes, check.settings());
             MirrorCatalog.read(routes, check.settings());
         }
-        try (RouterLock lock = RouterLock.acquire(LOCK);
+        try (LockFile lock = LockFile.tryAcquire(LOCK).orElseThrow(() -> new UserException(
+                "another router is already running here (" + LOCK + " is locked" + LockFile.holder(LOCK) + ")"
+                        + "\n    hint: stop it first, or run this one from another folder with its own config/ and var/"));
              LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.START);
              Targets targets = new Targets(loaded.settings().targets())) {
             try {

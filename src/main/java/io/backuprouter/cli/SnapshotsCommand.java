@@ -16,7 +16,6 @@ import io.backuprouter.targets.Targets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,40 +73,31 @@ final class SnapshotsCommand implements Callable<Integer> {
         IOException last = null;
         for (String name : candidates) {
             ObjectStore store = targets.store(name).orElseThrow();
-            List<ObjectInfo> objects;
+            Map<String, ObjectInfo> snapshots;
             try {
-                objects = store.list(job.name() + "/snapshots/");
+                snapshots = SnapshotIds.on(store, job.name());
             } catch (IOException e) {
                 last = e;
                 continue;
             }
-            return describe(job, store, objects);
+            return describe(job, store, snapshots);
         }
         throw new UserException("job " + job.name() + ": no target could be listed: " + (last == null ? "" : last.getMessage()));
     }
 
-    private List<Row> describe(JobSettings job, ObjectStore store, List<ObjectInfo> objects) throws IOException {
+    private List<Row> describe(JobSettings job, ObjectStore store, Map<String, ObjectInfo> snapshots) throws IOException {
         Map<String, JobState.HistoryEntry> history = new HashMap<>();
-        Path historyFile = job.jobStateDir().resolve("history.json");
-        if (Files.exists(historyFile)) {
-            for (JobState.HistoryEntry entry : Manifests.json().readValue(historyFile.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<List<JobState.HistoryEntry>>() { })) {
-                history.put(entry.id(), entry);
-            }
-        }
+        JobState.readHistory(job.jobStateDir()).forEach(entry -> history.put(entry.id(), entry));
         AgeIdentity reader = identity != null ? AgeIdentity.read(identity) : job.reader().orElse(null);
         List<Row> rows = new ArrayList<>();
-        for (ObjectInfo object : objects) {
-            String id = SnapshotIds.fromKey(object.key().substring(job.name().length() + 1)).orElse(null);
-            if (id == null) {
-                continue;
-            }
+        for (Map.Entry<String, ObjectInfo> snapshot : snapshots.entrySet()) {
+            String id = snapshot.getKey();
             JobState.HistoryEntry known = history.get(id);
             if (known != null) {
                 rows.add(new Row(id, known.time(), null, known.files(), known.bytes(), known.addedBytes()));
             } else if (reader != null) {
-                try (InputStream in = store.get(object.key())) {
-                    Snapshot s = Manifests.readEncrypted(in, reader, store.name() + ":" + object.key());
+                try (InputStream in = store.get(snapshot.getValue().key())) {
+                    Snapshot s = Manifests.readEncrypted(in, reader, store.name() + ":" + snapshot.getValue().key());
                     rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
                 }
             } else {

@@ -8,7 +8,6 @@ import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.config.ByteSize;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
-import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.Targets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,8 +70,7 @@ final class StatusCommand implements Callable<Integer> {
                            Duration maxAge) {
         List<String> ids;
         try {
-            ids = targets.store(target).orElseThrow().list(job.name() + "/snapshots/").stream().map(ObjectInfo::key)
-                    .map(k -> SnapshotIds.fromKey(k.substring(job.name().length() + 1))).flatMap(Optional::stream).sorted().toList();
+            ids = List.copyOf(SnapshotIds.on(targets.store(target).orElseThrow(), job.name()).keySet());
         } catch (IOException | RuntimeException e) {
             return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, e.getMessage());
         }

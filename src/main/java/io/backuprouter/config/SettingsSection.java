@@ -24,10 +24,6 @@ public final class SettingsSection {
         this.problems = problems;
     }
 
-    public String prefix() {
-        return prefix;
-    }
-
     public String key(Setting setting) {
         return prefix + setting.name();
     }

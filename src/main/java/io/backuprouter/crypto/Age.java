@@ -4,14 +4,11 @@ import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
-import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
-import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,17 +57,9 @@ public final class Age {
     /** Checks a recipient ({@code age1...}); the message says what is wrong with it. */
     public static void checkRecipient(String recipient) {
         try {
-            writer(recipient);
+            AgeEncryption.toRecipients(List.of(recipient)).writers();
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private static RecipientStanzaWriter writer(String recipient) throws IOException {
-        try {
-            return X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(recipient.trim());
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException("\"" + recipient + "\" is not an age X25519 recipient (age1...): " + e.getMessage(), e);
         }
     }
 

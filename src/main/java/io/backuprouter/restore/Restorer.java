@@ -11,7 +11,6 @@ import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.NoSuchObjectException;
-import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -460,8 +459,7 @@ public final class Restorer {
             ObjectStore store = stores.get(target);
             List<String> ids;
             try {
-                ids = store.list(job + "/snapshots/").stream().map(ObjectInfo::key)
-                        .map(k -> SnapshotIds.fromKey(k.substring(job.length() + 1))).flatMap(Optional::stream).sorted().toList();
+                ids = List.copyOf(SnapshotIds.on(store, job).keySet());
             } catch (IOException e) {
                 failures.add(target + ": " + e.getMessage());
                 continue;

@@ -169,10 +169,6 @@ abstract class ObjectStoreContract {
         }
     }
 
-    static String rootOf(ObjectStore store) {
-        return ((S3Store) store).settings().rootPath();
-    }
-
     Path randomFile(String name, int size, long seed) throws IOException {
         Path file = temp.resolve(name);
         Random random = new Random(seed);

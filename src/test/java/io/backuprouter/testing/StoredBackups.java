@@ -29,9 +29,7 @@ public final class StoredBackups {
     }
 
     public List<String> snapshotIds() throws IOException {
-        return store.list(job + "/snapshots/").stream()
-                .map(o -> SnapshotIds.fromKey(o.key().substring(job.length() + 1)))
-                .flatMap(java.util.Optional::stream).sorted().toList();
+        return List.copyOf(SnapshotIds.on(store, job).keySet());
     }
 
     public List<String> archiveKeys() throws IOException {

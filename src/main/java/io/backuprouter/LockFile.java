@@ -1,6 +1,5 @@
-package io.backuprouter.cli;
+package io.backuprouter;
 
-import io.backuprouter.UserException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,21 +9,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
- * One router per home folder: {@code var/router.lock} is held while a router runs there, so a
- * second one started by mistake refuses with a clear message instead of sharing the state.
+ * An exclusive lock on a file, held by this process until closed, with the holder's process id
+ * written in it (for messages). The operating system releases it if the process dies.
  */
-final class RouterLock implements AutoCloseable {
+public final class LockFile implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RouterLock(FileChannel channel, FileLock lock) {
+    private LockFile(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
 
-    static RouterLock acquire(Path file) throws IOException {
+    /** The lock, or empty when another process (or another lock in this one) holds it. */
+    public static Optional<LockFile> tryAcquire(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
@@ -37,16 +38,23 @@ final class RouterLock implements AutoCloseable {
             throw e;
         }
         if (lock == null) {
-            String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
             channel.close();
-            throw new UserException("another router is already running here (" + file + " is locked"
-                    + (holder.isEmpty() ? "" : " by process " + holder) + ")"
-                    + "\n    hint: stop it first, or run this one from another folder with its own config/ and var/");
+            return Optional.empty();
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(String.valueOf(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
-        return new RouterLock(channel, lock);
+        return Optional.of(new LockFile(channel, lock));
+    }
+
+    /** Who holds the lock: " by process N", or "" when that is not known. */
+    public static String holder(Path file) {
+        try {
+            String pid = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return pid.isEmpty() ? "" : " by process " + pid;
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Override
