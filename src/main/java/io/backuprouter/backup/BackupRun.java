@@ -263,7 +263,7 @@ public final class BackupRun {
                     stats.addedBytes(), committed));
         }
         if (!committed.isEmpty() && !job.retention().isEmpty()) {
-            applyRetention(targets, committed, warnings);
+            applyRetention(state, targets, committed, warnings);
         }
         Map<String, String> failed = new LinkedHashMap<>();
         targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
@@ -275,11 +275,13 @@ public final class BackupRun {
     }
 
     /** Forgets, on each target that committed this run, the snapshots the job's policy does not keep. */
-    private void applyRetention(Map<String, TargetState> targets, List<String> committed, List<String> warnings) {
+    private void applyRetention(JobState state, Map<String, TargetState> targets, List<String> committed,
+                                List<String> warnings) {
         for (String name : committed) {
             try {
                 io.backuprouter.catalog.Retention.Outcome outcome = new io.backuprouter.catalog.Retention(job.name(),
                         targets.get(name).store).forget(job.retention(), false);
+                state.forgotten(name, outcome.removed());
                 if (!outcome.removed().isEmpty()) {
                     LOG.info("Job {}: forgot {} snapshot(s) on target {} ({}); their archives go with prune",
                             job.name(), outcome.removed().size(), name, job.retention());

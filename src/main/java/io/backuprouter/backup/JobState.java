@@ -128,6 +128,25 @@ public final class JobState implements AutoCloseable {
                 : List.of();
     }
 
+    /**
+     * Records that retention removed these snapshot manifests (keys) from a target on purpose, so
+     * that {@code verify} stops expecting them there.
+     */
+    public void forgotten(String target, java.util.Collection<String> manifestKeys) throws IOException {
+        if (manifestKeys.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String key : manifestKeys) {
+            io.backuprouter.catalog.SnapshotIds.fromKey(key.substring(Math.max(0, key.lastIndexOf("snapshots/"))))
+                    .ifPresent(ids::add);
+        }
+        List<HistoryEntry> history = history().stream().map(h -> !ids.contains(h.id()) ? h
+                : new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(),
+                h.targets().stream().filter(t -> !t.equals(target)).toList())).toList();
+        write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
     public void appendHistory(HistoryEntry entry) throws IOException {
         List<HistoryEntry> history = new ArrayList<>(history());
         history.add(entry);

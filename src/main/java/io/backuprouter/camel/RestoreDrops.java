@@ -35,15 +35,18 @@ public final class RestoreDrops {
     private final JobCatalog jobs;
     private final Targets targets;
     private final List<Path> allowedRoots;
+    private final int maxExpansion;
     private final Clock clock;
 
     private final RouterMetrics metrics;
 
-    public RestoreDrops(JobCatalog jobs, Targets targets, List<Path> allowedRoots, Clock clock, RouterMetrics metrics) {
+    public RestoreDrops(JobCatalog jobs, Targets targets, io.backuprouter.config.RestoreSettings settings, Clock clock,
+                        RouterMetrics metrics) {
         this.metrics = metrics;
         this.jobs = jobs;
         this.targets = targets;
-        this.allowedRoots = allowedRoots;
+        this.allowedRoots = settings.allowedRoots();
+        this.maxExpansion = settings.maxExpansion();
         this.clock = clock;
     }
 
@@ -78,7 +81,7 @@ public final class RestoreDrops {
                     + " has no identity in its route file; a dropped request cannot carry one: set the job's identity"
                     + " parameter on the machine that restores"));
             RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), reader,
-                    clock, BackupProgress.NONE).restore(parsed);
+                    clock, BackupProgress.NONE).maxExpansion(maxExpansion).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);
             Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, summary));
@@ -87,14 +90,14 @@ public final class RestoreDrops {
                 throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");
             }
             LOG.info("Restore request {}: {}", name, summary);
-        } catch (RestoreRequestFile.Invalid | UserException | IOException e) {
+        } catch (RestoreRequestFile.Invalid | IOException | RuntimeException e) {
             if (e instanceof UserException user && user.getMessage().startsWith("restore request " + name)) {
                 throw user;
             }
             metrics.restoreRequest("failed");
             Path failed = folder.resolve("failed");
             Files.createDirectories(failed);
-            String reason = Secrets.redact(e.getMessage());
+            String reason = Secrets.redact(e.getMessage() != null ? e.getMessage() : e.toString());
             Manifests.json().writeValue(failed.resolve(name + ".result.json").toFile(), new Failure("failed", name, reason));
             throw new UserException("restore request " + name + " failed: " + reason, e);
         }

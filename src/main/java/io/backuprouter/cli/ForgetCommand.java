@@ -53,6 +53,9 @@ final class ForgetCommand {
                     for (String name : context.targetsOrAll(target)) {
                         Retention.Outcome outcome = new Retention(job.name(), context.targets().store(name).orElseThrow())
                                 .forget(job.retention(), dryRun);
+                        if (!dryRun) {
+                            lock.forgotten(name, outcome.removed());
+                        }
                         outcome.removed().forEach(k -> out.println((dryRun ? "would drop " : "dropped ") + name + ":" + k));
                         out.println(name + ": " + (dryRun ? "would drop " : "dropped ") + outcome.removed().size()
                                 + " snapshot(s), kept " + outcome.kept() + " (" + job.retention() + ")");

@@ -66,7 +66,7 @@ final class RestoreCommand implements Callable<Integer> {
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
-                    Clock.systemUTC(), progress).restore(request);
+                    Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion()).restore(request);
             progress.close();
             PrintWriter out = spec.commandLine().getOut();
             out.println(summary);

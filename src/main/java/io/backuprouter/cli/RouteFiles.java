@@ -30,9 +30,14 @@ final class RouteFiles {
                     "routes folder not found", "run from the folder that holds config/ and routes/, or name it with --routes")));
         }
         List<ConfigProblem> problems = new ArrayList<>();
+        java.util.Map<String, String> routeIds = new java.util.HashMap<>();
         try (Stream<Path> files = Files.list(routesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                int before = problems.size();
                 check(file, problems);
+                if (problems.size() == before) {
+                    checkRouteIds(file, routeIds, problems);
+                }
             }
         } catch (IOException e) {
             problems.add(new ConfigProblem(routesDir.toString(), 0, null, "cannot be listed: " + e.getMessage(), null));
@@ -72,6 +77,39 @@ final class RouteFiles {
             return zeroBasedLine >= Files.readAllLines(file).size() - 1;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Camel refuses two routes with one id without saying where they are: name both places. */
+    private static void checkRouteIds(Path file, java.util.Map<String, String> seen, List<ConfigProblem> problems) {
+        try (java.io.Reader reader = Files.newBufferedReader(file)) {
+            if (!(new org.yaml.snakeyaml.Yaml().compose(reader) instanceof org.yaml.snakeyaml.nodes.SequenceNode list)) {
+                return;
+            }
+            for (org.yaml.snakeyaml.nodes.Node item : list.getValue()) {
+                if (!(item instanceof org.yaml.snakeyaml.nodes.MappingNode entry)) {
+                    continue;
+                }
+                for (var kind : entry.getValue()) {
+                    if (!(kind.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k) || !k.getValue().equals("route")
+                            || !(kind.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode route)) {
+                        continue;
+                    }
+                    for (var field : route.getValue()) {
+                        if (field.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key && key.getValue().equals("id")
+                                && field.getValueNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode id) {
+                            int line = id.getStartMark().getLine() + 1;
+                            String earlier = seen.putIfAbsent(id.getValue(), file + ":" + line);
+                            if (earlier != null) {
+                                problems.add(new ConfigProblem(file.toString(), line, null, "route id \"" + id.getValue()
+                                        + "\" is also used at " + earlier, "give every route its own id"));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The syntax check above reports files that do not parse.
         }
     }
 

@@ -51,7 +51,11 @@ final class VerifyCommand implements Callable<Integer> {
             for (String name : names) {
                 Verifier.Result result;
                 try {
-                    result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key).verify(snapshot, readData);
+                    java.util.Set<String> committedHere = new java.util.HashSet<>();
+                    io.backuprouter.backup.JobState.readHistory(job.jobStateDir()).stream()
+                            .filter(h -> h.targets().contains(name)).forEach(h -> committedHere.add(h.id()));
+                    result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key)
+                            .expecting(committedHere).verify(snapshot, readData);
                 } catch (java.io.IOException e) {
                     out.println("FAIL " + name + ": " + e.getMessage());
                     failed++;

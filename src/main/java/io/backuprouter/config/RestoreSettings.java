@@ -1,5 +1,6 @@
 package io.backuprouter.config;
 
+import static io.backuprouter.config.Setting.Kind.INTEGER;
 import static io.backuprouter.config.Setting.Kind.TEXT;
 
 import java.nio.file.Path;
@@ -11,14 +12,27 @@ import java.util.List;
  *
  * @param allowedRoots folders a dropped request may restore into (and below); empty: anywhere but
  *     the file system root and system folders
+ * @param maxExpansion how many times larger than its compressed size an archive entry may grow
+ *     while it is extracted; beyond that it is refused as a zip bomb
  */
-public record RestoreSettings(List<Path> allowedRoots) {
+public record RestoreSettings(List<Path> allowedRoots, int maxExpansion) {
+    /** Deflate cannot expand data more than about 1,032 times, so archives this tool writes never reach it. */
+    public static final int DEFAULT_MAX_EXPANSION = 1100;
+
     static final String PREFIX = "backup.restore.";
 
     public static final Setting ALLOWED_ROOTS = Setting.of("allowed-roots", TEXT, "Allowed Roots",
             "comma-separated folders that dropped restore requests may write into; empty: any but / and system folders", "");
 
-    public static final List<Setting> SETTINGS = List.of(ALLOWED_ROOTS);
+    public static final Setting MAX_EXPANSION = Setting.of("max-expansion", INTEGER, "Max Expansion",
+            "an archive entry that grows more than this many times its compressed size while it is restored is"
+                    + " refused as a zip bomb (deflate never exceeds ~1,032)", String.valueOf(DEFAULT_MAX_EXPANSION));
+
+    public static final List<Setting> SETTINGS = List.of(ALLOWED_ROOTS, MAX_EXPANSION);
+
+    public static RestoreSettings defaults() {
+        return new RestoreSettings(List.of(), DEFAULT_MAX_EXPANSION);
+    }
 
     static RestoreSettings read(ConfigFile file, List<ConfigProblem> problems) {
         SettingsSection s = new SettingsSection(file, PREFIX, problems);
@@ -27,6 +41,7 @@ public record RestoreSettings(List<Path> allowedRoots) {
         List<Path> allowed = roots == null || roots.isBlank() ? List.of()
                 : Arrays.stream(roots.split(",")).map(String::trim).filter(r -> !r.isEmpty())
                 .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
-        return new RestoreSettings(allowed);
+        Integer maxExpansion = s.integer(MAX_EXPANSION, 1, 1_000_000);
+        return new RestoreSettings(allowed, maxExpansion == null ? DEFAULT_MAX_EXPANSION : maxExpansion);
     }
 }

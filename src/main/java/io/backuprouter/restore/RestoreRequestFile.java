@@ -55,6 +55,9 @@ public final class RestoreRequestFile {
         if (size > MAX_SIZE) {
             throw new Invalid("the request is " + size + " bytes; a request is at most " + MAX_SIZE + " bytes of YAML or JSON");
         }
+        if (size == 0) {
+            throw new Invalid("the request is empty; write at least job and destination (YAML or JSON)");
+        }
         Fields fields;
         try {
             fields = YAML.readValue(file.toFile(), Fields.class);
@@ -71,7 +74,12 @@ public final class RestoreRequestFile {
         if (fields.destination() == null || fields.destination().isBlank()) {
             throw new Invalid("\"destination\" is missing: name the folder to restore into");
         }
-        Path destination = Path.of(fields.destination()).toAbsolutePath().normalize();
+        Path destination;
+        try {
+            destination = Path.of(fields.destination()).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new Invalid("\"destination\" is not a usable folder name (" + e.getReason() + "); name a folder");
+        }
         checkDestination(destination, allowedRoots);
         checkDestination(real(destination), allowedRoots.stream().map(RestoreRequestFile::real).toList());
         Instant at = null;

@@ -62,6 +62,7 @@ public final class Restorer {
     private final BackupProgress progress;
     /** Temporary files this restore made, so that cleaning up never touches anything else. */
     private final Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private int maxExpansion = io.backuprouter.config.RestoreSettings.DEFAULT_MAX_EXPANSION;
 
     public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
                     BackupProgress progress) {
@@ -71,6 +72,12 @@ public final class Restorer {
         this.identity = identity;
         this.clock = clock;
         this.progress = progress;
+    }
+
+    /** Entries that grow more than this many times their compressed size are refused (backup.restore.max-expansion). */
+    public Restorer maxExpansion(int ratio) {
+        this.maxExpansion = ratio;
+        return this;
     }
 
     /** The snapshot the request names, the target it was read from, and what failed on targets tried before. */
@@ -216,7 +223,7 @@ public final class Restorer {
                 temps.add(temp);
                 String sha256;
                 try {
-                    sha256 = copyAndHash(zip, temp);
+                    sha256 = copyAndHash(zip, temp, entry.getName(), files.get(0).size(), archive);
                     progress.read(Files.size(temp));
                     for (FileEntry file : files) {
                         if (!sha256.equals(file.sha256())) {
@@ -256,7 +263,13 @@ public final class Restorer {
         }
     }
 
-    private static String copyAndHash(InputStream in, Path temp) throws IOException {
+    /**
+     * Extracts one entry to a temporary file, hashing it on the way. Hostile archives are stopped
+     * while they are read, before they can fill the disk: an entry is never read past the size its
+     * manifest records, nor past {@code maxExpansion} times the compressed bytes it has used.
+     */
+    private String copyAndHash(ZipArchiveInputStream in, Path temp, String entryName, long expectedSize,
+                               ArchiveInfo archive) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = new byte[256 * 1024];
         OutputStream out;
@@ -265,8 +278,20 @@ public final class Restorer {
         } catch (IOException e) {
             throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
         }
+        long total = 0;
         try (out) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; (n = in.read(buffer, 0, (int) Math.min(buffer.length, expectedSize - total + 1))) > 0; ) {
+                total += n;
+                if (total > expectedSize) {
+                    throw new IOException("entry " + entryName + " of archive " + archive.key() + " is longer than the "
+                            + expectedSize + " bytes the manifest records; refused");
+                }
+                long compressed = Math.max(in.getCompressedCount(), 1);
+                if (total > 1024 * 1024 && total > compressed * (long) maxExpansion) {
+                    throw new IOException("entry " + entryName + " of archive " + archive.key() + " expands more than "
+                            + maxExpansion + " times its compressed size; refused as a zip bomb"
+                            + " (backup.restore.max-expansion)");
+                }
                 sha.update(buffer, 0, n);
                 try {
                     out.write(buffer, 0, n);

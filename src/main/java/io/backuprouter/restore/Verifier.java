@@ -33,10 +33,21 @@ public final class Verifier {
     private final ObjectStore store;
     private final AgeIdentity identity;
 
+    private java.util.Set<String> expected = java.util.Set.of();
+
     public Verifier(String job, ObjectStore store, AgeIdentity identity) {
         this.job = job;
         this.store = store;
         this.identity = identity;
+    }
+
+    /**
+     * Snapshots that must be listed on this target (this machine committed them there and
+     * retention did not remove them): a missing manifest is then reported, not just unnoticed.
+     */
+    public Verifier expecting(java.util.Set<String> snapshotIds) {
+        this.expected = snapshotIds;
+        return this;
     }
 
     /**
@@ -62,7 +73,15 @@ public final class Verifier {
         if ("latest".equals(snapshot) && !ids.isEmpty()) {
             ids = List.of(ids.get(ids.size() - 1));
         }
-        if (ids.isEmpty()) {
+        for (String id : expected) {
+            if (snapshot == null || id.startsWith(snapshot)) {
+                if (!objects.containsKey(Snapshot.keyOf(id))) {
+                    problems.add(store.name() + ":" + job + "/" + Snapshot.keyOf(id) + ": manifest is missing (this machine"
+                            + " committed snapshot " + id + " to " + store.name() + "; restore it from another target)");
+                }
+            }
+        }
+        if (ids.isEmpty() && problems.isEmpty()) {
             problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job);
         }
         Map<String, Map<String, String>> needed = new HashMap<>();

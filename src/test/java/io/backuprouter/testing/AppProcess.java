@@ -61,6 +61,11 @@ public final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Lets it run for at most the duration; true when it has exited by then (it is not stopped otherwise). */
+    public boolean exitedWithin(Duration duration) throws InterruptedException {
+        return process.waitFor(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
