@@ -40,7 +40,7 @@ OUT="bench/results/$(date -u +%F)-$(nproc)cpu-faults-$SCALE.md"
   echo "|---|---|---|---|---|---|"
   for row in target/faults/*.tsv; do
     [ -e "$row" ] || continue
-    tr '\t' '|' < "$row" | sed 's/^/| /; s/|/ | /g; s/$/ |/'
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$row"
   done
 } > "$OUT"
 cat "$OUT"

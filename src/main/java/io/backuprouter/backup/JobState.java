@@ -121,6 +121,14 @@ public final class JobState implements AutoCloseable {
         return readList("history.json", new TypeReference<>() { });
     }
 
+    /** Snapshots this machine committed to the target (null: to any target) and retention has not removed. */
+    public static java.util.Set<String> committed(Path dir, String target) throws IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        readHistory(dir).stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
+                .filter(h -> target == null || h.targets().contains(target)).forEach(h -> ids.add(h.id()));
+        return ids;
+    }
+
     /** The history of a job's state folder, read without taking the lock. */
     public static List<HistoryEntry> readHistory(Path dir) throws IOException {
         Path file = dir.resolve("history.json");

@@ -81,7 +81,8 @@ public final class RestoreDrops {
                     + " has no identity in its route file; a dropped request cannot carry one: set the job's identity"
                     + " parameter on the machine that restores"));
             RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), reader,
-                    clock, BackupProgress.NONE).maxExpansion(maxExpansion).restore(parsed);
+                    clock, BackupProgress.NONE).maxExpansion(maxExpansion)
+                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);
             Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, summary));

@@ -66,7 +66,8 @@ final class RestoreCommand implements Callable<Integer> {
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
-                    Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion()).restore(request);
+                    Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion())
+                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(request);
             progress.close();
             PrintWriter out = spec.commandLine().getOut();
             out.println(summary);

@@ -51,11 +51,9 @@ final class VerifyCommand implements Callable<Integer> {
             for (String name : names) {
                 Verifier.Result result;
                 try {
-                    java.util.Set<String> committedHere = new java.util.HashSet<>();
-                    io.backuprouter.backup.JobState.readHistory(job.jobStateDir()).stream()
-                            .filter(h -> h.targets().contains(name)).forEach(h -> committedHere.add(h.id()));
                     result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key)
-                            .expecting(committedHere).verify(snapshot, readData);
+                            .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), name))
+                            .verify(snapshot, readData);
                 } catch (java.io.IOException e) {
                     out.println("FAIL " + name + ": " + e.getMessage());
                     failed++;

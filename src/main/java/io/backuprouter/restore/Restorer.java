@@ -74,6 +74,18 @@ public final class Restorer {
         this.progress = progress;
     }
 
+    private Set<String> expected = Set.of();
+
+    /**
+     * Snapshots this machine committed (its job history): when the newest of them that a request
+     * would pick is listed on no target, the restore fails naming its manifest instead of quietly
+     * taking an older snapshot.
+     */
+    public Restorer expecting(Set<String> snapshotIds) {
+        this.expected = snapshotIds;
+        return this;
+    }
+
     /** Entries that grow more than this many times their compressed size are refused (backup.restore.max-expansion). */
     public Restorer maxExpansion(int ratio) {
         this.maxExpansion = ratio;
@@ -475,45 +487,71 @@ public final class Restorer {
         return result;
     }
 
-    /** Finds the snapshot on the first target that has it and whose manifest reads cleanly. */
+    /**
+     * Finds the snapshot: the newest matching id listed on any reachable target of the job (so that a
+     * manifest missing on the preferred target never silently yields an older snapshot), read from
+     * the first target in order that lists it and whose copy reads cleanly.
+     */
     public Located locate(RestoreRequest request, List<String> order) throws IOException {
         List<String> failures = new ArrayList<>();
-        List<String> wrongKeyOn = new ArrayList<>();
-        java.util.Set<String> wrongSnapshot = new java.util.TreeSet<>();
+        Map<String, Set<String>> listed = new LinkedHashMap<>();
+        java.util.SortedSet<String> all = new java.util.TreeSet<>();
         for (String target : order) {
-            ObjectStore store = stores.get(target);
-            List<String> ids;
             try {
-                ids = List.copyOf(SnapshotIds.on(store, job).keySet());
+                Set<String> ids = SnapshotIds.on(stores.get(target), job).keySet();
+                listed.put(target, ids);
+                all.addAll(ids);
             } catch (IOException e) {
                 failures.add(target + ": " + e.getMessage());
+            }
+        }
+        Optional<String> chosen = choose(List.copyOf(all), request);
+        Optional<String> missing = expected.stream().filter(id -> !all.contains(id))
+                .filter(id -> choose(List.of(id), request).isPresent())
+                .filter(id -> chosen.isEmpty() || id.compareTo(chosen.get()) > 0).max(Comparator.naturalOrder());
+        if (missing.isPresent() && listed.size() == order.size()) {
+            throw new UserException("job " + job + ": snapshot " + missing.get() + ", which this machine committed, is"
+                    + " listed on no target: its manifest " + job + "/" + Snapshot.keyOf(missing.get()) + " is missing on "
+                    + String.join(", ", order) + (chosen.isPresent() ? "\n    hint: restore --snapshot " + chosen.get()
+                    + " takes the newest snapshot that is still listed" : ""));
+        }
+        if (missing.isPresent() && chosen.isPresent()) {
+            failures.add("snapshot " + missing.get() + ", which this machine committed, is listed on no reachable target;"
+                    + " the newest listed is " + chosen.get());
+        }
+        if (chosen.isEmpty()) {
+            listed.forEach((target, ids) -> failures.add(target + ": " + (ids.isEmpty() ? "no snapshots of job " + job
+                    : "no snapshot " + (request.at() != null ? "at or before " + request.at() : request.snapshot()))));
+            throw new UserException("job " + job + ": cannot find a snapshot " + (request.at() != null
+                    ? "at or before " + request.at() : "\"" + request.snapshot() + "\"") + ":\n    "
+                    + String.join("\n    ", failures));
+        }
+        String id = chosen.get();
+        String key = job + "/" + Snapshot.keyOf(id);
+        List<String> wrongKeyOn = new ArrayList<>();
+        for (String target : order) {
+            if (!listed.getOrDefault(target, Set.of()).contains(id)) {
+                if (listed.containsKey(target)) {
+                    failures.add(target + ": manifest " + key + " is missing");
+                }
                 continue;
             }
-            Optional<String> id = choose(ids, request);
-            if (id.isEmpty()) {
-                failures.add(target + ": " + (ids.isEmpty() ? "no snapshots of job " + job
-                        : "no snapshot " + (request.at() != null ? "at or before " + request.at() : request.snapshot())));
-                continue;
-            }
-            String key = job + "/" + Snapshot.keyOf(id.get());
-            try (InputStream in = store.get(key)) {
+            try (InputStream in = stores.get(target).get(key)) {
                 return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
                 wrongKeyOn.add(target);
-                wrongSnapshot.add(id.get());
                 failures.add(target + ": manifest " + key + " cannot be decrypted (" + e.getMessage() + ")");
             } catch (IOException e) {
                 failures.add(target + ": manifest " + key + " is damaged or unreadable (" + e.getMessage() + ")");
                 LOG.warn("Job {}: {}", job, failures.get(failures.size() - 1));
             }
         }
-        if (!wrongKeyOn.isEmpty() && wrongKeyOn.size() == failures.size()) {
+        if (!wrongKeyOn.isEmpty() && wrongKeyOn.size() == listed.entrySet().stream().filter(e -> e.getValue().contains(id)).count()) {
             throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
-                    + String.join(", ", wrongSnapshot) + " on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
+                    + id + " on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
                     + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
         }
-        throw new UserException("job " + job + ": cannot find a readable snapshot " + (request.at() != null
-                ? "at or before " + request.at() : "\"" + request.snapshot() + "\"") + ":\n    "
+        throw new UserException("job " + job + ": cannot read snapshot " + id + " on any target:\n    "
                 + String.join("\n    ", failures));
     }
 

@@ -43,8 +43,13 @@ class CorruptionCampaignIT {
         home.job("ref", source, "a, b", Map.of("batchSize", "4MiB"));
         CampaignHome.Run backup = home.run("backup", "ref");
         assertThat(backup.exitCode()).as(backup.output()).isZero();
+        // A second snapshot: the damaged one is the newest, so an older one is there to be wrongly taken instead.
+        java.nio.file.Files.writeString(source.resolve("docs/after-the-first.txt"), "only in the second snapshot");
+        CampaignHome.Run second = home.run("backup", "ref");
+        assertThat(second.exitCode()).as(second.output()).isZero();
         Stored stored = Stored.read(home, "a", "ref");
-        Snapshot snapshot = stored.snapshots().get(stored.snapshotIds().get(0));
+        assertThat(stored.snapshotIds()).hasSize(2);
+        Snapshot snapshot = stored.snapshots().get(stored.snapshotIds().get(1));
         FileEntry victim = snapshot.files().stream().filter(f -> f.path().equals("large/export.csv")).findFirst().orElseThrow();
         String archiveKey = snapshot.archives().stream().filter(a -> a.id().equals(victim.archive())).findFirst().orElseThrow().key();
         Map<String, String> objects = Map.of("archive", "backups/ref/" + archiveKey,
@@ -83,7 +88,8 @@ class CorruptionCampaignIT {
                         CampaignHome.Run fails = home.run("restore", "ref", "--to", nowhere.toString());
                         ledger.check(name + " on both: restore fails naming it", () -> {
                             assertThat(fails.exitCode()).as(fails.output()).isNotZero();
-                            assertThat(fails.output()).contains(kind.equals("archive") ? named : snapshot.id());
+                            assertThat(fails.output()).contains(kind.equals("archive") || damage == Damage.DELETE ? named
+                                    : snapshot.id());
                             assertThat(fails.output()).doesNotContain("Exception");
                             if (kind.equals("archive")) {
                                 assertThat(fails.output()).contains(victim.path());

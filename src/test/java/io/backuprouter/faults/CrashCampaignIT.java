@@ -54,6 +54,7 @@ class CrashCampaignIT {
                 if (round > 0) {
                     data.edit();
                 }
+                Map<String, String> sourceBefore = ReferenceData.hashes(source);
                 int snapshots = objects.count("backups/ref/snapshots/");
                 int archives = objects.count("backups/ref/archives/");
                 java.util.Set<String> oldUploads = objects.uploads(); // killed runs leave theirs behind
@@ -89,6 +90,9 @@ class CrashCampaignIT {
                 CampaignHome.Run again = home.run("backup", "ref");
                 ledger.check("round " + round + ": the next run finishes", () ->
                         assertThat(again.exitCode()).as(again.output()).isZero());
+                Map<String, String> sourceAfter = ReferenceData.hashes(source);
+                ledger.check("round " + round + ": the source is exactly as it was", () ->
+                        assertThat(sourceAfter).isEqualTo(sourceBefore));
             }
             ledger.check(wanted + " kills", () -> assertThat(killed).isEqualTo(wanted));
         }

@@ -345,6 +345,46 @@ class RestoreIT {
         assertThat(restored.target()).isEqualTo("b");
     }
 
+    @Test
+    void latestIsTheNewestOnAnyTargetWhenThePreferredTargetLacksItsManifest() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "old");
+        backup();
+        Files.writeString(source.resolve("x.txt"), "new");
+        BackupSummary newest = backup();
+        Files.delete(targetA.resolve("docs/" + Snapshot.keyOf(newest.snapshotId())));
+
+        RestoreSummary restored = restore("latest", dir.resolve("to"), "a", RestoreRequest.Overwrite.IF_OLDER, List.of());
+
+        assertThat(restored.snapshot()).isEqualTo(newest.snapshotId());
+        assertThat(restored.target()).isEqualTo("b");
+        assertThat(dir.resolve("to/x.txt")).hasContent("new");
+        assertThat(restored.notes()).singleElement().asString().contains("a: manifest docs/" + Snapshot.keyOf(newest.snapshotId()))
+                .contains("is missing");
+    }
+
+    @Test
+    void aCommittedSnapshotMissingEverywhereIsNamedNotReplacedByAnOlderOne() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "old");
+        BackupSummary older = backup();
+        Files.writeString(source.resolve("x.txt"), "new");
+        BackupSummary newest = backup();
+        Files.delete(targetA.resolve("docs/" + Snapshot.keyOf(newest.snapshotId())));
+        Files.delete(targetB.resolve("docs/" + Snapshot.keyOf(newest.snapshotId())));
+
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            Restorer restorer = new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE)
+                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null));
+            assertThatThrownBy(() -> restorer.restore(new RestoreRequest("docs", "latest", null, null, dir.resolve("to"),
+                    List.of(), RestoreRequest.Overwrite.IF_OLDER)))
+                    .isInstanceOf(UserException.class)
+                    .hasMessageContaining("snapshot " + newest.snapshotId() + ", which this machine committed, is listed on no target")
+                    .hasMessageContaining("docs/" + Snapshot.keyOf(newest.snapshotId()) + " is missing on a, b")
+                    .hasMessageContaining("restore --snapshot " + older.snapshotId());
+        }
+        assertThat(dir.resolve("to/x.txt")).doesNotExist();
+    }
+
     static String sha(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
     }
