@@ -22,6 +22,7 @@ if ! command -v age >/dev/null || ! command -v unzip >/dev/null; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq age unzip
 fi
 
+REV="$(git describe --always --dirty 2>/dev/null || echo '?')"   # before this run writes its results file
 rm -rf target/faults
 mkdir -p target
 STATUS=0
@@ -32,7 +33,7 @@ OUT="bench/results/$(date -u +%F)-$(nproc)cpu-faults-$SCALE.md"
 {
   echo "# Fault campaigns, $(date -u +%F), $SCALE scale, seed $SEED"
   echo
-  echo "$(nproc) cores; $(java -version 2>&1 | head -1); backup-router $(git describe --always --dirty 2>/dev/null || echo '?')."
+  echo "$(nproc) cores; $(java -version 2>&1 | head -1); backup-router $REV."
   echo "Command: \`bench/faults/run.sh$([ "$SCALE" = fast ] && echo ' --fast')\`. Secrets scanned: the S3 secret keys"
   echo "(right and wrong ones), the age identity; in every command's output, log and result file."
   echo
