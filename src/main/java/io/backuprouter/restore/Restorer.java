@@ -560,7 +560,16 @@ public final class Restorer {
             return ids.stream().filter(id -> request.at() == null || !SnapshotIds.timeOf(id).isAfter(request.at()))
                     .max(Comparator.naturalOrder());
         }
-        return ids.stream().filter(id -> id.equals(request.snapshot()) || id.startsWith(request.snapshot())).findFirst();
+        if (ids.contains(request.snapshot())) {
+            return Optional.of(request.snapshot());
+        }
+        List<String> matches = ids.stream().filter(id -> id.startsWith(request.snapshot())).toList();
+        if (matches.size() > 1) {
+            throw new UserException("snapshot \"" + request.snapshot() + "\" matches " + matches.size() + " snapshots ("
+                    + String.join(", ", matches.subList(0, Math.min(5, matches.size()))) + (matches.size() > 5 ? ", ..." : "")
+                    + ")\n    hint: give more of the id");
+        }
+        return matches.stream().findFirst();
     }
 
     private static MessageDigest sha256() {

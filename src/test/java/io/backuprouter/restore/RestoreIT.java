@@ -385,6 +385,19 @@ class RestoreIT {
         assertThat(dir.resolve("to/x.txt")).doesNotExist();
     }
 
+    @Test
+    void anAmbiguousSnapshotPrefixIsRefusedNotResolvedToTheOldest() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "old");
+        BackupSummary older = backup();
+        Files.writeString(source.resolve("x.txt"), "new");
+        BackupSummary newer = backup();
+
+        assertThatThrownBy(() -> restore("20", dir.resolve("to")))
+                .isInstanceOf(UserException.class).hasMessageContaining("matches 2 snapshots")
+                .hasMessageContaining(older.snapshotId()).hasMessageContaining(newer.snapshotId());
+        assertThat(restore(newer.snapshotId().substring(0, 24), dir.resolve("to")).snapshot()).isEqualTo(newer.snapshotId());
+    }
+
     static String sha(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
     }
