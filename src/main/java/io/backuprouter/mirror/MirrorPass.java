@@ -11,9 +11,6 @@ import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.S3Store;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,19 +50,23 @@ public final class MirrorPass {
     private final MirrorSettings mirror;
     private final S3Store source;
     private final S3Store destination;
-    private final Path tempDir;
     private final Clock clock;
     private final BackupProgress progress;
     private final RetryPolicy<Object> retry;
+    /**
+     * Part buffers a pass may hold at once (one part of the destination's part size each): memory
+     * stays at {@code concurrency} parts however large and many the objects are.
+     */
+    private final Semaphore partBuffers;
 
-    public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Path tempDir, Clock clock,
+    public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Clock clock,
                       BackupProgress progress, Duration firstRetryDelay) {
         this.mirror = mirror;
         this.source = source;
         this.destination = destination;
-        this.tempDir = tempDir;
         this.clock = clock;
         this.progress = progress;
+        this.partBuffers = new Semaphore(mirror.concurrency());
         this.retry = RetryPolicy.builder().handle(IOException.class, RuntimeException.class).withMaxAttempts(3)
                 .withBackoff(firstRetryDelay, firstRetryDelay.multipliedBy(8)).build();
     }
@@ -146,7 +148,6 @@ public final class MirrorPass {
                     blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()));
         }
         progress.toRead(plan.copy().size(), bytes / 2);
-        Files.createDirectories(tempDir);
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         long[] copied = {0, 0};
         // Backup manifests go last, and only when everything else arrived: a mirror never lists a
@@ -213,7 +214,10 @@ public final class MirrorPass {
         }
     }
 
-    /** Copies one object: server-side when both stores are the same service, else through a local temporary file. */
+    /**
+     * Copies one object: server-side when both stores are the same service, else streamed from the
+     * source to the destination through memory (one part at a time, never a local file).
+     */
     private void copy(ObjectInfo object) throws IOException {
         String relative = object.key().substring(mirror.fromPrefix().length());
         String target = mirror.toPrefix() + relative;
@@ -225,41 +229,136 @@ public final class MirrorPass {
             destination.copyFrom(source, object.key(), target, withMetadata(attributes, metadata));
             return;
         }
-        Path temp = Files.createTempFile(tempDir, "mirror-", ".part");
-        try {
-            MessageDigest sha = digest("SHA-256");
-            MessageDigest md5 = digest("MD5");
-            long size = 0;
-            try (InputStream in = source.get(object.key()); OutputStream out = Files.newOutputStream(temp)) {
-                byte[] buffer = new byte[256 * 1024];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    sha.update(buffer, 0, n);
+        String md5Hex;
+        try (InputStream in = source.get(object.key())) {
+            md5Hex = object.size() <= destination.settings().partSize()
+                    ? putWhole(object, in, target, attributes, metadata)
+                    : putInParts(object, in, target, withMetadata(attributes, metadata));
+        }
+        ObjectInfo written = destination.stat(target)
+                .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
+        String writtenTag = unquote(written.etag());
+        if (written.size() != object.size() || (isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
+            // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
+            destination.delete(target);
+            throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
+        }
+    }
+
+    /**
+     * An object up to the destination's part size: read whole into memory, checked against the
+     * source's ETag and recorded with its SHA-256, then one PUT that the destination checks against
+     * its MD5. Returns the MD5 (hex).
+     */
+    private String putWhole(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes,
+                            Map<String, String> metadata) throws IOException {
+        byte[] content = new byte[(int) object.size()];
+        int length = in.readNBytes(content, 0, content.length);
+        if (length != object.size() || in.read() != -1) {
+            throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
+                    + " bytes, as listed (changed during the pass?)");
+        }
+        MessageDigest md5 = digest("MD5");
+        md5.update(content, 0, length);
+        String md5Hex = checkSourceTag(object, md5);
+        MessageDigest sha = digest("SHA-256");
+        sha.update(content, 0, length);
+        metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
+        destination.put(target, content, length, withMetadata(attributes, metadata));
+        return md5Hex;
+    }
+
+    /**
+     * A larger object: a multipart upload fed part by part as the source streams in. Part buffers
+     * come from the pass's budget ({@link #partBuffers}): each object holds one, and sends further
+     * parts at once only while spare buffers are free. It is completed only when every byte has
+     * arrived, the size is the listed one and the content matches the source's MD5 ETag; otherwise
+     * it is aborted and nothing appears at the destination. Returns the MD5 (hex).
+     */
+    private String putInParts(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes)
+            throws IOException {
+        long partSize = destination.partSizeFor(object.size());
+        if (partSize > Integer.MAX_VALUE - 16) {
+            throw new IOException(destination.name() + ": " + target + ": parts of " + partSize + " bytes do not fit in memory");
+        }
+        MessageDigest md5 = digest("MD5");
+        long total = 0;
+        java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
+        int held = 0;
+        acquire(partBuffers, 1);
+        held++;
+        try (S3Store.Parts parts = destination.startParts(target, attributes)) {
+            try {
+                byte[] buffer = new byte[(int) partSize];
+                for (int number = 1, n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; number++) {
+                    total += n;
+                    if (total > object.size()) {
+                        break;
+                    }
                     md5.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    size += n;
+                    sent.add(new Sent(parts.send(number, buffer, n), buffer));
+                    if (partBuffers.tryAcquire()) {
+                        held++;
+                        buffer = new byte[(int) partSize];
+                    } else {
+                        buffer = await(sent.poll());
+                    }
                 }
-            }
-            if (size != object.size()) {
-                throw new IOException(source.name() + ": " + object.key() + " read " + size + " bytes, listed " + object.size());
-            }
-            String sourceTag = unquote(object.etag());
-            String md5Hex = HexFormat.of().formatHex(md5.digest());
-            if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
-                throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
-            }
-            metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
-            destination.put(target, temp, withMetadata(attributes, metadata));
-            ObjectInfo written = destination.stat(target)
-                    .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
-            String writtenTag = unquote(written.etag());
-            if (written.size() != size || (isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
-                // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
-                destination.delete(target);
-                throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
+                while (!sent.isEmpty()) {
+                    await(sent.poll());
+                }
+                if (total != object.size()) {
+                    throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
+                            + " bytes, as listed (changed during the pass?)");
+                }
+                String md5Hex = checkSourceTag(object, md5);
+                parts.complete();
+                return md5Hex;
+            } catch (IOException | RuntimeException e) {
+                // Parts still in flight finish (or fail) before the upload is aborted, so that none lands after it.
+                for (Sent part : sent) {
+                    try {
+                        part.future().get();
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (java.util.concurrent.ExecutionException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                throw e;
             }
         } finally {
-            Files.deleteIfExists(temp);
+            partBuffers.release(held);
         }
+    }
+
+    /** A part on its way, and the buffer it is sent from. */
+    private record Sent(Future<?> future, byte[] buffer) {
+    }
+
+    private static byte[] await(Sent sent) throws IOException {
+        await(sent.future());
+        return sent.buffer();
+    }
+
+    private static void acquire(Semaphore semaphore, int permits) throws IOException {
+        try {
+            semaphore.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The content's MD5 (hex), after checking it against the source's ETag where that is an MD5. */
+    private String checkSourceTag(ObjectInfo object, MessageDigest md5) throws IOException {
+        String md5Hex = HexFormat.of().formatHex(md5.digest());
+        String sourceTag = unquote(object.etag());
+        if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
+            throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
+        }
+        return md5Hex;
     }
 
     private static ObjectAttributes withMetadata(ObjectAttributes attributes, Map<String, String> metadata) {
