@@ -32,7 +32,8 @@ final class ContentHasher {
      * @param sha256 hex SHA-256
      * @param crc32 CRC-32 of the content
      * @param size bytes read
-     * @param deflate whether to deflate it (false for compressed formats and content that does not shrink)
+     * @param deflate whether to deflate it (false for compressed formats, empty content, and content over
+     *                64 KiB whose first 64 KiB do not shrink)
      */
     record Hashed(String sha256, long crc32, long size, boolean deflate) {
     }
@@ -56,7 +57,10 @@ final class ContentHasher {
                 size += n;
             }
         }
-        boolean deflate = !compressedFormat(relativePath) && shrinks(sample, sampled);
+        // Content up to the sample's size is deflated without a trial: the trial would cost as much as
+        // the deflate itself (most files of a typical tree are that small), and small content gains little
+        // from being stored.
+        boolean deflate = !compressedFormat(relativePath) && size > 0 && (size <= SAMPLE || shrinks(sample, sampled));
         return new Hashed(HexFormat.of().formatHex(sha.digest()), crc.getValue(), size, deflate);
     }
 
