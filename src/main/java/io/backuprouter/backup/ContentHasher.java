@@ -24,6 +24,8 @@ final class ContentHasher {
             "jar", "apk", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "epub", "woff", "woff2", "age", "gpg");
     private static final int SAMPLE = 64 * 1024;
     private static final int BUFFER = 256 * 1024;
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+    private static final ThreadLocal<byte[]> SAMPLES = ThreadLocal.withInitial(() -> new byte[SAMPLE]);
 
     private ContentHasher() {
     }
@@ -41,8 +43,9 @@ final class ContentHasher {
     static Hashed hash(Path file, String relativePath) throws IOException {
         MessageDigest sha = sha256();
         CRC32 crc = new CRC32();
-        byte[] buffer = new byte[BUFFER];
-        byte[] sample = new byte[SAMPLE];
+        // Reused: a first backup hashes thousands of files, and fresh buffers for each cost more than the hashing of small ones.
+        byte[] buffer = BUFFERS.get();
+        byte[] sample = SAMPLES.get();
         int sampled = 0;
         long size = 0;
         try (InputStream in = Files.newInputStream(file)) {
