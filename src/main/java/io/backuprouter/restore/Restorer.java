@@ -62,6 +62,7 @@ public final class Restorer {
     private final BackupProgress progress;
     /** Temporary files this restore made, so that cleaning up never touches anything else. */
     private final Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<Object, Boolean> posixByDevice = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
                     BackupProgress progress) {
@@ -205,7 +206,7 @@ public final class Restorer {
         remaining.forEach(f -> byEntry.computeIfAbsent(f.entry(), e -> new ArrayList<>()).add(f));
         ObjectStore store = stores.get(target);
         try (InputStream encrypted = store.get(job + "/" + archive.key());
-             InputStream plain = Age.decrypt(encrypted, identity);
+             InputStream plain = new java.io.BufferedInputStream(Age.decrypt(encrypted, identity), 64 * 1024);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null && !byEntry.isEmpty(); ) {
                 List<FileEntry> files = byEntry.remove(entry.getName());
@@ -256,9 +257,11 @@ public final class Restorer {
         }
     }
 
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
     private static String copyAndHash(InputStream in, Path temp) throws IOException {
         MessageDigest sha = sha256();
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = BUFFERS.get();
         OutputStream out;
         try {
             out = Files.newOutputStream(temp);
@@ -266,7 +269,9 @@ public final class Restorer {
             throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
         }
         try (out) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            // Whole buffers: a zip entry stream returns a few hundred bytes per read, and as many
+            // small writes made restoring spend seconds in system calls.
+            for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 sha.update(buffer, 0, n);
                 try {
                     out.write(buffer, 0, n);
@@ -330,11 +335,31 @@ public final class Restorer {
         }
     }
 
-    private static void applyAttributes(Path path, FileEntry entry) throws IOException {
-        if (entry.mode() != null && Files.getFileStore(path).supportsFileAttributeView("posix")) {
+    private void applyAttributes(Path path, FileEntry entry) throws IOException {
+        if (entry.mode() != null && posix(path)) {
             Files.setPosixFilePermissions(path, permissions(entry.mode()));
         }
         Files.setLastModifiedTime(path, FileTime.from(entry.mtime()));
+    }
+
+    /**
+     * Whether permissions can be set at the path: decided once per device (a cheap stat), since
+     * asking the file store reads the mount table.
+     */
+    private boolean posix(Path path) throws IOException {
+        Path dir = path.getParent() == null ? path : path.getParent();
+        Object device;
+        try {
+            device = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            device = dir;
+        }
+        Boolean known = posixByDevice.get(device);
+        if (known == null) {
+            known = Files.getFileStore(dir).supportsFileAttributeView("posix");
+            posixByDevice.put(device, known);
+        }
+        return known;
     }
 
     private static Set<PosixFilePermission> permissions(String mode) {
