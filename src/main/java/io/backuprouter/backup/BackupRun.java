@@ -90,6 +90,18 @@ public final class BackupRun {
         for (String name : job.targets()) {
             targets.put(name, new TargetState(name, stores.get(name)));
         }
+        // The source is scanned while the targets are listed: both mostly wait (on the disk, on the network).
+        java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning = new java.util.concurrent.CompletableFuture<>();
+        Thread scanner = new Thread(() -> {
+            try {
+                scanning.complete(SourceScanner.scan(job.source(),
+                        new PathFilter(job.includes(), job.excludes(), job.defaultExcludes())));
+            } catch (IOException | RuntimeException e) {
+                scanning.completeExceptionally(e);
+            }
+        }, "source-scan-" + job.name());
+        scanner.setDaemon(true);
+        scanner.start();
         progress.step("listing targets");
         targets.values().parallelStream().forEach(this::listTarget);
         if (targets.values().stream().noneMatch(TargetState::alive)) {
@@ -101,8 +113,7 @@ public final class BackupRun {
 
         Snapshot previous = previousSnapshot(state, targets);
         progress.step("scanning " + job.source());
-        SourceScanner.Scan scan = SourceScanner.scan(job.source(),
-                new PathFilter(job.includes(), job.excludes(), job.defaultExcludes()));
+        SourceScanner.Scan scan = awaitScan(scanning);
         List<String> warnings = new ArrayList<>(scan.problems());
 
         Map<String, FileEntry> before = new HashMap<>();
@@ -287,6 +298,24 @@ public final class BackupRun {
             } catch (IOException e) {
                 warnings.add("retention on target " + name + " failed: " + e.getMessage());
             }
+        }
+    }
+
+    private static SourceScanner.Scan awaitScan(java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning)
+            throws IOException {
+        try {
+            return scanning.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while scanning", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
         }
     }
 
