@@ -42,7 +42,8 @@ final class MirrorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConfigOptions options = ConfigOptions.of(spec);
         RouteFiles.validate(jobOptions.routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+        try (LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> MirrorCatalog.read(jobOptions.routes, settings)
+                .mirror(name).map(m -> java.util.List.of(m.from(), m.to())).orElse(java.util.List.of()))) {
             MirrorCatalog catalog = MirrorCatalog.read(jobOptions.routes, loaded.settings());
             MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name + "\"; "
                     + (catalog.mirrors().isEmpty() ? "no mirror is declared in " + jobOptions.routes
