@@ -58,6 +58,10 @@ public final class MirrorPass {
      * stays at {@code concurrency} parts however large and many the objects are.
      */
     private final Semaphore partBuffers;
+    /** Buffers of finished objects, reused: no more of them exist than permits of {@link #partBuffers}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Objects up to this size are read into a buffer of their own, outside the budget. */
+    private static final long SMALL = 1024 * 1024;
 
     public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Clock clock,
                       BackupProgress progress, Duration firstRetryDelay) {
@@ -238,7 +242,7 @@ public final class MirrorPass {
         ObjectInfo written = destination.stat(target)
                 .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
         String writtenTag = unquote(written.etag());
-        if (written.size() != object.size() || (isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
+        if (written.size() != object.size() || (md5Hex != null && isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
             // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
             destination.delete(target);
             throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
@@ -252,20 +256,33 @@ public final class MirrorPass {
      */
     private String putWhole(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes,
                             Map<String, String> metadata) throws IOException {
-        byte[] content = new byte[(int) object.size()];
-        int length = in.readNBytes(content, 0, content.length);
-        if (length != object.size() || in.read() != -1) {
-            throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
-                    + " bytes, as listed (changed during the pass?)");
+        boolean small = object.size() <= SMALL;
+        if (!small) {
+            acquire(partBuffers, 1);
         }
-        MessageDigest md5 = digest("MD5");
-        md5.update(content, 0, length);
-        String md5Hex = checkSourceTag(object, md5);
-        MessageDigest sha = digest("SHA-256");
-        sha.update(content, 0, length);
-        metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
-        destination.put(target, content, length, withMetadata(attributes, metadata));
-        return md5Hex;
+        byte[] content = small ? new byte[(int) object.size()] : buffer((int) object.size());
+        try {
+            int length = in.readNBytes(content, 0, (int) object.size());
+            if (length != object.size() || in.read() != -1) {
+                throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
+                        + " bytes, as listed (changed during the pass?)");
+            }
+            MessageDigest md5 = digest("MD5");
+            md5.update(content, 0, length);
+            byte[] md5Bytes = md5.digest();
+            String md5Hex = HexFormat.of().formatHex(md5Bytes);
+            checkSourceTag(object, md5Hex);
+            MessageDigest sha = digest("SHA-256");
+            sha.update(content, 0, length);
+            metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
+            destination.put(target, content, length, md5Bytes, withMetadata(attributes, metadata));
+            return md5Hex;
+        } finally {
+            if (!small) {
+                freeBuffers.offer(content);
+                partBuffers.release();
+            }
+        }
     }
 
     /**
@@ -281,25 +298,30 @@ public final class MirrorPass {
         if (partSize > Integer.MAX_VALUE - 16) {
             throw new IOException(destination.name() + ": " + target + ": parts of " + partSize + " bytes do not fit in memory");
         }
-        MessageDigest md5 = digest("MD5");
+        // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
+        // (each part is checked on its own, by Content-MD5).
+        MessageDigest md5 = isMd5(unquote(object.etag())) ? digest("MD5") : null;
         long total = 0;
         java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
-        int held = 0;
+        List<byte[]> owned = new ArrayList<>();
+        boolean reusable = true;
         acquire(partBuffers, 1);
-        held++;
+        owned.add(buffer((int) partSize));
         try (S3Store.Parts parts = destination.startParts(target, attributes)) {
             try {
-                byte[] buffer = new byte[(int) partSize];
-                for (int number = 1, n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; number++) {
+                byte[] buffer = owned.get(0);
+                for (int number = 1, n; (n = in.readNBytes(buffer, 0, (int) partSize)) > 0; number++) {
                     total += n;
                     if (total > object.size()) {
                         break;
                     }
-                    md5.update(buffer, 0, n);
+                    if (md5 != null) {
+                        md5.update(buffer, 0, n);
+                    }
                     sent.add(new Sent(parts.send(number, buffer, n), buffer));
                     if (partBuffers.tryAcquire()) {
-                        held++;
-                        buffer = new byte[(int) partSize];
+                        buffer = buffer((int) partSize);
+                        owned.add(buffer);
                     } else {
                         buffer = await(sent.poll());
                     }
@@ -311,7 +333,8 @@ public final class MirrorPass {
                     throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
                             + " bytes, as listed (changed during the pass?)");
                 }
-                String md5Hex = checkSourceTag(object, md5);
+                String md5Hex = md5 == null ? null : HexFormat.of().formatHex(md5.digest());
+                checkSourceTag(object, md5Hex);
                 parts.complete();
                 return md5Hex;
             } catch (IOException | RuntimeException e) {
@@ -321,6 +344,7 @@ public final class MirrorPass {
                         part.future().get();
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
+                        reusable = false; // a part may still be reading its buffer
                         break;
                     } catch (java.util.concurrent.ExecutionException ignored) {
                         // the first failure is the one reported
@@ -329,8 +353,17 @@ public final class MirrorPass {
                 throw e;
             }
         } finally {
-            partBuffers.release(held);
+            if (reusable) {
+                freeBuffers.addAll(owned);
+            }
+            partBuffers.release(owned.size());
         }
+    }
+
+    /** A buffer of at least {@code size} bytes, reused from earlier objects when one is free. */
+    private byte[] buffer(int size) {
+        byte[] free = freeBuffers.poll();
+        return free != null && free.length >= size ? free : new byte[Math.max(size, (int) destination.settings().partSize())];
     }
 
     /** A part on its way, and the buffer it is sent from. */
@@ -351,14 +384,12 @@ public final class MirrorPass {
         }
     }
 
-    /** The content's MD5 (hex), after checking it against the source's ETag where that is an MD5. */
-    private String checkSourceTag(ObjectInfo object, MessageDigest md5) throws IOException {
-        String md5Hex = HexFormat.of().formatHex(md5.digest());
+    /** Checks the content's MD5 (hex; null when not computed) against the source's ETag where that is an MD5. */
+    private void checkSourceTag(ObjectInfo object, String md5Hex) throws IOException {
         String sourceTag = unquote(object.etag());
         if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
             throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
         }
-        return md5Hex;
     }
 
     private static ObjectAttributes withMetadata(ObjectAttributes attributes, Map<String, String> metadata) {

@@ -205,8 +205,14 @@ public final class S3Store implements ObjectStore {
      * a body that arrived other than it was sent. Returns the ETag the service gave it.
      */
     public String put(String key, byte[] content, int length, ObjectAttributes attributes) throws IOException {
+        return put(key, content, length, md5(content, length), attributes);
+    }
+
+    /** Like {@link #put(String, byte[], int, ObjectAttributes)}, with the content's MD5 already computed. */
+    public String put(String key, byte[] content, int length, byte[] contentMd5, ObjectAttributes attributes)
+            throws IOException {
         String fullKey = fullKey(key);
-        String md5 = Base64.getEncoder().encodeToString(md5(content, length));
+        String md5 = Base64.getEncoder().encodeToString(contentMd5);
         try {
             return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
                     .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
