@@ -90,6 +90,18 @@ public final class BackupRun {
         for (String name : job.targets()) {
             targets.put(name, new TargetState(name, stores.get(name)));
         }
+        // The source is scanned while the targets are listed: both mostly wait (on the disk, on the network).
+        java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning = new java.util.concurrent.CompletableFuture<>();
+        Thread scanner = new Thread(() -> {
+            try {
+                scanning.complete(SourceScanner.scan(job.source(),
+                        new PathFilter(job.includes(), job.excludes(), job.defaultExcludes())));
+            } catch (IOException | RuntimeException e) {
+                scanning.completeExceptionally(e);
+            }
+        }, "source-scan-" + job.name());
+        scanner.setDaemon(true);
+        scanner.start();
         progress.step("listing targets");
         targets.values().parallelStream().forEach(this::listTarget);
         if (targets.values().stream().noneMatch(TargetState::alive)) {
@@ -101,8 +113,7 @@ public final class BackupRun {
 
         Snapshot previous = previousSnapshot(state, targets);
         progress.step("scanning " + job.source());
-        SourceScanner.Scan scan = SourceScanner.scan(job.source(),
-                new PathFilter(job.includes(), job.excludes(), job.defaultExcludes()));
+        SourceScanner.Scan scan = awaitScan(scanning);
         List<String> warnings = new ArrayList<>(scan.problems());
 
         Map<String, FileEntry> before = new HashMap<>();
@@ -138,80 +149,80 @@ public final class BackupRun {
         progress.toRead(changed.size(), changed.stream().mapToLong(FileEntry::size).sum());
 
         // First read of new and changed files: hash them; content already stored is not packed again.
-        List<ArchiveWriter.Packed> toPack = new ArrayList<>();
+        // Each batch is packed (second read, zip, age) on the packing threads as soon as it is full,
+        // while hashing goes on, and uploaded to every live target as soon as it is written.
+        String snapshotId = SnapshotIds.newSnapshotId(started);
         Map<String, ArchiveWriter.Packed> packedByContent = new HashMap<>();
         List<FileEntry> sameContentAsPacked = new ArrayList<>();
-        for (FileEntry entry : changed) {
-            Path file = job.source().resolve(entry.path());
-            ContentHasher.Hashed hashed;
-            try {
-                hashed = ContentHasher.hash(file, entry.path());
-            } catch (IOException e) {
-                warnings.add(entry.path() + ": cannot be read (" + e.getMessage() + "); kept as in the previous snapshot");
-                keepPrevious(before.get(entry.path()), entries);
-                continue;
+        Packing packing = new Packing(state, pending, targets);
+        List<Future<Packing.Result>> packed = new ArrayList<>();
+        List<ArchiveWriter.Packed> batch = new ArrayList<>();
+        long batchBytes = 0;
+        try {
+            for (FileEntry entry : changed) {
+                Path file = job.source().resolve(entry.path());
+                ContentHasher.Hashed hashed;
+                try {
+                    hashed = ContentHasher.hash(file, entry.path());
+                } catch (IOException e) {
+                    warnings.add(entry.path() + ": cannot be read (" + e.getMessage() + "); kept as in the previous snapshot");
+                    keepPrevious(before.get(entry.path()), entries);
+                    continue;
+                }
+                progress.read(hashed.size());
+                if (!unchangedSince(file, entry) || hashed.size() != entry.size()) {
+                    warnings.add(entry.path() + ": changed while it was read; it is backed up on the next run");
+                    keepPrevious(before.get(entry.path()), entries);
+                    continue;
+                }
+                FileEntry hashedEntry = entry.withSha256(hashed.sha256());
+                FileEntry stored = byContent.get(hashed.sha256());
+                if (stored != null) {
+                    entries.add(hashedEntry.storedIn(stored.archive(), stored.entry()));
+                } else if (packedByContent.containsKey(hashed.sha256())) {
+                    sameContentAsPacked.add(hashedEntry);
+                } else {
+                    ArchiveWriter.Packed toPack = new ArchiveWriter.Packed(hashedEntry, file, hashed);
+                    packedByContent.put(hashed.sha256(), toPack);
+                    if (!batch.isEmpty() && (batchBytes + hashed.size() > job.batchSize() || batch.size() >= job.batchFiles())) {
+                        packed.add(packing.submit(batch, before));
+                        batch = new ArrayList<>();
+                        batchBytes = 0;
+                    }
+                    batch.add(toPack);
+                    batchBytes += hashed.size();
+                }
             }
-            progress.read(hashed.size());
-            if (!unchangedSince(file, entry) || hashed.size() != entry.size()) {
-                warnings.add(entry.path() + ": changed while it was read; it is backed up on the next run");
-                keepPrevious(before.get(entry.path()), entries);
-                continue;
+            if (!batch.isEmpty()) {
+                packed.add(packing.submit(batch, before));
             }
-            FileEntry hashedEntry = entry.withSha256(hashed.sha256());
-            FileEntry stored = byContent.get(hashed.sha256());
-            if (stored != null) {
-                entries.add(hashedEntry.storedIn(stored.archive(), stored.entry()));
-            } else if (packedByContent.containsKey(hashed.sha256())) {
-                sameContentAsPacked.add(hashedEntry);
-            } else {
-                ArchiveWriter.Packed packed = new ArchiveWriter.Packed(hashedEntry, file, hashed);
-                toPack.add(packed);
-                packedByContent.put(hashed.sha256(), packed);
-            }
+            progress.step("packing and uploading " + packed.size() + " archive(s)");
+            packing.awaitAll(packed);
+        } finally {
+            packing.close();
         }
 
-        // Pack in batches, upload each archive to every live target as soon as it is written.
-        String snapshotId = SnapshotIds.newSnapshotId(started);
+        // The results, in the order the batches were made.
         List<ArchiveInfo> newArchives = new ArrayList<>();
         Map<String, FileEntry> storedByContent = new HashMap<>();
         long addedBytes = 0;
         long uploadedBytes = 0;
-        List<List<ArchiveWriter.Packed>> batches = batches(toPack);
-        ExecutorService uploads = Executors.newFixedThreadPool(Math.max(1, targets.size()));
-        // Archive N uploads while archive N+1 is packed: at most one upload in flight beside the packing.
-        ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "archive-uploader-" + job.name());
-            thread.setDaemon(true);
-            return thread;
-        });
-        Future<?> inFlight = null;
-        try {
-            for (int i = 0; i < batches.size(); i++) {
-                progress.step("packing archive " + (i + 1) + " of " + batches.size());
-                ArchiveWriter.Written written = writeArchive(state, batches.get(i), warnings, before, entries);
-                if (written == null) {
-                    continue;
-                }
-                for (FileEntry stored : written.stored()) {
-                    entries.add(stored);
-                    storedByContent.put(stored.sha256(), stored);
-                }
-                newArchives.add(written.info());
-                knownArchives.put(written.info().id(), written.info());
-                addedBytes += written.contentBytes();
-                uploadedBytes += written.info().size();
-                awaitUpload(inFlight);
-                progress.step("uploading archive " + (i + 1) + " of " + batches.size());
-                ArchiveWriter.Written toUpload = written;
-                inFlight = uploader.submit(() -> {
-                    upload(state, pending, targets, toUpload.info().key(), toUpload.file(), List.of(), uploads);
-                    return null;
-                });
+        for (Future<Packing.Result> future : packed) {
+            Packing.Result result = Packing.await(future);
+            warnings.addAll(result.warnings());
+            entries.addAll(result.kept());
+            ArchiveWriter.Written written = result.written();
+            if (written == null) {
+                continue;
             }
-            awaitUpload(inFlight);
-        } finally {
-            uploader.shutdown();
-            uploads.shutdown();
+            for (FileEntry stored : written.stored()) {
+                entries.add(stored);
+                storedByContent.put(stored.sha256(), stored);
+            }
+            newArchives.add(written.info());
+            knownArchives.put(written.info().id(), written.info());
+            addedBytes += written.contentBytes();
+            uploadedBytes += written.info().size();
         }
         for (FileEntry duplicate : sameContentAsPacked) {
             FileEntry stored = storedByContent.get(duplicate.sha256());
@@ -292,6 +303,24 @@ public final class BackupRun {
         }
     }
 
+    private static SourceScanner.Scan awaitScan(java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning)
+            throws IOException {
+        try {
+            return scanning.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while scanning", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
     private static void awaitUpload(Future<?> upload) throws IOException {
         if (upload == null) {
             return;
@@ -326,23 +355,100 @@ public final class BackupRun {
         }
     }
 
-    private List<List<ArchiveWriter.Packed>> batches(List<ArchiveWriter.Packed> files) {
-        List<List<ArchiveWriter.Packed>> batches = new ArrayList<>();
-        List<ArchiveWriter.Packed> current = new ArrayList<>();
-        long bytes = 0;
-        for (ArchiveWriter.Packed packed : files) {
-            if (!current.isEmpty() && (bytes + packed.hashed().size() > job.batchSize() || current.size() >= job.batchFiles())) {
-                batches.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
+    /**
+     * Packs batches on one thread per core and uploads each archive as soon as it is written (one
+     * upload at a time, to every live target at once). At most one archive per packing thread, plus
+     * one, is written and not yet uploaded: the outbox holds a few archives, not the whole backup.
+     */
+    private final class Packing implements AutoCloseable {
+        /** One batch's outcome: its archive (null when every file dropped out), and what it changed. */
+        record Result(ArchiveWriter.Written written, List<String> warnings, List<FileEntry> kept, Future<?> upload) {
+        }
+
+        private final JobState state;
+        private final List<JobState.Pending> pending;
+        private final Map<String, TargetState> targets;
+        private final int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private final java.util.concurrent.Semaphore unsent = new java.util.concurrent.Semaphore(threads + 1);
+        private final ExecutorService packers = Executors.newFixedThreadPool(threads, daemon("archive-packer-" + job.name()));
+        // One upload at a time: uploads update the pending list and what each target holds.
+        private final ExecutorService uploader = Executors.newSingleThreadExecutor(daemon("archive-uploader-" + job.name()));
+        private final ExecutorService uploads;
+
+        Packing(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) {
+            this.state = state;
+            this.pending = pending;
+            this.targets = targets;
+            this.uploads = Executors.newFixedThreadPool(Math.max(1, targets.size()));
+        }
+
+        /** Packs the batch, then queues its upload; waits while too many archives wait for upload. */
+        Future<Result> submit(List<ArchiveWriter.Packed> batch, Map<String, FileEntry> before) throws IOException {
+            try {
+                unsent.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while packing", e);
             }
-            current.add(packed);
-            bytes += packed.hashed().size();
+            return packers.submit(() -> {
+                boolean queued = false;
+                try {
+                    List<String> warnings = new ArrayList<>();
+                    List<FileEntry> kept = new ArrayList<>();
+                    ArchiveWriter.Written written = writeArchive(state, batch, warnings, before, kept);
+                    Future<?> upload = null;
+                    if (written != null) {
+                        upload = uploader.submit(() -> {
+                            try {
+                                upload(state, pending, targets, written.info().key(), written.file(), List.of(), uploads);
+                            } finally {
+                                unsent.release();
+                            }
+                            return null;
+                        });
+                        queued = true;
+                    }
+                    return new Result(written, warnings, kept, upload);
+                } finally {
+                    if (!queued) {
+                        unsent.release();
+                    }
+                }
+            });
         }
-        if (!current.isEmpty()) {
-            batches.add(current);
+
+        /** Waits for every batch to be packed and uploaded (or given up on a target); the first failure is thrown. */
+        void awaitAll(List<Future<Result>> results) throws IOException {
+            for (Future<Result> result : results) {
+                awaitUpload(await(result).upload());
+            }
         }
-        return batches;
+
+        static Result await(Future<Result> future) throws IOException {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while packing", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            packers.shutdownNow();
+            uploader.shutdownNow();
+            uploads.shutdown();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Writes a batch; a stored file that changed between the reads is dropped and the batch written again. */

@@ -24,6 +24,8 @@ final class ContentHasher {
             "jar", "apk", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "epub", "woff", "woff2", "age", "gpg");
     private static final int SAMPLE = 64 * 1024;
     private static final int BUFFER = 256 * 1024;
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+    private static final ThreadLocal<byte[]> SAMPLES = ThreadLocal.withInitial(() -> new byte[SAMPLE]);
 
     private ContentHasher() {
     }
@@ -32,7 +34,8 @@ final class ContentHasher {
      * @param sha256 hex SHA-256
      * @param crc32 CRC-32 of the content
      * @param size bytes read
-     * @param deflate whether to deflate it (false for compressed formats and content that does not shrink)
+     * @param deflate whether to deflate it (false for compressed formats, empty content, and content over
+     *                64 KiB whose first 64 KiB do not shrink)
      */
     record Hashed(String sha256, long crc32, long size, boolean deflate) {
     }
@@ -40,8 +43,9 @@ final class ContentHasher {
     static Hashed hash(Path file, String relativePath) throws IOException {
         MessageDigest sha = sha256();
         CRC32 crc = new CRC32();
-        byte[] buffer = new byte[BUFFER];
-        byte[] sample = new byte[SAMPLE];
+        // Reused: a first backup hashes thousands of files, and fresh buffers for each cost more than the hashing of small ones.
+        byte[] buffer = BUFFERS.get();
+        byte[] sample = SAMPLES.get();
         int sampled = 0;
         long size = 0;
         try (InputStream in = Files.newInputStream(file)) {
@@ -56,7 +60,10 @@ final class ContentHasher {
                 size += n;
             }
         }
-        boolean deflate = !compressedFormat(relativePath) && shrinks(sample, sampled);
+        // Content up to the sample's size is deflated without a trial: the trial would cost as much as
+        // the deflate itself (most files of a typical tree are that small), and small content gains little
+        // from being stored.
+        boolean deflate = !compressedFormat(relativePath) && size > 0 && (size <= SAMPLE || shrinks(sample, sampled));
         return new Hashed(HexFormat.of().formatHex(sha.digest()), crc.getValue(), size, deflate);
     }
 

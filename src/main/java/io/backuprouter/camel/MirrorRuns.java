@@ -8,7 +8,6 @@ import io.backuprouter.mirror.MirrorSummary;
 import io.backuprouter.mirror.Mirrors;
 import io.backuprouter.targets.Targets;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,16 +23,14 @@ public final class MirrorRuns {
 
     private final MirrorCatalog catalog;
     private final Targets targets;
-    private final Path tempDir;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
 
     private final RouterMetrics metrics;
 
-    public MirrorRuns(MirrorCatalog catalog, Targets targets, Path tempDir, RouterMetrics metrics) {
+    public MirrorRuns(MirrorCatalog catalog, Targets targets, RouterMetrics metrics) {
         this.metrics = metrics;
         this.catalog = catalog;
         this.targets = targets;
-        this.tempDir = tempDir;
     }
 
     /** One pass; its summary is logged as one line and returned as the body. */
@@ -43,7 +40,7 @@ public final class MirrorRuns {
         ReentrantLock lock = running.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {
-            MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), tempDir, Clock.systemUTC(), BackupProgress.NONE,
+            MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), BackupProgress.NONE,
                     false, line -> { });
             metrics.mirror(name, mirror.to(), summary);
             if (summary.ok()) {

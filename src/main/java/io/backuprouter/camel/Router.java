@@ -35,7 +35,7 @@ public final class Router {
         main.bind("routerMetrics", metrics);
         BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC(), metrics);
         main.bind("backupJobs", backupJobs);
-        main.bind("mirrors", new MirrorRuns(mirrors, targets, Path.of("var/tmp"), metrics));
+        main.bind("mirrors", new MirrorRuns(mirrors, targets, metrics));
         main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore(), Clock.systemUTC(), metrics));
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
         main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");

@@ -4,21 +4,19 @@ import io.backuprouter.UserException;
 import io.backuprouter.config.Secrets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code backup-router}: the entry point. Without a command it runs the router. */
 @Command(name = "backup-router", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Encrypted, incremental backups and bucket mirroring to S3-compatible storage.",
-        subcommands = {RunCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
-                VerifyCommand.class, MirrorCommand.class, ForgetCommand.Forget.class, ForgetCommand.Prune.class,
-                StatusCommand.class, TargetsCommand.class,
-                ServeS3Command.class, KeygenCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Encrypted, incremental backups and bucket mirroring to S3-compatible storage.")
 public final class BackupRouterCommand implements Callable<Integer> {
     /** Exit codes: 0 success, 1 failure, 2 bad command line (picocli's default). */
     static final int FAILED = 1;
@@ -35,7 +33,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int exitCode = commandLine().execute(args);
+        int exitCode = commandLine(args).execute(args);
         System.out.flush();
         System.err.flush();
         if (exitCode != 0) {
@@ -45,8 +43,45 @@ public final class BackupRouterCommand implements Callable<Integer> {
         System.exit(exitCode);
     }
 
+    /** The commands, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("run", RunCommand::new);
+        commands.put("backup", BackupCommand::new);
+        commands.put("snapshots", SnapshotsCommand::new);
+        commands.put("restore", RestoreCommand::new);
+        commands.put("verify", VerifyCommand::new);
+        commands.put("mirror", MirrorCommand::new);
+        commands.put("forget", ForgetCommand.Forget::new);
+        commands.put("prune", ForgetCommand.Prune::new);
+        commands.put("status", StatusCommand::new);
+        commands.put("targets", TargetsCommand::new);
+        commands.put("serve-s3", ServeS3Command::new);
+        commands.put("keygen", KeygenCommand::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return commands;
+    }
+
+    /** The command line with every command (for help and listings). */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments. Picocli reads every command's annotations when it is
+     * added, which is a good part of a one-shot command's start: when the first argument names a
+     * command, only that one is added (help, errors and anything else get them all).
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new BackupRouterCommand());
+        String named = args.length > 0 && COMMANDS.containsKey(args[0]) && !"help".equals(args[0]) ? args[0] : null;
+        COMMANDS.forEach((name, command) -> {
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, command.get());
+            }
+        });
         cli.setExecutionExceptionHandler(BackupRouterCommand::handleFailure);
         return cli;
     }

@@ -42,7 +42,7 @@ final class ForgetCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+            try (JobContext context = JobContext.open(spec, jobOptions, jobName, target)) {
                 JobSettings job = context.job();
                 if (job.retention().isEmpty()) {
                     throw new UserException("job " + job.name() + " has no retention policy (keepLast, keepDaily...);"
@@ -91,7 +91,7 @@ final class ForgetCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+            try (JobContext context = JobContext.open(spec, jobOptions, jobName, target)) {
                 JobSettings job = context.job();
                 AgeIdentity reader = RestoreCommand.identity(identity, job);
                 PrintWriter out = spec.commandLine().getOut();

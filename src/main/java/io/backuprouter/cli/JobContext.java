@@ -24,9 +24,24 @@ final class JobContext implements AutoCloseable {
     }
 
     static JobContext open(CommandSpec spec, JobOptions jobOptions, String jobName) {
+        return open(spec, jobOptions, jobName, null);
+    }
+
+    /**
+     * @param target a target named on the command line ({@code --target}), or null; the embedded
+     *     endpoint starts only when it or one of the job's targets is served by it
+     */
+    static JobContext open(CommandSpec spec, JobOptions jobOptions, String jobName, String target) {
         ConfigOptions options = ConfigOptions.of(spec);
         RouteFiles.validate(jobOptions.routes);
-        LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING);
+        LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> {
+            List<String> needed = new java.util.ArrayList<>(JobCatalog.read(jobOptions.routes, settings).job(jobName)
+                    .map(JobSettings::targets).orElse(List.of()));
+            if (target != null) {
+                needed.add(target);
+            }
+            return needed;
+        });
         try {
             JobCatalog catalog = JobCatalog.read(jobOptions.routes, loaded.settings());
             JobSettings job = catalog.job(jobName).orElseThrow(() -> new UserException("unknown job \"" + jobName + "\"; "

@@ -63,6 +63,39 @@ final class LoadedConfig implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@code load(configPath, IF_NOT_RUNNING)}, but the embedded endpoint starts only when one of
+     * the targets {@code needed} picks from the settings is served by it: a command about targets
+     * elsewhere does not pay for starting it.
+     */
+    static LoadedConfig loadFor(Path configPath, java.util.function.Function<RouterSettings, java.util.Collection<String>> needed) {
+        LoadedConfig withoutEmbedded = load(configPath, Embedded.NONE);
+        EmbeddedS3Settings embedded = withoutEmbedded.settings.embeddedS3();
+        if (!embedded.enabled() || needed.apply(withoutEmbedded.settings).stream()
+                .noneMatch(name -> servedBy(embedded, withoutEmbedded.settings.targets().get(name)))) {
+            return withoutEmbedded;
+        }
+        return load(configPath, Embedded.IF_NOT_RUNNING);
+    }
+
+    /** Whether the target is the embedded endpoint (when its port is picked at start, any target may be). */
+    private static boolean servedBy(EmbeddedS3Settings embedded, io.backuprouter.config.TargetSettings target) {
+        if (target == null || target.endpoint() == null || embedded.port() == 0) {
+            return target != null && embedded.port() == 0;
+        }
+        String host = target.endpoint().getHost();
+        boolean local = host != null && (host.equals(embedded.host()) || host.equals("localhost") || host.equals("127.0.0.1")
+                || host.equals("[::1]") || host.equals("::1") || embedded.host().equals("0.0.0.0"));
+        int port = target.endpoint().getPort() != -1 ? target.endpoint().getPort()
+                : "https".equals(target.endpoint().getScheme()) ? 443 : 80;
+        return local && port == embedded.port();
+    }
+
+    /** Whether this command started the embedded endpoint. */
+    boolean startedEmbedded() {
+        return embedded != null;
+    }
+
     RouterSettings settings() {
         return settings;
     }

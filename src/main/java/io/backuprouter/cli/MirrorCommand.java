@@ -31,8 +31,8 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be copied and deleted; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--temp-dir", defaultValue = "var/tmp", paramLabel = "DIR",
-            description = "Where objects are staged when copied between services (default: ${DEFAULT-VALUE}).")
+    /** Accepted for scripts written for earlier versions; objects now stream and nothing is staged. */
+    @Option(names = "--temp-dir", hidden = true, paramLabel = "DIR")
     Path tempDir;
 
     @Spec
@@ -42,7 +42,8 @@ final class MirrorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConfigOptions options = ConfigOptions.of(spec);
         RouteFiles.validate(jobOptions.routes);
-        try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING)) {
+        try (LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> MirrorCatalog.read(jobOptions.routes, settings)
+                .mirror(name).map(m -> java.util.List.of(m.from(), m.to())).orElse(java.util.List.of()))) {
             MirrorCatalog catalog = MirrorCatalog.read(jobOptions.routes, loaded.settings());
             MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name + "\"; "
                     + (catalog.mirrors().isEmpty() ? "no mirror is declared in " + jobOptions.routes
@@ -50,7 +51,7 @@ final class MirrorCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             try (Targets targets = new Targets(loaded.settings().targets());
                  TerminalProgress progress = TerminalProgress.forTask("mirror " + name)) {
-                MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), tempDir, Clock.systemUTC(), progress, dryRun,
+                MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), progress, dryRun,
                         out::println);
                 progress.close();
                 out.println(summary);

@@ -62,7 +62,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RestoreRequest request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
-        try (JobContext context = JobContext.open(spec, jobOptions, jobName);
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName, target);
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),

@@ -61,7 +61,7 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName, target)) {
             context.targetsOrAll(target);
             print(rows(context.job(), context.targets()));
         }

@@ -42,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (JobContext context = JobContext.open(spec, jobOptions, jobName)) {
+        try (JobContext context = JobContext.open(spec, jobOptions, jobName, target)) {
             JobSettings job = context.job();
             List<String> names = context.targetsOrAll(target);
             AgeIdentity key = RestoreCommand.identity(identity, job);

@@ -17,6 +17,7 @@ import java.util.List;
  * {@code age -d -i identity.txt}.
  */
 public final class Age {
+    private static final int READ_BUFFER = 256 * 1024;
     private Age() {
     }
 
@@ -47,8 +48,10 @@ public final class Age {
     public static InputStream decrypt(InputStream in, AgeIdentity identity) throws IOException {
         try {
             RecipientStanzaReader reader = identity.reader();
+            // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
+            // large reads instead of one system call per 8 KiB.
             return Channels.newInputStream(new StandardDecryptingChannelFactory()
-                    .newDecryptingChannel(Channels.newChannel(in), List.of(reader)));
+                    .newDecryptingChannel(Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
         } catch (GeneralSecurityException e) {
             throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: " + e.getMessage(), e);
         }

@@ -11,9 +11,6 @@ import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.S3Store;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,19 +50,27 @@ public final class MirrorPass {
     private final MirrorSettings mirror;
     private final S3Store source;
     private final S3Store destination;
-    private final Path tempDir;
     private final Clock clock;
     private final BackupProgress progress;
     private final RetryPolicy<Object> retry;
+    /**
+     * Part buffers a pass may hold at once (one part of the destination's part size each): memory
+     * stays at {@code concurrency} parts however large and many the objects are.
+     */
+    private final Semaphore partBuffers;
+    /** Buffers of finished objects, reused: no more of them exist than permits of {@link #partBuffers}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Objects up to this size are read into a buffer of their own, outside the budget. */
+    private static final long SMALL = 1024 * 1024;
 
-    public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Path tempDir, Clock clock,
+    public MirrorPass(MirrorSettings mirror, S3Store source, S3Store destination, Clock clock,
                       BackupProgress progress, Duration firstRetryDelay) {
         this.mirror = mirror;
         this.source = source;
         this.destination = destination;
-        this.tempDir = tempDir;
         this.clock = clock;
         this.progress = progress;
+        this.partBuffers = new Semaphore(mirror.concurrency());
         this.retry = RetryPolicy.builder().handle(IOException.class, RuntimeException.class).withMaxAttempts(3)
                 .withBackoff(firstRetryDelay, firstRetryDelay.multipliedBy(8)).build();
     }
@@ -146,7 +152,6 @@ public final class MirrorPass {
                     blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()));
         }
         progress.toRead(plan.copy().size(), bytes / 2);
-        Files.createDirectories(tempDir);
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         long[] copied = {0, 0};
         // Backup manifests go last, and only when everything else arrived: a mirror never lists a
@@ -213,7 +218,10 @@ public final class MirrorPass {
         }
     }
 
-    /** Copies one object: server-side when both stores are the same service, else through a local temporary file. */
+    /**
+     * Copies one object: server-side when both stores are the same service, else streamed from the
+     * source to the destination through memory (one part at a time, never a local file).
+     */
     private void copy(ObjectInfo object) throws IOException {
         String relative = object.key().substring(mirror.fromPrefix().length());
         String target = mirror.toPrefix() + relative;
@@ -225,40 +233,162 @@ public final class MirrorPass {
             destination.copyFrom(source, object.key(), target, withMetadata(attributes, metadata));
             return;
         }
-        Path temp = Files.createTempFile(tempDir, "mirror-", ".part");
+        String md5Hex;
+        try (InputStream in = source.get(object.key())) {
+            md5Hex = object.size() <= destination.settings().partSize()
+                    ? putWhole(object, in, target, attributes, metadata)
+                    : putInParts(object, in, target, withMetadata(attributes, metadata));
+        }
+        ObjectInfo written = destination.stat(target)
+                .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
+        String writtenTag = unquote(written.etag());
+        if (written.size() != object.size() || (md5Hex != null && isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
+            // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
+            destination.delete(target);
+            throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
+        }
+    }
+
+    /**
+     * An object up to the destination's part size: read whole into memory, checked against the
+     * source's ETag and recorded with its SHA-256, then one PUT that the destination checks against
+     * its MD5. Returns the MD5 (hex).
+     */
+    private String putWhole(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes,
+                            Map<String, String> metadata) throws IOException {
+        boolean small = object.size() <= SMALL;
+        if (!small) {
+            acquire(partBuffers, 1);
+        }
+        byte[] content = small ? new byte[(int) object.size()] : buffer((int) object.size());
         try {
-            MessageDigest sha = digest("SHA-256");
+            int length = in.readNBytes(content, 0, (int) object.size());
+            if (length != object.size() || in.read() != -1) {
+                throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
+                        + " bytes, as listed (changed during the pass?)");
+            }
             MessageDigest md5 = digest("MD5");
-            long size = 0;
-            try (InputStream in = source.get(object.key()); OutputStream out = Files.newOutputStream(temp)) {
-                byte[] buffer = new byte[256 * 1024];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    sha.update(buffer, 0, n);
-                    md5.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    size += n;
-                }
-            }
-            if (size != object.size()) {
-                throw new IOException(source.name() + ": " + object.key() + " read " + size + " bytes, listed " + object.size());
-            }
-            String sourceTag = unquote(object.etag());
-            String md5Hex = HexFormat.of().formatHex(md5.digest());
-            if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
-                throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
-            }
+            md5.update(content, 0, length);
+            byte[] md5Bytes = md5.digest();
+            String md5Hex = HexFormat.of().formatHex(md5Bytes);
+            checkSourceTag(object, md5Hex);
+            MessageDigest sha = digest("SHA-256");
+            sha.update(content, 0, length);
             metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
-            destination.put(target, temp, withMetadata(attributes, metadata));
-            ObjectInfo written = destination.stat(target)
-                    .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
-            String writtenTag = unquote(written.etag());
-            if (written.size() != size || (isMd5(writtenTag) && !writtenTag.equalsIgnoreCase(md5Hex))) {
-                // Never leave a copy that claims (br-source-etag) to be the source's when it is not.
-                destination.delete(target);
-                throw new IOException(destination.name() + ": " + target + " does not match what was uploaded");
+            destination.put(target, content, length, md5Bytes, withMetadata(attributes, metadata));
+            return md5Hex;
+        } finally {
+            if (!small) {
+                freeBuffers.offer(content);
+                partBuffers.release();
+            }
+        }
+    }
+
+    /**
+     * A larger object: a multipart upload fed part by part as the source streams in. Part buffers
+     * come from the pass's budget ({@link #partBuffers}): each object holds one, and sends further
+     * parts at once only while spare buffers are free. It is completed only when every byte has
+     * arrived, the size is the listed one and the content matches the source's MD5 ETag; otherwise
+     * it is aborted and nothing appears at the destination. Returns the MD5 (hex).
+     */
+    private String putInParts(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes)
+            throws IOException {
+        long partSize = destination.partSizeFor(object.size());
+        if (partSize > Integer.MAX_VALUE - 16) {
+            throw new IOException(destination.name() + ": " + target + ": parts of " + partSize + " bytes do not fit in memory");
+        }
+        // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
+        // (each part is checked on its own, by Content-MD5).
+        MessageDigest md5 = isMd5(unquote(object.etag())) ? digest("MD5") : null;
+        long total = 0;
+        java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
+        List<byte[]> owned = new ArrayList<>();
+        boolean reusable = true;
+        acquire(partBuffers, 1);
+        owned.add(buffer((int) partSize));
+        try (S3Store.Parts parts = destination.startParts(target, attributes)) {
+            try {
+                byte[] buffer = owned.get(0);
+                for (int number = 1, n; (n = in.readNBytes(buffer, 0, (int) partSize)) > 0; number++) {
+                    total += n;
+                    if (total > object.size()) {
+                        break;
+                    }
+                    if (md5 != null) {
+                        md5.update(buffer, 0, n);
+                    }
+                    sent.add(new Sent(parts.send(number, buffer, n), buffer));
+                    if (partBuffers.tryAcquire()) {
+                        buffer = buffer((int) partSize);
+                        owned.add(buffer);
+                    } else {
+                        buffer = await(sent.poll());
+                    }
+                }
+                while (!sent.isEmpty()) {
+                    await(sent.poll());
+                }
+                if (total != object.size()) {
+                    throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
+                            + " bytes, as listed (changed during the pass?)");
+                }
+                String md5Hex = md5 == null ? null : HexFormat.of().formatHex(md5.digest());
+                checkSourceTag(object, md5Hex);
+                parts.complete();
+                return md5Hex;
+            } catch (IOException | RuntimeException e) {
+                // Parts still in flight finish (or fail) before the upload is aborted, so that none lands after it.
+                for (Sent part : sent) {
+                    try {
+                        part.future().get();
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        reusable = false; // a part may still be reading its buffer
+                        break;
+                    } catch (java.util.concurrent.ExecutionException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                throw e;
             }
         } finally {
-            Files.deleteIfExists(temp);
+            if (reusable) {
+                freeBuffers.addAll(owned);
+            }
+            partBuffers.release(owned.size());
+        }
+    }
+
+    /** A buffer of at least {@code size} bytes, reused from earlier objects when one is free. */
+    private byte[] buffer(int size) {
+        byte[] free = freeBuffers.poll();
+        return free != null && free.length >= size ? free : new byte[Math.max(size, (int) destination.settings().partSize())];
+    }
+
+    /** A part on its way, and the buffer it is sent from. */
+    private record Sent(Future<?> future, byte[] buffer) {
+    }
+
+    private static byte[] await(Sent sent) throws IOException {
+        await(sent.future());
+        return sent.buffer();
+    }
+
+    private static void acquire(Semaphore semaphore, int permits) throws IOException {
+        try {
+            semaphore.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Checks the content's MD5 (hex; null when not computed) against the source's ETag where that is an MD5. */
+    private void checkSourceTag(ObjectInfo object, String md5Hex) throws IOException {
+        String sourceTag = unquote(object.etag());
+        if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
+            throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
         }
     }
 

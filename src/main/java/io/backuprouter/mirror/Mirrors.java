@@ -6,7 +6,6 @@ import io.backuprouter.config.MirrorSettings;
 import io.backuprouter.targets.ObjectStore;
 import io.backuprouter.targets.S3Store;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -17,9 +16,9 @@ public final class Mirrors {
     private Mirrors() {
     }
 
-    public static MirrorSummary pass(MirrorSettings mirror, Map<String, ObjectStore> stores, Path tempDir, Clock clock,
+    public static MirrorSummary pass(MirrorSettings mirror, Map<String, ObjectStore> stores, Clock clock,
                                      BackupProgress progress, boolean dryRun, Consumer<String> report) throws IOException {
-        return new MirrorPass(mirror, s3(stores, mirror.from()), s3(stores, mirror.to()), tempDir, clock, progress,
+        return new MirrorPass(mirror, s3(stores, mirror.from()), s3(stores, mirror.to()), clock, progress,
                 Duration.ofSeconds(1)).run(dryRun, report);
     }
 

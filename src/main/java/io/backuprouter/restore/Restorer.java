@@ -63,6 +63,7 @@ public final class Restorer {
     /** Temporary files this restore made, so that cleaning up never touches anything else. */
     private final Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int maxExpansion = io.backuprouter.config.RestoreSettings.DEFAULT_MAX_EXPANSION;
+    private final Map<Object, Boolean> posixByDevice = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
                     BackupProgress progress) {
@@ -224,7 +225,7 @@ public final class Restorer {
         remaining.forEach(f -> byEntry.computeIfAbsent(f.entry(), e -> new ArrayList<>()).add(f));
         ObjectStore store = stores.get(target);
         try (InputStream encrypted = store.get(job + "/" + archive.key());
-             InputStream plain = Age.decrypt(encrypted, identity);
+             InputStream plain = new java.io.BufferedInputStream(Age.decrypt(encrypted, identity), 64 * 1024);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null && !byEntry.isEmpty(); ) {
                 List<FileEntry> files = byEntry.remove(entry.getName());
@@ -275,6 +276,8 @@ public final class Restorer {
         }
     }
 
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
     /**
      * Extracts one entry to a temporary file, hashing it on the way. Hostile archives are stopped
      * while they are read, before they can fill the disk: an entry is never read past the size its
@@ -283,7 +286,7 @@ public final class Restorer {
     private String copyAndHash(ZipArchiveInputStream in, Path temp, String entryName, long expectedSize,
                                ArchiveInfo archive) throws IOException {
         MessageDigest sha = sha256();
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = BUFFERS.get();
         OutputStream out;
         try {
             out = Files.newOutputStream(temp);
@@ -292,7 +295,9 @@ public final class Restorer {
         }
         long total = 0;
         try (out) {
-            for (int n; (n = in.read(buffer, 0, (int) Math.min(buffer.length, expectedSize - total + 1))) > 0; ) {
+            // Whole buffers: a zip entry stream returns a few hundred bytes per read, and as many
+            // small writes made restoring spend seconds in system calls.
+            for (int n; (n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, expectedSize - total + 1))) > 0; ) {
                 total += n;
                 if (total > expectedSize) {
                     throw new IOException("entry " + entryName + " of archive " + archive.key() + " is longer than the "
@@ -367,11 +372,31 @@ public final class Restorer {
         }
     }
 
-    private static void applyAttributes(Path path, FileEntry entry) throws IOException {
-        if (entry.mode() != null && Files.getFileStore(path).supportsFileAttributeView("posix")) {
+    private void applyAttributes(Path path, FileEntry entry) throws IOException {
+        if (entry.mode() != null && posix(path)) {
             Files.setPosixFilePermissions(path, permissions(entry.mode()));
         }
         Files.setLastModifiedTime(path, FileTime.from(entry.mtime()));
+    }
+
+    /**
+     * Whether permissions can be set at the path: decided once per device (a cheap stat), since
+     * asking the file store reads the mount table.
+     */
+    private boolean posix(Path path) throws IOException {
+        Path dir = path.getParent() == null ? path : path.getParent();
+        Object device;
+        try {
+            device = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            device = dir;
+        }
+        Boolean known = posixByDevice.get(device);
+        if (known == null) {
+            known = Files.getFileStore(dir).supportsFileAttributeView("posix");
+            posixByDevice.put(device, known);
+        }
+        return known;
     }
 
     private static Set<PosixFilePermission> permissions(String mode) {

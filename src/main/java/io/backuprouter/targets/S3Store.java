@@ -1,6 +1,7 @@
 package io.backuprouter.targets;
 
 import io.backuprouter.config.TargetSettings;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -146,7 +151,7 @@ public final class S3Store implements ObjectStore {
     }
 
     /** The configured part size, raised when the object would need more parts than the provider allows. */
-    private long partSizeFor(long size) {
+    public long partSizeFor(long size) {
         long partSize = target.partSize();
         int maxParts = target.preset().maxParts();
         if ((size + partSize - 1) / partSize > maxParts) {
@@ -192,6 +197,136 @@ public final class S3Store implements ObjectStore {
             client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
         } catch (SdkException abortFailure) {
             cause.addSuppressed(abortFailure);
+        }
+    }
+
+    /**
+     * Stores content held in memory in one PUT, with its MD5 as {@code Content-MD5}: the service refuses
+     * a body that arrived other than it was sent. Returns the ETag the service gave it.
+     */
+    public String put(String key, byte[] content, int length, ObjectAttributes attributes) throws IOException {
+        return put(key, content, length, md5(content, length), attributes);
+    }
+
+    /** Like {@link #put(String, byte[], int, ObjectAttributes)}, with the content's MD5 already computed. */
+    public String put(String key, byte[] content, int length, byte[] contentMd5, ObjectAttributes attributes)
+            throws IOException {
+        String fullKey = fullKey(key);
+        String md5 = Base64.getEncoder().encodeToString(contentMd5);
+        try {
+            return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
+                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                    .metadata(attributes.metadata()).contentLength((long) length).contentMD5(md5),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
+                            CONTENT_TYPE)).eTag();
+        } catch (SdkException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    /**
+     * Starts a multipart upload whose parts the caller sends one after the other from memory, for
+     * content that streams from elsewhere (a mirror). Nothing is visible under the key until
+     * {@link Parts#complete()}; closing without completing aborts the upload.
+     */
+    public Parts startParts(String key, ObjectAttributes attributes) throws IOException {
+        String fullKey = fullKey(key);
+        try {
+            String uploadId = client.createMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey)
+                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                    .metadata(attributes.metadata())).uploadId();
+            return new Parts(key, fullKey, uploadId);
+        } catch (SdkException e) {
+            throw failure("start upload of", key, e);
+        }
+    }
+
+    /** A multipart upload in progress; see {@link #startParts}. */
+    public final class Parts implements AutoCloseable {
+        private final String key;
+        private final String fullKey;
+        private final String uploadId;
+        private final List<CompletedPart> completed = new ArrayList<>();
+        private boolean done;
+
+        private Parts(String key, String fullKey, String uploadId) {
+            this.key = key;
+            this.fullKey = fullKey;
+            this.uploadId = uploadId;
+        }
+
+        /**
+         * Uploads part {@code number} (from 1) from {@code content[0, length)} on this store's upload
+         * threads, with its MD5 as {@code Content-MD5}, and checks the part's ETag where the service
+         * gives an MD5 one. Parts may be sent in any order and at once; the buffer must stay untouched
+         * until the returned future is done.
+         */
+        public Future<?> send(int number, byte[] content, int length) {
+            return parts.submit(() -> {
+                sendNow(number, content, length);
+                return null;
+            });
+        }
+
+        private void sendNow(int number, byte[] content, int length) throws IOException {
+            byte[] md5 = md5(content, length);
+            try {
+                String etag = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
+                        .partNumber(number).contentLength((long) length)
+                        .contentMD5(Base64.getEncoder().encodeToString(md5)),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
+                                CONTENT_TYPE)).eTag();
+                String tag = etag == null ? "" : etag.replace("\"", "");
+                if (tag.matches("[0-9a-fA-F]{32}") && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
+                    throw new IOException(target.name() + ": put " + key + ": part " + number
+                            + " arrived other than it was sent (ETag " + tag + ")");
+                }
+                synchronized (completed) {
+                    completed.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                }
+            } catch (SdkException e) {
+                throw failure("put part " + number + " of", key, e);
+            }
+        }
+
+        /** Makes the object visible under its key, whole. */
+        public void complete() throws IOException {
+            List<CompletedPart> sorted;
+            synchronized (completed) {
+                sorted = completed.stream().sorted(Comparator.comparing(CompletedPart::partNumber)).toList();
+            }
+            try {
+                client.completeMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(sorted)));
+                done = true;
+            } catch (SdkException e) {
+                throw failure("complete upload of", key, e);
+            }
+        }
+
+        /** Aborts the upload unless it was completed: no part is left behind. */
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                try {
+                    client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
+                } catch (SdkException ignored) {
+                    // left as an incomplete upload: never visible as an object; removeIncompleteUploads clears it
+                }
+            }
+        }
+    }
+
+    private static byte[] md5(byte[] content, int length) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(content, 0, length);
+            return md5.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -223,6 +223,72 @@ class BackupIT {
         });
     }
 
+    @Test
+    void archivesArePackedWhileTheFirstUploadsAndTheOutboxStaysBounded() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            Files.writeString(source.resolve("batch-" + i + ".md"), "file " + i + " " + MARKER);
+        }
+        job = jobs.job("notes", source, "a", Map.of("identity", jobs.identityFile().toString(), "batchFiles", "1"));
+        Path outbox = job.jobStateDir().resolve("outbox");
+        int packers = Math.min(4, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger mostWaiting = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean packedMeanwhile = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger uploaded = new java.util.concurrent.atomic.AtomicInteger();
+        BackupSummary summary;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            ObjectStore a = new DelegatingStore(targets.store("a").orElseThrow()) {
+                boolean first = true;
+
+                @Override
+                public void put(String key, Path file) throws IOException {
+                    if (key.contains("/archives/")) {
+                        if (first) {
+                            first = false;
+                            // Held until one archive per packing thread more is being written: packing
+                            // neither waits for uploads nor packs one archive at a time.
+                            packedMeanwhile.set(waitFor(() -> archivesIn(outbox) >= packers + 1));
+                        }
+                        // Written and not uploaded yet (uploaded archives stay in the outbox until the run ends).
+                        mostWaiting.accumulateAndGet((int) archivesIn(outbox) - uploaded.get(), Math::max);
+                    }
+                    super.put(key, file);
+                    if (key.contains("/archives/")) {
+                        uploaded.incrementAndGet();
+                    }
+                }
+            };
+            summary = new BackupRun(job, Map.of("a", a), Clock.systemUTC(), BackupProgress.NONE).run();
+        }
+        assertThat(summary.complete()).as(summary.toString()).isTrue();
+        assertThat(summary.archives()).isGreaterThanOrEqualTo(13);
+        assertThat(packedMeanwhile).isTrue();
+        // The archive being uploaded and the ones waiting: at most one per packing thread, plus one
+        // (an archive being written counts once it appears).
+        assertThat(mostWaiting.get()).isLessThanOrEqualTo(packers + 2);
+        onTarget("a", (store, backups) -> {
+            assertThat(backups.snapshot(summary.snapshotId()).files().stream().filter(FileEntry::isFile).count())
+                    .isEqualTo(summary.files());
+            return null;
+        });
+    }
+
+    static long archivesIn(Path outbox) {
+        try (var files = Files.list(outbox)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".zip.age")).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static boolean waitFor(java.util.function.BooleanSupplier condition) {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(condition::getAsBoolean);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
     /** A store whose server goes down right after the first archive reached it. */
     static final class FailAfterFirstArchive extends DelegatingStore {
         private final TestS3Server server;

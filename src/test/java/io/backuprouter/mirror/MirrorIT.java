@@ -90,7 +90,7 @@ class MirrorIT {
 
     MirrorSummary pass(MirrorSettings mirror, Targets targets) throws IOException {
         return new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(), (S3Store) targets.store("oss").orElseThrow(),
-                dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE, Duration.ofMillis(20)).run(false, line -> { });
+                Clock.systemUTC(), BackupProgress.NONE, Duration.ofMillis(20)).run(false, line -> { });
     }
 
     void putSource(S3Client r2, String key, String content) {
@@ -181,6 +181,65 @@ class MirrorIT {
     }
 
     @Test
+    void objectsStreamWithoutLocalFilesAndManyPartsLandInOrder() throws IOException {
+        // 4 objects of 3 to 5 parts (5 MiB) at once: parts of one object go out together when buffers are free.
+        Map<String, byte[]> objects = new LinkedHashMap<>();
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            for (int i = 0; i < 4; i++) {
+                byte[] content = new byte[(11 + 4 * i) * 1024 * 1024 + i];
+                new Random(i).nextBytes(content);
+                objects.put("big" + i + ".bin", content);
+                r2.putObject(b -> b.bucket(from).key("data/" + objects.size() + ".bin"), RequestBody.fromBytes(content));
+            }
+            Path cwd = Path.of("").toAbsolutePath();
+            long filesBefore = countFiles(cwd);
+            MirrorSummary summary = pass(mirror("copy", 10));
+            assertThat(summary.ok()).as(summary.failed().toString()).isTrue();
+            assertThat(summary.copied()).isEqualTo(4);
+            int n = 0;
+            for (byte[] content : objects.values()) {
+                String key = "copy/" + ++n + ".bin";
+                assertThat(oss.getObject(b -> b.bucket(to).key(key), ResponseTransformer.toBytes()).asByteArray())
+                        .isEqualTo(content);
+            }
+            assertThat(countFiles(cwd)).as("nothing staged in the working folder").isEqualTo(filesBefore);
+            assertThat(Files.exists(cwd.resolve("var/tmp"))).isFalse();
+        }
+    }
+
+    private static long countFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void aSourceObjectThatDoesNotMatchItsETagIsNotCopiedAndLeavesNothing() throws IOException {
+        byte[] large = new byte[12 * 1024 * 1024];
+        new Random(5).nextBytes(large);
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            r2.putObject(b -> b.bucket(from).key("data/big.bin"), RequestBody.fromBytes(large));
+            putSource(r2, "data/small.md", "small and sound");
+            String tag = r2.headObject(b -> b.bucket(from).key("data/big.bin")).eTag();
+            // Damage the stored bytes behind the server's back (same size, the ETag it recorded stays).
+            Path stored = R2.bucketDir(from).resolve("data/big.bin");
+            byte[] damaged = Files.readAllBytes(stored);
+            damaged[7 * 1024 * 1024] ^= 1;
+            Files.write(stored, damaged);
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    tag.equals(r2.headObject(b -> b.bucket(from).key("data/big.bin")).eTag()),
+                    "the server recomputes ETags from the stored bytes");
+
+            MirrorSummary summary = pass(mirror("copy", 10));
+
+            assertThat(summary.ok()).isFalse();
+            assertThat(summary.failed()).singleElement().asString().contains("data/big.bin").contains("does not match its ETag");
+            assertThat(destination(oss)).containsOnlyKeys("copy/small.md");
+            assertThat(oss.listMultipartUploads(b -> b.bucket(to)).uploads()).as("aborted, not left behind").isEmpty();
+        }
+    }
+
+    @Test
     void aDestinationOutageFailsThePassWhichTheNextPassCompletes() throws Exception {
         try (S3Client r2 = R2.adminClient()) {
             putSource(r2, "data/a.md", "alpha");
@@ -190,7 +249,7 @@ class MirrorIT {
         MirrorSummary during;
         try (Targets targets = new Targets(settings().targets())) {
             MirrorPass pass = new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(),
-                    (S3Store) targets.store("oss").orElseThrow(), dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE,
+                    (S3Store) targets.store("oss").orElseThrow(), Clock.systemUTC(), BackupProgress.NONE,
                     Duration.ofMillis(20));
             MirrorPass.Plan plan = pass.plan();
             OSS.pause();
@@ -270,7 +329,7 @@ class MirrorIT {
                     """);
             MirrorSettings mirror = MirrorCatalog.read(jobs.routesDir(), jobs.settings()).mirror("notes-to-oss").orElseThrow();
             MirrorSummary summary = new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(),
-                    (S3Store) targets.store("oss").orElseThrow(), dir.resolve("tmp"), Clock.systemUTC(), BackupProgress.NONE,
+                    (S3Store) targets.store("oss").orElseThrow(), Clock.systemUTC(), BackupProgress.NONE,
                     Duration.ofMillis(20)).run(false, line -> { });
             assertThat(summary.ok()).isTrue();
 

@@ -1,0 +1,59 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.testing.AppProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/backup-router}: the launcher the README and the benchmark use. */
+class LauncherIT {
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    Run launch(String... args) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(Path.of("bin/backup-router").toAbsolutePath()
+                .toString()), Stream.of(args)).toList()).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put("BACKUP_ROUTER_JAR", AppProcess.jar().toString());
+        builder.environment().put("BACKUP_ROUTER_CDS_DIR", dir.resolve("cds").toString());
+        builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Process process = builder.start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theFirstRunWritesTheClassArchiveTheNextRunsUseAndOutputStaysClean() throws Exception {
+        Run first = launch("keygen", "-o", dir.resolve("first.txt").toString());
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.stdout().strip().lines().toList()).last().asString().startsWith("age1");
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            archives = files.toList();
+        }
+        assertThat(archives).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).endsWith(".jsa"));
+
+        Run second = launch("keygen", "-o", dir.resolve("second.txt").toString());
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(second.stdout().strip().lines().toList()).last().asString().startsWith("age1");
+        assertThat(second.stdout()).doesNotContain("[warning]", "[error]", "cds");
+        assertThat(second.stderr()).doesNotContain("[warning]", "[error]");
+
+        Run wrong = launch("no-such-command");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+    }
+}
