@@ -2,16 +2,22 @@
 # The benchmark: backup-router beside restic and rclone, on the same seeded data and the same local
 # S3 server (backup-router's serve-s3, which is S3Proxy), timed in one run with the tools
 # alternating. See bench/README.md.
-#   bench/run.sh [--scale full|small] [--reps N]
+#   bench/run.sh [--scale full|small] [--reps N] [--only backup-router] [--profile DIR]
+# --only backup-router skips the peers (for trying a change; the results file then has no ratios).
+# --profile DIR records each backup-router run with Java Flight Recorder into DIR/<scenario>-<rep>.jfr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=full
 REPS=3
+ONLY=""
+PROFILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
-    *) echo "usage: bench/run.sh [--scale full|small] [--reps N]" >&2; exit 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --profile) PROFILE=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+    *) echo "usage: bench/run.sh [--scale full|small] [--reps N] [--only backup-router] [--profile DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -97,7 +103,7 @@ mkdir -p "$W/bin"
 cat > "$W/bin/router" <<SCRIPT
 #!/bin/sh
 cd "$H" && BACKUP_ROUTER_JAR="$JAR" BACKUP_ROUTER_CDS_DIR="$W/cds" \\
-  JAVA_OPTS="-Dbackup.embedded-s3.enabled=false -Dbackup.targets.a.root-path=router-\$rep -Dbackup.targets.b.root-path=router-\$rep" \\
+  JAVA_OPTS="-Dbackup.embedded-s3.enabled=false -Dbackup.targets.a.root-path=router-\$rep -Dbackup.targets.b.root-path=router-\$rep \${JFR:-}" \\
   exec "$LAUNCHER" "\$@" > /dev/null
 SCRIPT
 chmod +x "$W/bin/router"
@@ -119,6 +125,8 @@ export RCLONE_CONFIG_ACRYPT_PASSWORD=$(rclone obscure bench)
 RESULTS=$W/results.csv
 measure() { # measure SCENARIO TOOL REP command...
   local scenario=$1 tool=$2 n=$3; shift 3
+  if [ -n "$ONLY" ] && [ "$tool" != "$ONLY" ]; then return 0; fi
+  if [ -n "$PROFILE" ]; then export JFR="-XX:StartFlightRecording=filename=$PROFILE/$scenario-$n.jfr,settings=profile"; fi
   if ! /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@"; then
     echo "$scenario / $tool failed: $*" >&2
     exit 1
@@ -173,7 +181,13 @@ if [ "$SCALE" = full ]; then
   measure huge-file backup-router 1 router backup bench
 fi
 
-OUT=bench/results/$(date -u +%Y-%m-%d)-$(nproc)cpu-$SCALE.md
+# Never over an earlier result: a second run on the same day gets -2, -3...
+OUT=bench/results/$(date -u +%Y-%m-%d)-$(nproc)cpu-$SCALE${ONLY:+-only-$ONLY}
+if [ -e "$OUT.md" ]; then
+  n=2; while [ -e "$OUT-$n.md" ]; do n=$((n + 1)); done
+  OUT=$OUT-$n
+fi
+OUT=$OUT.md
 python3 bench/report.py "$RESULTS" "$SCALE" "$SIZE" "$FILES" \
   "$(java -version 2>&1 | head -1)" "$(restic version | head -1)" "$(rclone version | head -1)" > "$OUT"
 cat "$OUT"
