@@ -358,7 +358,9 @@ public final class BackupRun {
     /**
      * Packs batches on one thread per core and uploads each archive as soon as it is written (one
      * upload at a time, to every live target at once). At most one archive per packing thread, plus
-     * one, is written and not yet uploaded: the outbox holds a few archives, not the whole backup.
+     * one, is written and not yet uploaded, and an archive every target has leaves the outbox at once:
+     * the outbox holds a few archives, not the whole backup (unless a target is down: then it keeps
+     * what that target lacks).
      */
     private final class Packing implements AutoCloseable {
         /** One batch's outcome: its archive (null when every file dropped out), and what it changed. */
@@ -631,6 +633,15 @@ public final class BackupRun {
         }
         if (!lacking.isEmpty()) {
             pending.add(new JobState.Pending(key, state.dir().relativize(file).toString(), lacking, requires));
+        } else {
+            // Every target has it: the local copy goes now, so that a large backup needs local disk for a
+            // few archives, not for all of them (a crash before the commit leaves them on the targets,
+            // unreferenced, and the next run packs their files again).
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.debug("Job {}: cannot delete {} yet (deleted when the run ends): {}", job.name(), file, e.getMessage());
+            }
         }
     }
 

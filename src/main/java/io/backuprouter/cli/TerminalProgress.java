@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar (files and bytes, rate, ETA) when the output is a terminal; nothing otherwise. */
 final class TerminalProgress implements BackupProgress, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TerminalProgress.class);
     private final String task;
     private ProgressBar bar;
     private long readBytes;
@@ -43,6 +44,8 @@ final class TerminalProgress implements BackupProgress, AutoCloseable {
 
     @Override
     public synchronized void step(String text) {
+        // With --verbose the steps are logged with their times: where a run spends its time.
+        LOG.debug("{}: {}", task, text);
         if (bar != null) {
             bar.setExtraMessage(text);
         }
