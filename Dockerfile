@@ -8,13 +8,18 @@ RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q package -DskipTests
 
-FROM eclipse-temurin:17-jre
+# Java 21 runs the same jar as 17 (the minimum), with ChaCha20-Poly1305 (age) in hardware-assisted
+# code: encryption and decryption several times faster (bench/README.md).
+FROM eclipse-temurin:21-jre
 WORKDIR /app
 RUN useradd --system --home /app backup && mkdir -p /app/var && chown backup /app/var
 COPY --from=build /build/target/backup-router.jar /app/backup-router.jar
+# The launcher: capped heap, serial GC, and a class-data-sharing archive kept in the var volume.
+COPY bin/backup-router /app/bin/backup-router
+ENV BACKUP_ROUTER_CDS_DIR=/app/var/cache
 COPY config /app/config
 COPY routes /app/routes
 COPY demo /app/demo
 USER backup
-ENTRYPOINT ["java", "-jar", "/app/backup-router.jar"]
+ENTRYPOINT ["/app/bin/backup-router"]
 CMD ["run"]

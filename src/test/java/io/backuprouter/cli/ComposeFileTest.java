@@ -91,8 +91,12 @@ class ComposeFileTest {
         assertThat(Path.of("config/compose.properties")).exists();
 
         String dockerfile = Files.readString(Path.of("Dockerfile"));
-        assertThat(dockerfile).contains("target/backup-router.jar").contains("WORKDIR /app")
-                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/backup-router.jar\"]");
+        // The launcher finds the jar beside its bin/ folder: /app/backup-router.jar.
+        assertThat(dockerfile).contains("target/backup-router.jar /app/backup-router.jar").contains("WORKDIR /app")
+                .contains("COPY bin/backup-router /app/bin/backup-router")
+                .contains("ENTRYPOINT [\"/app/bin/backup-router\"]");
+        assertThat(Files.readString(Path.of("bin/backup-router"))).contains("\"$here/backup-router.jar\"");
+        assertThat(Files.isExecutable(Path.of("bin/backup-router"))).isTrue();
     }
 
     private RouterSettings composeSettings() {
