@@ -126,7 +126,8 @@ public final class Verifier {
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 String expected = remaining.remove(entry.getName());
                 MessageDigest sha = sha256();
-                for (int n; (n = zip.read(buffer)) > 0; ) {
+                // Whole buffers: a zip entry stream returns a few hundred bytes per read.
+                for (int n; (n = zip.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                     sha.update(buffer, 0, n);
                 }
                 String actual = HexFormat.of().formatHex(sha.digest());
