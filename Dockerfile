@@ -8,9 +8,9 @@ RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q package -DskipTests
 
-# Java 21 runs the same jar as 17 (the minimum), with ChaCha20-Poly1305 (age) in hardware-assisted
-# code: encryption and decryption several times faster (bench/README.md).
-FROM eclipse-temurin:21-jre
+# Java 25 runs the same jar as 17 (the minimum), with ChaCha20 and Poly1305 (age) compiled to vector
+# instructions: about 8x faster encryption (README, "Quick start"). The test suite passes on both.
+FROM eclipse-temurin:25-jre
 WORKDIR /app
 RUN useradd --system --home /app backup && mkdir -p /app/var && chown backup /app/var
 COPY --from=build /build/target/backup-router.jar /app/backup-router.jar
