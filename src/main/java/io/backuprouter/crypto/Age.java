@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * age encryption (https://age-encryption.org/v1) of streams, to X25519 recipients. Everything
  * streams in 64 KiB chunks: nothing is held whole in memory. Files written here decrypt with
- * {@code age -d -i identity.txt}.
+ * {@code age -d -i identity.txt}. The cipher comes from {@link ChaChaProvider}.
  */
 public final class Age {
     private static final int READ_BUFFER = 256 * 1024;
@@ -31,10 +31,15 @@ public final class Age {
 
     /** Like {@link #encrypt(OutputStream, List)}, to recipients or to a passphrase. */
     public static OutputStream encrypt(OutputStream out, AgeEncryption encryption) throws IOException {
+        return encrypt(out, encryption, ChaChaProvider.provider());
+    }
+
+    /** Like {@link #encrypt(OutputStream, AgeEncryption)}, with this ChaCha20-Poly1305 provider (null: the JDK's). */
+    static OutputStream encrypt(OutputStream out, AgeEncryption encryption, java.security.Provider provider) throws IOException {
         List<RecipientStanzaWriter> writers = encryption.writers();
         try {
-            return Channels.newOutputStream(new StandardEncryptingChannelFactory()
-                    .newEncryptingChannel(Channels.newChannel(out), writers));
+            return Channels.newOutputStream((provider == null ? new StandardEncryptingChannelFactory()
+                    : new StandardEncryptingChannelFactory(provider)).newEncryptingChannel(Channels.newChannel(out), writers));
         } catch (GeneralSecurityException e) {
             throw new IOException("age: cannot start encryption: " + e.getMessage(), e);
         }
@@ -46,12 +51,17 @@ public final class Age {
      * {@link IOException}.
      */
     public static InputStream decrypt(InputStream in, AgeIdentity identity) throws IOException {
+        return decrypt(in, identity, ChaChaProvider.provider());
+    }
+
+    /** Like {@link #decrypt(InputStream, AgeIdentity)}, with this ChaCha20-Poly1305 provider (null: the JDK's). */
+    static InputStream decrypt(InputStream in, AgeIdentity identity, java.security.Provider provider) throws IOException {
         try {
             RecipientStanzaReader reader = identity.reader();
             // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
             // large reads instead of one system call per 8 KiB.
-            return Channels.newInputStream(new StandardDecryptingChannelFactory()
-                    .newDecryptingChannel(Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
+            return Channels.newInputStream((provider == null ? new StandardDecryptingChannelFactory()
+                    : new StandardDecryptingChannelFactory(provider)).newDecryptingChannel(Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
         } catch (GeneralSecurityException e) {
             throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: " + e.getMessage(), e);
         }
