@@ -90,7 +90,7 @@ public final class ChaChaProvider {
             Provider conscrypt = conscrypt();
             Provider wrapped = new ConscryptChaCha(conscrypt);
             selfTest(wrapped);
-            return new Choice(wrapped, "Conscrypt " + conscrypt.getVersionStr() + " (BoringSSL)");
+            return new Choice(wrapped, "Conscrypt " + conscryptVersion() + " (BoringSSL)");
         } catch (LinkageError | Exception e) {
             if (wanted.equals("conscrypt")) {
                 LOG.warn("Conscrypt does not load here ({}): age uses the JDK's ChaCha20-Poly1305", e.toString());
@@ -98,6 +98,16 @@ public final class ChaChaProvider {
                 LOG.debug("Conscrypt does not load here ({}): age uses the JDK's ChaCha20-Poly1305", e.toString());
             }
             return jdk;
+        }
+    }
+
+    private static String conscryptVersion() {
+        try {
+            Object version = Class.forName("org.conscrypt.Conscrypt").getMethod("version").invoke(null);
+            return version.getClass().getMethod("major").invoke(version) + "." + version.getClass().getMethod("minor")
+                    .invoke(version) + "." + version.getClass().getMethod("patch").invoke(version);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "(version unknown)";
         }
     }
 
