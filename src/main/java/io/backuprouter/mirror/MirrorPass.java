@@ -156,7 +156,9 @@ public final class MirrorPass {
         long[] copied = {0, 0};
         // Backup manifests go last, and only when everything else arrived: a mirror never lists a
         // snapshot whose archives it lacks.
-        List<ObjectInfo> data = plan.copy().stream().filter(o -> !isManifest(o.key())).toList();
+        // The largest first: a large object streams part after part, and started last it would run alone at the end.
+        List<ObjectInfo> data = plan.copy().stream().filter(o -> !isManifest(o.key()))
+                .sorted(java.util.Comparator.comparingLong(ObjectInfo::size).reversed()).toList();
         List<ObjectInfo> manifests = plan.copy().stream().filter(o -> isManifest(o.key())).toList();
         copyAll(data, failed, copied);
         if (failed.isEmpty()) {

@@ -136,7 +136,7 @@ public final class Restorer {
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         try {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (Map.Entry<String, List<FileEntry>> group : byArchive.entrySet()) {
+            for (Map.Entry<String, List<FileEntry>> group : largestFirst(byArchive)) {
                 futures.add(workers.submit(() -> {
                     restoreArchive(group.getKey(), group.getValue(), archives, snapshot, located, order, placeAt, destination,
                             request.overwrite(), kept, problems, notes, done);
@@ -163,6 +163,18 @@ public final class Restorer {
         cleanTemps();
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
+    }
+
+    /**
+     * The archives' groups of files, the most content first: the workers start with the archives that
+     * take longest (one with a large file can take half of a restore), so that none is left running
+     * alone at the end while the other workers are idle. Ties keep the archives' order.
+     */
+    static List<Map.Entry<String, List<FileEntry>>> largestFirst(Map<String, List<FileEntry>> byArchive) {
+        List<Map.Entry<String, List<FileEntry>>> groups = new ArrayList<>(byArchive.entrySet());
+        groups.sort(Comparator.comparingLong((Map.Entry<String, List<FileEntry>> group) -> group.getValue().stream()
+                .mapToLong(FileEntry::size).sum()).reversed());
+        return groups;
     }
 
     private void restoreArchive(String archiveId, List<FileEntry> files, Map<String, ArchiveInfo> archives, Snapshot snapshot,

@@ -28,6 +28,11 @@ public final class S3Clients {
     }
 
     public static S3Client build(TargetSettings target) {
+        return builder(target).httpClient(httpClient(target)).build();
+    }
+
+    /** The client's settings, without its HTTP client (tests put one of their own between it and the server). */
+    static software.amazon.awssdk.services.s3.S3ClientBuilder builder(TargetSettings target) {
         ProviderPreset preset = target.preset();
         var builder = S3Client.builder()
                 .region(Region.of(target.region()))
@@ -42,12 +47,11 @@ public final class S3Clients {
                         ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
                 .serviceConfiguration(S3Configuration.builder()
                         .chunkedEncodingEnabled(preset.chunkedEncoding())
-                        .build())
-                .httpClient(httpClient(target));
+                        .build());
         if (target.endpoint() != null) {
             builder.endpointOverride(target.endpoint());
         }
-        return builder.build();
+        return builder;
     }
 
     private static SdkHttpClient httpClient(TargetSettings target) {
