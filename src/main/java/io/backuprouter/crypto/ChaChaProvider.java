@@ -39,7 +39,7 @@ public final class ChaChaProvider {
      * The chosen implementation.
      *
      * @param provider the provider to hand to Jagged, or null for the JDK's own
-     * @param name what it is, for logs and {@code --version}
+     * @param name what it is, for the log
      */
     record Choice(Provider provider, String name) {
     }
@@ -47,11 +47,6 @@ public final class ChaChaProvider {
     /** The provider to use, or null for the JDK's (chosen once, on first use). */
     static Provider provider() {
         return choice().provider();
-    }
-
-    /** What encrypts and decrypts: "JDK" or "Conscrypt x.y (BoringSSL)". */
-    public static String describe() {
-        return choice().name();
     }
 
     private static Choice choice() {
@@ -151,9 +146,18 @@ public final class ChaChaProvider {
         if (input.hasRemaining() || output.position() != 5 + written || !Arrays.equals(expected, sealed)) {
             throw new GeneralSecurityException(candidate.getName() + " encrypts differently from the JDK");
         }
+        // And back, from a slice (an array offset as well as a position) into a buffer at a position.
         Cipher decrypt = Cipher.getInstance(ALGORITHM, candidate);
         decrypt.init(Cipher.DECRYPT_MODE, secret, new IvParameterSpec(nonce));
-        if (!Arrays.equals(plain, decrypt.doFinal(sealed))) {
+        byte[] padded = new byte[sealed.length + 11];
+        System.arraycopy(sealed, 0, padded, 4, sealed.length);
+        ByteBuffer sealedSlice = ByteBuffer.wrap(padded, 2, sealed.length + 4).slice();
+        sealedSlice.position(2).limit(2 + sealed.length);
+        ByteBuffer opened = ByteBuffer.allocate(plain.length + 7);
+        opened.position(3);
+        int read = decrypt.doFinal(sealedSlice, opened);
+        if (read != plain.length || sealedSlice.hasRemaining()
+                || !Arrays.equals(plain, Arrays.copyOfRange(opened.array(), 3, 3 + read))) {
             throw new GeneralSecurityException(candidate.getName() + " does not decrypt what it encrypted");
         }
         sealed[5] ^= 1;

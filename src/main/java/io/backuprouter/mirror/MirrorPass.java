@@ -301,7 +301,7 @@ public final class MirrorPass {
             throw new IOException(destination.name() + ": " + target + ": parts of " + partSize + " bytes do not fit in memory");
         }
         // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
-        // (each part is checked on its own, by Content-MD5).
+        // (each part is checked on its own on arrival: see S3Store.Parts#send).
         MessageDigest md5 = isMd5(unquote(object.etag())) ? digest("MD5") : null;
         long total = 0;
         java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();

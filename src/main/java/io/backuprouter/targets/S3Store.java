@@ -49,10 +49,11 @@ public final class S3Store implements ObjectStore {
     private final ExecutorService parts;
 
     /**
-     * Whether the SDK signs request bodies: over plain http it sends the SHA-256 of every body in the
-     * signed {@code x-amz-content-sha256} header, and the service refuses a body that does not match
-     * it. A {@code Content-MD5} would check the same thing again, at the cost of an MD5 of every byte
-     * on both sides; it is sent over https only, where bodies go unsigned ({@code UNSIGNED-PAYLOAD}).
+     * Whether the SDK signs request bodies whole: over plain http, without aws-chunked encoding, it
+     * sends the SHA-256 of every body in the signed {@code x-amz-content-sha256} header, and the
+     * service refuses a body that does not match it. A {@code Content-MD5} would check the same thing
+     * again, at the cost of an MD5 of every byte on both sides; it is sent everywhere else (https,
+     * where bodies go unsigned as {@code UNSIGNED-PAYLOAD}, and chunked uploads).
      */
     private final boolean payloadSigned;
 
@@ -65,7 +66,9 @@ public final class S3Store implements ObjectStore {
         this.target = target;
         this.client = client;
         this.pageSize = pageSize;
-        this.payloadSigned = target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme());
+        // aws-chunked bodies (the aws preset) carry per-chunk signatures instead, which not every server checks.
+        this.payloadSigned = target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme())
+                && !target.preset().chunkedEncoding();
         this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "upload-" + target.name());
             thread.setDaemon(true);

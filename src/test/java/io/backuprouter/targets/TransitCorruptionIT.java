@@ -85,11 +85,13 @@ class TransitCorruptionIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenient", "strict"})
-    void anAlteredBodyIsRefusedAndNothingLands(String which) throws Exception {
-        TestS3Server server = which.equals("lenient") ? LENIENT : STRICT;
+    @ValueSource(strings = {"lenient minio", "strict minio", "lenient aws"})
+    void anAlteredBodyIsRefusedAndNothingLands(String serverAndPreset) throws Exception {
+        String[] words = serverAndPreset.split(" ");
+        TestS3Server server = words[0].equals("lenient") ? LENIENT : STRICT;
         String bucket = server.createBucket();
-        TargetSettings settings = TestTargets.s3("t", server, bucket, "root", "minio");
+        // minio: whole bodies, signed over http (no Content-MD5); aws: aws-chunked bodies, with Content-MD5.
+        TargetSettings settings = TestTargets.s3("t", server, bucket, "root", words[1]);
         assertThat(settings.endpoint().getScheme()).isEqualTo("http");
         FlippingHttpClient http = new FlippingHttpClient();
         byte[] content = new byte[6 * 1024 * 1024];
@@ -105,11 +107,16 @@ class TransitCorruptionIT {
             assertThat(store.stat("parts-ok")).get().extracting(ObjectInfo::size).isEqualTo((long) content.length);
 
             http.armed = true;
+            // Whole signed bodies: refused by the service for the body's digest, not for anything else. The
+            // chunked upload is cut off while it is sent (a broken pipe); the control above shows the same
+            // request shape lands when the body is intact.
+            String refused = words[1].equals("aws") ? "(?s).+"
+                    : "(?s).*(XAmzContentSHA256Mismatch|BadDigest|InvalidDigest|x-amz-content-sha256).*";
             assertThatThrownBy(() -> store.put("whole", content, content.length, ObjectAttributes.NONE))
-                    .isInstanceOf(IOException.class);
+                    .isInstanceOf(IOException.class).hasMessageMatching(refused);
             try (S3Store.Parts parts = store.startParts("parts", ObjectAttributes.NONE)) {
                 assertThatThrownBy(() -> parts.send(1, content, content.length).get())
-                        .isInstanceOf(ExecutionException.class);
+                        .isInstanceOf(ExecutionException.class).cause().hasMessageMatching(refused);
             }
             http.armed = false;
             assertThat(http.flipped.get()).isPositive();
