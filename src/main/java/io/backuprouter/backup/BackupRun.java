@@ -461,7 +461,11 @@ public final class BackupRun {
             String archiveId = SnapshotIds.newArchiveId();
             Path out = state.outbox().resolve(archiveId + ".zip.age");
             try {
+                long packStarted = System.nanoTime();
                 ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.encryption(), job.compressionLevel());
+                LOG.debug("Job {}: archive {} packed: {} files, {} bytes of content, {} bytes stored, {} ms", job.name(),
+                        archiveId, written.stored().size(), written.contentBytes(), written.info().size(),
+                        (System.nanoTime() - packStarted) / 1_000_000);
                 for (String path : written.changed()) {
                     warnings.add(path + ": changed while it was archived; it is backed up on the next run");
                     keepPrevious(before.get(path), entries);
