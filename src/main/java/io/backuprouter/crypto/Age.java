@@ -38,8 +38,9 @@ public final class Age {
     static OutputStream encrypt(OutputStream out, AgeEncryption encryption, java.security.Provider provider) throws IOException {
         List<RecipientStanzaWriter> writers = encryption.writers();
         try {
-            return Channels.newOutputStream((provider == null ? new StandardEncryptingChannelFactory()
-                    : new StandardEncryptingChannelFactory(provider)).newEncryptingChannel(Channels.newChannel(out), writers));
+            StandardEncryptingChannelFactory factory = provider == null ? new StandardEncryptingChannelFactory()
+                    : new StandardEncryptingChannelFactory(provider);
+            return Channels.newOutputStream(factory.newEncryptingChannel(Channels.newChannel(out), writers));
         } catch (GeneralSecurityException e) {
             throw new IOException("age: cannot start encryption: " + e.getMessage(), e);
         }
@@ -60,8 +61,10 @@ public final class Age {
             RecipientStanzaReader reader = identity.reader();
             // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
             // large reads instead of one system call per 8 KiB.
-            return Channels.newInputStream((provider == null ? new StandardDecryptingChannelFactory()
-                    : new StandardDecryptingChannelFactory(provider)).newDecryptingChannel(Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
+            StandardDecryptingChannelFactory factory = provider == null ? new StandardDecryptingChannelFactory()
+                    : new StandardDecryptingChannelFactory(provider);
+            return Channels.newInputStream(factory.newDecryptingChannel(
+                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
         } catch (GeneralSecurityException e) {
             throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package io.backuprouter.crypto;
 
-import java.security.GeneralSecurityException;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.Locale;
@@ -97,23 +97,17 @@ public final class ChaChaProvider {
     }
 
     private static String conscryptVersion() {
-        try {
-            Object version = Class.forName("org.conscrypt.Conscrypt").getMethod("version").invoke(null);
-            return version.getClass().getMethod("major").invoke(version) + "." + version.getClass().getMethod("minor")
-                    .invoke(version) + "." + version.getClass().getMethod("patch").invoke(version);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "(version unknown)";
-        }
+        org.conscrypt.Conscrypt.Version version = org.conscrypt.Conscrypt.version();
+        return version == null ? "(version unknown)" : version.major() + "." + version.minor() + "." + version.patch();
     }
 
-    private static Provider conscrypt() throws ReflectiveOperationException {
-        // Reflection keeps Conscrypt's classes (and its native library) unloaded where it is not used.
-        Class<?> conscrypt = Class.forName("org.conscrypt.Conscrypt");
-        if (!(Boolean) conscrypt.getMethod("isAvailable").invoke(null)) {
+    private static Provider conscrypt() {
+        // Its native library loads here, on first use of age, not at start-up.
+        if (!org.conscrypt.Conscrypt.isAvailable()) {
             throw new IllegalStateException("no native library for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
         }
-        return (Provider) conscrypt.getMethod("newProvider").invoke(null);
+        return org.conscrypt.Conscrypt.newProvider();
     }
 
     /**

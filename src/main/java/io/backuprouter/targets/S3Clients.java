@@ -31,6 +31,18 @@ public final class S3Clients {
         return builder(target).httpClient(httpClient(target)).build();
     }
 
+    /**
+     * Whether the client built here signs each request body whole: over plain http, without
+     * aws-chunked encoding, the SDK sends the body's SHA-256 in the signed {@code x-amz-content-sha256}
+     * header and the service refuses a body that does not match it. aws-chunked bodies carry
+     * per-chunk signatures instead, which not every server checks; over https bodies go unsigned
+     * ({@code UNSIGNED-PAYLOAD}).
+     */
+    public static boolean signsWholeBodies(TargetSettings target) {
+        return target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme())
+                && !target.preset().chunkedEncoding();
+    }
+
     /** The client's settings, without its HTTP client (tests put one of their own between it and the server). */
     static software.amazon.awssdk.services.s3.S3ClientBuilder builder(TargetSettings target) {
         ProviderPreset preset = target.preset();

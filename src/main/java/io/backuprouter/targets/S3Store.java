@@ -49,11 +49,9 @@ public final class S3Store implements ObjectStore {
     private final ExecutorService parts;
 
     /**
-     * Whether the SDK signs request bodies whole: over plain http, without aws-chunked encoding, it
-     * sends the SHA-256 of every body in the signed {@code x-amz-content-sha256} header, and the
-     * service refuses a body that does not match it. A {@code Content-MD5} would check the same thing
-     * again, at the cost of an MD5 of every byte on both sides; it is sent everywhere else (https,
-     * where bodies go unsigned as {@code UNSIGNED-PAYLOAD}, and chunked uploads).
+     * Whether the service already checks each body against its signed SHA-256
+     * ({@link S3Clients#signsWholeBodies}): a {@code Content-MD5} would check the same thing again, at
+     * the cost of an MD5 of every byte on both sides, so it is sent only where this is false.
      */
     private final boolean payloadSigned;
 
@@ -66,9 +64,7 @@ public final class S3Store implements ObjectStore {
         this.target = target;
         this.client = client;
         this.pageSize = pageSize;
-        // aws-chunked bodies (the aws preset) carry per-chunk signatures instead, which not every server checks.
-        this.payloadSigned = target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme())
-                && !target.preset().chunkedEncoding();
+        this.payloadSigned = S3Clients.signsWholeBodies(target);
         this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "upload-" + target.name());
             thread.setDaemon(true);
