@@ -82,7 +82,7 @@ final class ReferenceData {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
                 String relative = root.relativize(file).toString().replace('\\', '/');
-                if (!relative.startsWith(".restore-tmp-")) {
+                if (!file.getFileName().toString().startsWith(".restore-tmp-")) {
                     hashes.put(relative, sha256(file));
                 }
             }
