@@ -53,6 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
                 try {
                     result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key)
                             .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), name))
+                            .maxExpansion(context.settings().restore().maxExpansion())
                             .verify(snapshot, readData);
                 } catch (java.io.IOException e) {
                     out.println("FAIL " + name + ": " + e.getMessage());

@@ -34,6 +34,7 @@ public final class Verifier {
     private final AgeIdentity identity;
 
     private java.util.Set<String> expected = java.util.Set.of();
+    private int maxExpansion = io.backuprouter.config.RestoreSettings.DEFAULT_MAX_EXPANSION;
 
     public Verifier(String job, ObjectStore store, AgeIdentity identity) {
         this.job = job;
@@ -47,6 +48,15 @@ public final class Verifier {
      */
     public Verifier expecting(java.util.Set<String> snapshotIds) {
         this.expected = snapshotIds;
+        return this;
+    }
+
+    /**
+     * Entries that grow more than this many times their compressed size are reported as zip bombs and
+     * not read further (backup.restore.max-expansion, as for restore).
+     */
+    public Verifier maxExpansion(int ratio) {
+        this.maxExpansion = ratio;
         return this;
     }
 
@@ -84,7 +94,7 @@ public final class Verifier {
         if (ids.isEmpty() && problems.isEmpty()) {
             problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job);
         }
-        Map<String, Map<String, String>> needed = new HashMap<>();
+        Map<String, Map<String, FileEntry>> needed = new HashMap<>();
         Map<String, ArchiveInfo> archives = new HashMap<>();
         for (String id : ids) {
             String key = job + "/" + Snapshot.keyOf(id);
@@ -100,7 +110,7 @@ public final class Verifier {
             manifest.archives().forEach(a -> archives.put(a.id(), a));
             for (FileEntry file : manifest.files()) {
                 if (file.isFile()) {
-                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).put(file.entry(), file.sha256());
+                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).putIfAbsent(file.entry(), file);
                 }
             }
         }
@@ -118,20 +128,41 @@ public final class Verifier {
         return new Result(ids.size(), archives.size(), problems);
     }
 
-    private void readArchive(String key, Map<String, String> entries, List<String> problems) {
-        Map<String, String> remaining = new HashMap<>(entries);
+    /**
+     * Reads a whole archive (so that age authenticates every chunk, to the end) and hashes each entry
+     * a manifest uses. Archives are untrusted: an entry is never read past the size its manifest
+     * records, nor any entry past {@code maxExpansion} times the compressed bytes it has used; either
+     * stops the reading of that archive with a problem naming the entry.
+     */
+    private void readArchive(String key, Map<String, FileEntry> entries, List<String> problems) {
+        Map<String, FileEntry> remaining = new HashMap<>(entries);
         try (InputStream in = Age.decrypt(store.get(key), identity);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
             byte[] buffer = new byte[256 * 1024];
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                String expected = remaining.remove(entry.getName());
+                FileEntry expected = remaining.remove(entry.getName());
+                long limit = expected == null ? Long.MAX_VALUE : expected.size();
                 MessageDigest sha = sha256();
+                long total = 0;
                 // Whole buffers: a zip entry stream returns a few hundred bytes per read.
-                for (int n; (n = zip.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-                    sha.update(buffer, 0, n);
+                for (int n; (n = zip.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0; ) {
+                    total += n;
+                    if (total > limit) {
+                        problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " is longer than the "
+                                + limit + " bytes the manifest records; not read further");
+                        return;
+                    }
+                    if (total > 1024 * 1024 && total > Math.max(zip.getCompressedCount(), 1) * (long) maxExpansion) {
+                        problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " expands more than "
+                                + maxExpansion + " times its compressed size; not read further as a zip bomb"
+                                + " (backup.restore.max-expansion)");
+                        return;
+                    }
+                    if (expected != null) {
+                        sha.update(buffer, 0, n);
+                    }
                 }
-                String actual = HexFormat.of().formatHex(sha.digest());
-                if (expected != null && !expected.equals(actual)) {
+                if (expected != null && !expected.sha256().equals(HexFormat.of().formatHex(sha.digest()))) {
                     problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " does not match its SHA-256");
                 }
             }

@@ -261,13 +261,16 @@ class HostileInputCampaignIT {
         hostile("zip bomb past the configured ratio", Map.of("bomb", zeros),
                 List.of(new FileEntry("bomb.bin", "file", zeros.length, t, "0644", sha(zeros), null, "bomb", null)),
                 "zip bomb", jail);
+        verifyFails("zip bomb past the configured ratio", "bomb expands more than 100 times");
         byte[] longer = new byte[4 * 1024 * 1024];
         new Random(1).nextBytes(longer);
         hostile("entry longer than its manifest says", Map.of("long", longer),
                 List.of(new FileEntry("short.txt", "file", 10, t, "0644", sha(payload.getBytes()), null, "long", null)),
                 "longer than the 10 bytes", jail);
+        verifyFails("entry longer than its manifest says", "entry long is longer than the 10 bytes");
         hostile("content that does not match its hash", Map.of("e", "other".getBytes()),
                 List.of(file("mismatch.txt", payload, "e")), "does not match", jail);
+        verifyFails("content that does not match its hash", "entry e does not match its SHA-256");
 
         // Objects that are not what they claim.
         String okArchive = randomId();
@@ -347,7 +350,21 @@ class HostileInputCampaignIT {
         restoreFails("snapshot: " + name, snapshot.id(), refusal, jail);
     }
 
+    private String lastHostileSnapshot;
+
+    /** verify --read-data of the last hostile snapshot fails, naming what is wrong, within its bounds. */
+    private void verifyFails(String name, String mention) throws Exception {
+        CampaignHome.Run verify = home.run("verify", "ref-evil", "--snapshot", lastHostileSnapshot, "--read-data");
+        ledger.count("hostile snapshots verified", 1);
+        ledger.check("verify --read-data: " + name, () -> {
+            assertThat(verify.exitCode()).as(verify.output()).isNotZero();
+            assertThat(verify.output()).as(verify.output()).contains("FAIL a:").contains(mention);
+            assertThat(verify.output()).as("no stack trace").doesNotContain("\tat ");
+        });
+    }
+
     private void restoreFails(String name, String snapshotId, String mention, Path jail) throws Exception {
+        lastHostileSnapshot = snapshotId;
         if (!Files.exists(home.dir.resolve("routes/ref-evil.camel.yaml"))) {
             home.job("ref-evil", source, "a", Map.of());
         }
