@@ -40,8 +40,14 @@ public final class MirrorRuns {
         ReentrantLock lock = running.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {
-            MirrorSummary summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), BackupProgress.NONE,
-                    false, line -> { });
+            MirrorSummary summary;
+            try {
+                summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), BackupProgress.NONE, false, line -> { });
+            } catch (Mirrors.Busy busy) {
+                // A mirror command is making this pass already: nothing is lost by skipping this one.
+                LOG.warn("Mirror {}: {}", name, busy.getMessage());
+                return null;
+            }
             metrics.mirror(name, mirror.to(), summary);
             if (summary.ok()) {
                 LOG.info("{}", summary);

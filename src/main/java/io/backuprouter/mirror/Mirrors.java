@@ -1,11 +1,13 @@
 package io.backuprouter.mirror;
 
+import io.backuprouter.LockFile;
 import io.backuprouter.UserException;
 import io.backuprouter.backup.BackupProgress;
 import io.backuprouter.config.MirrorSettings;
 import io.backuprouter.targets.ObjectStore;
 import io.backuprouter.targets.S3Store;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -16,10 +18,35 @@ public final class Mirrors {
     private Mirrors() {
     }
 
+    /** Where the lock of each mirror is: one pass of a mirror at a time, whichever process (router or command) makes it. */
+    static final Path LOCKS = Path.of("var/mirrors");
+
+    /**
+     * One pass of the mirror. A pass that copies or deletes holds the mirror's lock file
+     * ({@code var/mirrors/<name>.lock}), so that a command and the router's schedule never work on the
+     * same mirror at once; a dry run only reads and takes no lock.
+     *
+     * @throws Busy when another process is making a pass of this mirror
+     */
     public static MirrorSummary pass(MirrorSettings mirror, Map<String, ObjectStore> stores, Clock clock,
                                      BackupProgress progress, boolean dryRun, Consumer<String> report) throws IOException {
-        return new MirrorPass(mirror, s3(stores, mirror.from()), s3(stores, mirror.to()), clock, progress,
-                Duration.ofSeconds(1)).run(dryRun, report);
+        MirrorPass pass = new MirrorPass(mirror, s3(stores, mirror.from()), s3(stores, mirror.to()), clock, progress,
+                Duration.ofSeconds(1));
+        if (dryRun) {
+            return pass.run(true, report);
+        }
+        Path lockFile = LOCKS.resolve(mirror.name() + ".lock");
+        try (LockFile lock = LockFile.tryAcquire(lockFile).orElseThrow(() -> new Busy("mirror " + mirror.name()
+                + " is already running (" + lockFile + " is locked" + LockFile.holder(lockFile) + "); this pass is not made"))) {
+            return pass.run(false, report);
+        }
+    }
+
+    /** Another process is making a pass of the mirror. */
+    public static final class Busy extends UserException {
+        Busy(String message) {
+            super(message);
+        }
     }
 
     private static S3Store s3(Map<String, ObjectStore> stores, String name) {

@@ -128,6 +128,15 @@ class AppJarIT {
             assertThat(dryRun.waitFor(COMMAND)).as(dryRun.output()).isZero();
             assertThat(dryRun.output()).contains("copy   demo/snapshots/").contains("(dry run): 2 to copy");
         }
+        try (io.backuprouter.LockFile held = io.backuprouter.LockFile.tryAcquire(home.resolve("var/mirrors/demo-mirror.lock"))
+                .orElseThrow()) {
+            // Another process (here: this test) making a pass of the same mirror: the command refuses, naming it.
+            try (AppProcess busy = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
+                assertThat(busy.waitFor(COMMAND)).as(busy.output()).isEqualTo(1);
+                assertThat(busy.output()).contains("mirror demo-mirror is already running")
+                        .contains("is locked by process " + ProcessHandle.current().pid()).doesNotContain("\tat ");
+            }
+        }
         try (AppProcess mirror = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(mirror.waitFor(COMMAND)).as(mirror.output()).isZero();
             assertThat(mirror.output()).contains("mirror demo-mirror: 2 copied").contains("0 failed");
