@@ -45,7 +45,7 @@ public final class MirrorRuns {
                 summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), BackupProgress.NONE, false, line -> { });
             } catch (Mirrors.Busy busy) {
                 // A mirror command is making this pass already: nothing is lost by skipping this one.
-                LOG.warn("Mirror {}: {}", name, busy.getMessage());
+                LOG.warn("{}", busy.getMessage());
                 return null;
             }
             metrics.mirror(name, mirror.to(), summary);
