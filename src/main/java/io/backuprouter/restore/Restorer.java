@@ -126,6 +126,7 @@ public final class Restorer {
                 problems.add(entry.path() + ": refused: " + e.getMessage());
             }
         }
+        totalBytes -= refuseCaseTwins(placeAt, byArchive, destination, problems);
         progress.toRead(placeAt.size(), totalBytes / 2);
         Map<String, ArchiveInfo> archives = new LinkedHashMap<>();
         snapshot.archives().forEach(a -> archives.put(a.id(), a));
@@ -163,6 +164,64 @@ public final class Restorer {
         cleanTemps();
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
+    }
+
+    /**
+     * Files whose paths differ only in letter case or Unicode normalization ({@code README.md} and
+     * {@code readme.md}) are one file on a case-insensitive file system (macOS's and Windows's by
+     * default): restoring both would silently leave only the last. When the destination is such a
+     * file system, the first of each set (in path order) is restored and every other one is reported
+     * as not restored. Returns the bytes left out.
+     */
+    private long refuseCaseTwins(Map<FileEntry, Path> placeAt, Map<String, List<FileEntry>> byArchive, Path destination,
+                                 List<String> problems) {
+        Map<String, List<FileEntry>> byFolded = new TreeMap<>();
+        placeAt.keySet().forEach(f -> byFolded.computeIfAbsent(folded(f.path()), k -> new ArrayList<>()).add(f));
+        List<List<FileEntry>> twins = byFolded.values().stream().filter(group -> group.size() > 1).toList();
+        if (twins.isEmpty() || !caseInsensitive.test(destination)) {
+            return 0;
+        }
+        long left = 0;
+        for (List<FileEntry> group : twins) {
+            List<FileEntry> sorted = group.stream().sorted(Comparator.comparing(FileEntry::path)).toList();
+            for (FileEntry other : sorted.subList(1, sorted.size())) {
+                placeAt.remove(other);
+                byArchive.get(other.archive()).remove(other);
+                left += other.size();
+                problems.add(other.path() + ": not restored: it differs from " + sorted.get(0).path()
+                        + " only in letter case, which the file system of " + destination + " does not tell apart"
+                        + " (restore it to a case-sensitive folder, or alone with --include)");
+            }
+        }
+        byArchive.values().removeIf(List::isEmpty);
+        return left;
+    }
+
+    static String folded(String path) {
+        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private java.util.function.Predicate<Path> caseInsensitive = Restorer::caseInsensitive;
+
+    /** For tests: how to tell whether a destination's file system ignores letter case. */
+    Restorer caseInsensitiveWhen(java.util.function.Predicate<Path> test) {
+        this.caseInsensitive = test;
+        return this;
+    }
+
+    /** Whether the folder's file system ignores letter case: a probe file is looked up by its upper-case name. */
+    static boolean caseInsensitive(Path folder) {
+        Path probe = folder.resolve(TEMP_PREFIX + "case-" + UUID.randomUUID());
+        try {
+            Files.createFile(probe);
+            try {
+                return Files.exists(folder.resolve(probe.getFileName().toString().toUpperCase(java.util.Locale.ROOT)));
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException e) {
+            return false; // not writable: writing the files fails anyway, and says why
+        }
     }
 
     /**

@@ -329,6 +329,46 @@ class RestoreIT {
     }
 
     @Test
+    void filesDifferingOnlyInCaseAreNotRestoredOverEachOtherOnACaseInsensitiveFileSystem() throws Exception {
+        Files.writeString(source.resolve("README.md"), "upper");
+        Files.writeString(source.resolve("readme.md"), "lower");
+        Files.writeString(source.resolve("other.txt"), "other");
+        backup();
+        Path to = dir.resolve("to-case");
+        RestoreSummary summary;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            // This file system tells them apart; a case-insensitive one (macOS, Windows) is played here.
+            summary = new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE).caseInsensitiveWhen(p -> true)
+                    .restore(new RestoreRequest("docs", "latest", null, null, to, List.of(), RestoreRequest.Overwrite.ALWAYS));
+        }
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.problems()).singleElement().asString()
+                .startsWith("readme.md: not restored: it differs from README.md only in letter case");
+        assertThat(to.resolve("README.md")).hasContent("upper");
+        assertThat(to.resolve("readme.md")).doesNotExist();
+        assertThat(to.resolve("other.txt")).hasContent("other");
+
+        // Where case matters, both are restored.
+        RestoreSummary sensitive = restore("latest", dir.resolve("to-sensitive"));
+        assertThat(sensitive.problems()).isEmpty();
+        assertThat(dir.resolve("to-sensitive/readme.md")).hasContent("lower");
+        assertThat(dir.resolve("to-sensitive/README.md")).hasContent("upper");
+    }
+
+    @Test
+    void theCaseProbeLeavesNothingBehind() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("probe"));
+        boolean insensitive = Restorer.caseInsensitive(folder);
+        Files.writeString(folder.resolve("a.txt"), "a");
+        assertThat(insensitive).isEqualTo(Files.exists(folder.resolve("A.TXT")));
+        try (var left = Files.list(folder)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a.txt");
+        }
+        assertThat(Restorer.folded("Caf\u00e9/README.md")).isEqualTo(Restorer.folded("cafe\u0301/readme.md"));
+    }
+
+    @Test
     void aDamagedManifestHeaderOnOneTargetIsNotMistakenForAWrongIdentity() throws Exception {
         Files.writeString(source.resolve("x.txt"), "x");
         BackupSummary backup = backup();
