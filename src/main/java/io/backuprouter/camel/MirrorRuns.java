@@ -44,9 +44,11 @@ public final class MirrorRuns {
             try {
                 summary = Mirrors.pass(mirror, targets.stores(), Clock.systemUTC(), BackupProgress.NONE, false, line -> { });
             } catch (Mirrors.Busy busy) {
-                // A mirror command is making this pass already: nothing is lost by skipping this one.
-                LOG.warn("{}", busy.getMessage());
-                return null;
+                // A mirror command is making a pass already: nothing is lost by skipping this one, and
+                // it is neither a success nor a failure for the health and metrics.
+                MirrorSummary skipped = MirrorSummary.skipped(name, busy.getMessage());
+                LOG.warn("{}", skipped);
+                return skipped;
             }
             metrics.mirror(name, mirror.to(), summary);
             if (summary.ok()) {

@@ -149,7 +149,7 @@ public final class MirrorPass {
             plan.copy().forEach(o -> report.accept("copy   " + o.key() + " (" + o.size() + " bytes)"));
             plan.delete().forEach(o -> report.accept((blocked == null ? "delete " : "KEEP (ceiling) ") + o.key()));
             return new MirrorSummary(mirror.name(), true, plan.copy().size(), bytes, plan.unchanged(),
-                    blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()));
+                    blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()), null);
         }
         progress.toRead(plan.copy().size(), bytes / 2);
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
@@ -183,7 +183,7 @@ public final class MirrorPass {
             LOG.warn("Mirror {}: {}", mirror.name(), blocked);
         }
         return new MirrorSummary(mirror.name(), false, copied[0], copied[1], plan.unchanged(), deleted, List.copyOf(failed),
-                blocked, Duration.between(started, clock.instant()));
+                blocked, Duration.between(started, clock.instant()), null);
     }
 
     /** A backup's snapshot manifest ({@code <job>/snapshots/<id>.json.age}). */

@@ -36,7 +36,14 @@ public final class Mirrors {
             return pass.run(true, report);
         }
         Path lockFile = LOCKS.resolve(mirror.name() + ".lock");
-        try (LockFile lock = LockFile.tryAcquire(lockFile).orElseThrow(() -> new Busy("mirror " + mirror.name()
+        java.util.Optional<LockFile> acquired;
+        try {
+            acquired = LockFile.tryAcquire(lockFile);
+        } catch (IOException e) {
+            throw new UserException("mirror " + mirror.name() + ": cannot write its lock file " + lockFile + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check that the router's var/ folder is writable", e);
+        }
+        try (LockFile lock = acquired.orElseThrow(() -> new Busy("mirror " + mirror.name()
                 + " is already running (" + lockFile + " is locked" + LockFile.holder(lockFile) + "); this pass is not made"))) {
             return pass.run(false, report);
         }

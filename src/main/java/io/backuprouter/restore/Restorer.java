@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,68 +160,120 @@ public final class Restorer {
             }
         } finally {
             workers.shutdownNow();
+            try {
+                // Workers stopped by a failure may still be writing a temporary file: cleaning up waits for them.
+                workers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cleanTemps();
         }
         finishFoldersAndLinks(snapshot, filter, destination, problems);
-        cleanTemps();
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
     }
 
     /**
      * Files whose paths differ only in letter case or Unicode normalization ({@code README.md} and
-     * {@code readme.md}) are one file on a case-insensitive file system (macOS's and Windows's by
-     * default): restoring both would silently leave only the last. When the destination is such a
-     * file system, the first of each set (in path order) is restored and every other one is reported
-     * as not restored. Returns the bytes left out.
+     * {@code readme.md}) are one file on a file system that ignores case (macOS's and Windows's by
+     * default) or normalization (APFS): restoring both would silently leave only the last. The file
+     * system is probed where such twins would go; where it cannot tell them apart, the first of each
+     * set (in path order) is restored and every other one is reported as not restored. Returns the
+     * bytes left out.
      */
     private long refuseCaseTwins(Map<FileEntry, Path> placeAt, Map<String, List<FileEntry>> byArchive, Path destination,
                                  List<String> problems) {
         Map<String, List<FileEntry>> byFolded = new TreeMap<>();
-        placeAt.keySet().forEach(f -> byFolded.computeIfAbsent(folded(f.path()), k -> new ArrayList<>()).add(f));
-        List<List<FileEntry>> twins = byFolded.values().stream().filter(group -> group.size() > 1).toList();
-        if (twins.isEmpty() || !caseInsensitive.test(destination)) {
-            return 0;
-        }
+        placeAt.keySet().forEach(f -> byFolded.computeIfAbsent(folded(f.path(), true, true), k -> new ArrayList<>()).add(f));
+        Map<Path, NameRules> rulesByFolder = new HashMap<>();
         long left = 0;
-        for (List<FileEntry> group : twins) {
-            List<FileEntry> sorted = group.stream().sorted(Comparator.comparing(FileEntry::path)).toList();
-            for (FileEntry other : sorted.subList(1, sorted.size())) {
-                placeAt.remove(other);
-                byArchive.get(other.archive()).remove(other);
-                left += other.size();
-                problems.add(other.path() + ": not restored: it differs from " + sorted.get(0).path()
-                        + " only in letter case, which the file system of " + destination + " does not tell apart"
-                        + " (restore it to a case-sensitive folder, or alone with --include)");
+        for (List<FileEntry> group : byFolded.values()) {
+            if (group.stream().map(FileEntry::path).distinct().count() < 2) {
+                continue;
+            }
+            Path folder = existingFolder(placeAt.get(group.get(0)).getParent(), destination);
+            NameRules rules = rulesByFolder.computeIfAbsent(folder, this::nameRules);
+            Map<String, String> firstByName = new HashMap<>();
+            for (FileEntry file : group.stream().sorted(Comparator.comparing(FileEntry::path)).toList()) {
+                String first = firstByName.putIfAbsent(folded(file.path(), rules.ignoresCase(), rules.ignoresNormalization()),
+                        file.path());
+                if (first == null || first.equals(file.path())) {
+                    continue;
+                }
+                placeAt.remove(file);
+                byArchive.get(file.archive()).remove(file);
+                left += file.size();
+                boolean sameLetters = folded(first, false, true).equals(folded(file.path(), false, true));
+                problems.add(file.path() + ": not restored: " + (sameLetters
+                        ? "its name is " + first + " in another Unicode normalization form (NFC/NFD)"
+                        : "its name differs from " + first + " only in letter case")
+                        + ", which the file system of " + folder + " does not tell apart"
+                        + " (restore it into a case-sensitive folder, or alone with --include into another folder)");
             }
         }
         byArchive.values().removeIf(List::isEmpty);
         return left;
     }
 
-    static String folded(String path) {
-        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    /** Whether a file system ignores letter case, and whether it ignores Unicode normalization, in names. */
+    record NameRules(boolean ignoresCase, boolean ignoresNormalization) {
+        static final NameRules BOTH = new NameRules(true, true);
     }
 
-    private java.util.function.Predicate<Path> caseInsensitive = Restorer::caseInsensitive;
+    /** The name as a file system with these rules sees it. */
+    static String folded(String path, boolean ignoresCase, boolean ignoresNormalization) {
+        String name = ignoresNormalization ? java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC) : path;
+        // Upper then lower: letters with several lower-case forms (Greek sigma) end up as one.
+        return ignoresCase ? name.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT) : name;
+    }
 
-    /** For tests: how to tell whether a destination's file system ignores letter case. */
-    Restorer caseInsensitiveWhen(java.util.function.Predicate<Path> test) {
-        this.caseInsensitive = test;
+    /** The nearest folder at or above {@code folder} that exists, within the destination. */
+    private static Path existingFolder(Path folder, Path destination) {
+        Path existing = folder;
+        while (existing != null && existing.startsWith(destination) && !Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing != null && existing.startsWith(destination) ? existing : destination;
+    }
+
+    private java.util.function.Function<Path, NameRules> nameRules = Restorer::probeNameRules;
+
+    /** For tests: how a destination folder's file system treats names. */
+    Restorer nameRulesWhen(java.util.function.Function<Path, NameRules> probe) {
+        this.nameRules = probe;
         return this;
     }
 
-    /** Whether the folder's file system ignores letter case: a probe file is looked up by its upper-case name. */
-    static boolean caseInsensitive(Path folder) {
-        Path probe = folder.resolve(TEMP_PREFIX + "case-" + UUID.randomUUID());
+    private NameRules nameRules(Path folder) {
+        return nameRules.apply(folder);
+    }
+
+    /**
+     * Probes a folder's file system with a file of a lower-case, NFC name: is it found by its
+     * upper-case name, and by its NFD name? When it cannot be probed, both are assumed: refusing a
+     * twin is reported, while restoring it over the other would lose a file unseen.
+     */
+    static NameRules probeNameRules(Path folder) {
+        String name = TEMP_PREFIX + "names-\u00e9-" + UUID.randomUUID();
+        Path probe = folder.resolve(name);
         try {
             Files.createFile(probe);
+        } catch (IOException | RuntimeException e) {
+            return NameRules.BOTH;
+        }
+        try {
+            boolean ignoresCase = Files.exists(folder.resolve(name.toUpperCase(java.util.Locale.ROOT)), LinkOption.NOFOLLOW_LINKS);
+            boolean ignoresNormalization = Files.exists(
+                    folder.resolve(java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD)), LinkOption.NOFOLLOW_LINKS);
+            return new NameRules(ignoresCase, ignoresNormalization);
+        } catch (RuntimeException e) {
+            return NameRules.BOTH;
+        } finally {
             try {
-                return Files.exists(folder.resolve(probe.getFileName().toString().toUpperCase(java.util.Locale.ROOT)));
-            } finally {
                 Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove the probe file {}: {}; delete it by hand", probe, e.getMessage());
             }
-        } catch (IOException e) {
-            return false; // not writable: writing the files fails anyway, and says why
         }
     }
 
@@ -301,6 +354,7 @@ public final class Restorer {
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null && !byEntry.isEmpty(); ) {
                 List<FileEntry> files = byEntry.remove(entry.getName());
                 if (files == null) {
+                    skipWithinBound(zip, entry.getName(), archive);
                     continue;
                 }
                 Path temp = tempBeside(placeAt.get(files.get(0)), destination);
@@ -341,20 +395,50 @@ public final class Restorer {
     }
 
     /**
-     * Where an entry's content is written while it is checked: beside the file it becomes, so that
+     * Where an entry's content is written while it is checked (created here, empty and new): beside the file it becomes, so that
      * placing it is one rename within its folder, and the file system allocates it near that folder
      * (thousands of temporary files in one folder made ext4 search that folder's inode group for each
      * new file, a seventh of a restore's time after the destination was emptied). In the destination
      * itself when the file's folder cannot be made; placing the file then reports why.
      */
-    private static Path tempBeside(Path target, Path destination) {
+    private static Path tempBeside(Path target, Path destination) throws LocalWriteException {
         Path folder = target.getParent();
         try {
             Files.createDirectories(folder);
+            // Nothing unverified is written through a link swapped in since the paths were checked.
+            if (folder.toRealPath().startsWith(destination.toRealPath())) {
+                return Files.createFile(folder.resolve(TEMP_PREFIX + UUID.randomUUID()));
+            }
         } catch (IOException e) {
-            folder = destination;
+            // A file where the folder should be, or a folder that cannot be written (a read-only folder
+            // of an earlier restore): the root holds the temporary file, and placing the file says why.
         }
-        return folder.resolve(TEMP_PREFIX + UUID.randomUUID());
+        Path temp = destination.resolve(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            return Files.createFile(temp);
+        } catch (IOException e) {
+            throw new LocalWriteException("cannot write in " + destination + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads past an entry no file needs. Skipping inflates it all the same, so it is held to the
+     * same expansion bound as an entry that is extracted.
+     */
+    private void skipWithinBound(ZipArchiveInputStream in, String entryName, ArchiveInfo archive) throws IOException {
+        byte[] buffer = BUFFERS.get();
+        long total = 0;
+        for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            total += n;
+            if (total > 1024 * 1024 && total > Math.max(in.getCompressedCount(), 1) * (long) maxExpansion) {
+                throw new IOException(zipBomb(entryName, archive));
+            }
+        }
+    }
+
+    private String zipBomb(String entryName, ArchiveInfo archive) {
+        return "entry " + entryName + " of archive " + archive.key() + " expands more than " + maxExpansion
+                + " times its compressed size; refused as a zip bomb (backup.restore.max-expansion)";
     }
 
     /** Writing the destination failed: a local problem, not damage to the archive. */
@@ -377,7 +461,9 @@ public final class Restorer {
         byte[] buffer = BUFFERS.get();
         OutputStream out;
         try {
-            out = Files.newOutputStream(temp);
+            // The temporary file was created new and empty: never follow a link put in its place since.
+            out = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
         }
@@ -393,9 +479,7 @@ public final class Restorer {
                 }
                 long compressed = Math.max(in.getCompressedCount(), 1);
                 if (total > 1024 * 1024 && total > compressed * (long) maxExpansion) {
-                    throw new IOException("entry " + entryName + " of archive " + archive.key() + " expands more than "
-                            + maxExpansion + " times its compressed size; refused as a zip bomb"
-                            + " (backup.restore.max-expansion)");
+                    throw new IOException(zipBomb(entryName, archive));
                 }
                 sha.update(buffer, 0, n);
                 try {

@@ -94,7 +94,8 @@ public final class Verifier {
         if (ids.isEmpty() && problems.isEmpty()) {
             problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job);
         }
-        Map<String, Map<String, FileEntry>> needed = new HashMap<>();
+        // Per archive and entry, every distinct record of its content (snapshots may share an entry).
+        Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();
         Map<String, ArchiveInfo> archives = new HashMap<>();
         for (String id : ids) {
             String key = job + "/" + Snapshot.keyOf(id);
@@ -110,7 +111,8 @@ public final class Verifier {
             manifest.archives().forEach(a -> archives.put(a.id(), a));
             for (FileEntry file : manifest.files()) {
                 if (file.isFile()) {
-                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).putIfAbsent(file.entry(), file);
+                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).computeIfAbsent(file.entry(), e -> new HashMap<>())
+                            .putIfAbsent(file.sha256() + "/" + file.size(), file);
                 }
             }
         }
@@ -134,18 +136,21 @@ public final class Verifier {
      * records, nor any entry past {@code maxExpansion} times the compressed bytes it has used; either
      * stops the reading of that archive with a problem naming the entry.
      */
-    private void readArchive(String key, Map<String, FileEntry> entries, List<String> problems) {
-        Map<String, FileEntry> remaining = new HashMap<>(entries);
+    private void readArchive(String key, Map<String, Map<String, FileEntry>> entries, List<String> problems) {
+        Map<String, Map<String, FileEntry>> remaining = new HashMap<>(entries);
         try (InputStream in = Age.decrypt(store.get(key), identity);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
             byte[] buffer = new byte[256 * 1024];
             for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                FileEntry expected = remaining.remove(entry.getName());
-                long limit = expected == null ? Long.MAX_VALUE : expected.size();
+                Map<String, FileEntry> records = remaining.remove(entry.getName());
+                boolean named = records != null;
+                // An entry no manifest names is still read to its end (age authenticates every chunk),
+                // within the expansion bound.
+                long limit = named ? records.values().stream().mapToLong(FileEntry::size).max().orElse(0) : Long.MAX_VALUE;
                 MessageDigest sha = sha256();
                 long total = 0;
                 // Whole buffers: a zip entry stream returns a few hundred bytes per read.
-                for (int n; (n = zip.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0; ) {
+                for (int n; (n = zip.readNBytes(buffer, 0, named ? (int) Math.min(buffer.length, limit - total + 1) : buffer.length)) > 0; ) {
                     total += n;
                     if (total > limit) {
                         problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " is longer than the "
@@ -158,12 +163,18 @@ public final class Verifier {
                                 + " (backup.restore.max-expansion)");
                         return;
                     }
-                    if (expected != null) {
+                    if (named) {
                         sha.update(buffer, 0, n);
                     }
                 }
-                if (expected != null && !expected.sha256().equals(HexFormat.of().formatHex(sha.digest()))) {
-                    problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " does not match its SHA-256");
+                if (named) {
+                    String actual = HexFormat.of().formatHex(sha.digest());
+                    for (FileEntry record : records.values()) {
+                        if (!record.sha256().equals(actual) || record.size() != total) {
+                            problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " does not match its SHA-256"
+                                    + " and size as recorded for " + record.path());
+                        }
+                    }
                 }
             }
             remaining.keySet().forEach(e -> problems.add(store.name() + ":" + key + ": entry " + e + " is missing"));

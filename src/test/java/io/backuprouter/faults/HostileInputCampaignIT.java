@@ -262,6 +262,9 @@ class HostileInputCampaignIT {
                 List.of(new FileEntry("bomb.bin", "file", zeros.length, t, "0644", sha(zeros), null, "bomb", null)),
                 "zip bomb", jail);
         verifyFails("zip bomb past the configured ratio", "bomb expands more than 100 times");
+        hostile("zip bomb in an entry no file uses", Map.of("bomb", zeros, "e", payload.getBytes()),
+                List.of(file("small.txt", payload, "e")), "zip bomb", jail);
+        verifyFails("zip bomb in an entry no file uses", "bomb expands more than 100 times");
         byte[] longer = new byte[4 * 1024 * 1024];
         new Random(1).nextBytes(longer);
         hostile("entry longer than its manifest says", Map.of("long", longer),

@@ -81,10 +81,8 @@ final class ReferenceData {
         Map<String, String> hashes = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
             for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
-                String relative = root.relativize(file).toString().replace('\\', '/');
-                if (!file.getFileName().toString().startsWith(".restore-tmp-")) {
-                    hashes.put(relative, sha256(file));
-                }
+                // Restore temporaries are not filtered out: one left behind is a leak, and fails the comparison.
+                hashes.put(root.relativize(file).toString().replace('\\', '/'), sha256(file));
             }
         }
         return hashes;

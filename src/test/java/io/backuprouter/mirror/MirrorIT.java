@@ -333,7 +333,11 @@ class MirrorIT {
                     .orElseThrow()) {
                 var runs = new io.backuprouter.camel.MirrorRuns(catalog, targets,
                         new io.backuprouter.camel.RouterMetrics(Clock.systemUTC()));
-                assertThat(runs.run("notes-to-oss")).isNull();
+                MirrorSummary skipped = runs.run("notes-to-oss");
+                assertThat(skipped.ok()).isFalse();
+                assertThat(skipped.skipped()).contains("mirror notes-to-oss is already running")
+                        .contains("is locked by process " + ProcessHandle.current().pid());
+                assertThat(skipped.toString()).startsWith("mirror notes-to-oss: skipped: ");
                 try (S3Client oss = OSS.adminClient()) {
                     assertThat(destination(oss)).isEmpty();
                 }

@@ -37,6 +37,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -328,44 +329,73 @@ class RestoreIT {
         assertThat(to.resolve("a")).hasContent("a local file where the snapshot has a folder");
     }
 
-    @Test
-    void filesDifferingOnlyInCaseAreNotRestoredOverEachOtherOnACaseInsensitiveFileSystem() throws Exception {
-        Files.writeString(source.resolve("README.md"), "upper");
-        Files.writeString(source.resolve("readme.md"), "lower");
-        Files.writeString(source.resolve("other.txt"), "other");
-        backup();
-        Path to = dir.resolve("to-case");
-        RestoreSummary summary;
+    RestoreSummary restoreWhereNames(Restorer.NameRules rules, Path to) throws IOException {
         try (Targets targets = new Targets(jobs.settings().targets())) {
-            // This file system tells them apart; a case-insensitive one (macOS, Windows) is played here.
-            summary = new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
-                    Clock.systemUTC(), BackupProgress.NONE).caseInsensitiveWhen(p -> true)
+            return new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE).nameRulesWhen(folder -> rules)
                     .restore(new RestoreRequest("docs", "latest", null, null, to, List.of(), RestoreRequest.Overwrite.ALWAYS));
         }
-        assertThat(summary.complete()).isFalse();
-        assertThat(summary.problems()).singleElement().asString()
-                .startsWith("readme.md: not restored: it differs from README.md only in letter case");
-        assertThat(to.resolve("README.md")).hasContent("upper");
-        assertThat(to.resolve("readme.md")).doesNotExist();
-        assertThat(to.resolve("other.txt")).hasContent("other");
-
-        // Where case matters, both are restored.
-        RestoreSummary sensitive = restore("latest", dir.resolve("to-sensitive"));
-        assertThat(sensitive.problems()).isEmpty();
-        assertThat(dir.resolve("to-sensitive/readme.md")).hasContent("lower");
-        assertThat(dir.resolve("to-sensitive/README.md")).hasContent("upper");
     }
 
     @Test
-    void theCaseProbeLeavesNothingBehind() throws Exception {
+    void filesWhoseNamesAFileSystemCannotTellApartAreNotRestoredOverEachOther() throws Exception {
+        // The source needs a file system that tells them apart (this one); the destinations' rules are played.
+        Assumptions.assumeFalse(Restorer.probeNameRules(dir).ignoresCase(), "needs a case-sensitive file system");
+        String nfc = "caf\u00e9.txt";
+        String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+        Assumptions.assumeFalse(Restorer.probeNameRules(dir).ignoresNormalization(), "needs names kept as written");
+        Files.createDirectories(source.resolve("docs"));
+        Files.writeString(source.resolve("docs/README.md"), "upper");
+        Files.writeString(source.resolve("docs/readme.md"), "lower");
+        Files.writeString(source.resolve(nfc), "composed");
+        Files.writeString(source.resolve(nfd), "decomposed");
+        Files.writeString(source.resolve("other.txt"), "other");
+        backup();
+
+        // macOS, Windows: neither case nor normalization.
+        Path both = dir.resolve("to-both");
+        RestoreSummary summary = restoreWhereNames(new Restorer.NameRules(true, true), both);
+        assertThat(summary.complete()).isFalse();
+        // The first in path order is kept: the decomposed name sorts first.
+        assertThat(nfd).isLessThan(nfc);
+        assertThat(summary.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("docs/readme.md: not restored: its name differs from docs/README.md"
+                        + " only in letter case, which the file system of " + both + " does not tell apart"))
+                .anySatisfy(p -> assertThat(p).startsWith(nfc + ": not restored: its name is " + nfd
+                        + " in another Unicode normalization form (NFC/NFD)"));
+        assertThat(both.resolve("docs/README.md")).hasContent("upper");
+        assertThat(both.resolve("docs/readme.md")).doesNotExist();
+        assertThat(both.resolve(nfd)).hasContent("decomposed");
+        assertThat(both.resolve(nfc)).doesNotExist();
+        assertThat(both.resolve("other.txt")).hasContent("other");
+
+        // Case-sensitive APFS: only normalization.
+        RestoreSummary apfs = restoreWhereNames(new Restorer.NameRules(false, true), dir.resolve("to-apfs"));
+        assertThat(apfs.problems()).singleElement().asString().startsWith(nfc + ": not restored");
+        assertThat(dir.resolve("to-apfs/docs/readme.md")).hasContent("lower");
+
+        // Where names are kept as written, everything is restored.
+        RestoreSummary sensitive = restore("latest", dir.resolve("to-sensitive"));
+        assertThat(sensitive.problems()).isEmpty();
+        assertThat(dir.resolve("to-sensitive/docs/readme.md")).hasContent("lower");
+        assertThat(dir.resolve("to-sensitive/docs/README.md")).hasContent("upper");
+        assertThat(dir.resolve("to-sensitive").resolve(nfc)).hasContent("composed");
+    }
+
+    @Test
+    void theNameProbeAnswersForItsFolderAndLeavesNothingBehind() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("probe"));
-        boolean insensitive = Restorer.caseInsensitive(folder);
+        Restorer.NameRules rules = Restorer.probeNameRules(folder);
         Files.writeString(folder.resolve("a.txt"), "a");
-        assertThat(insensitive).isEqualTo(Files.exists(folder.resolve("A.TXT")));
+        assertThat(rules.ignoresCase()).isEqualTo(Files.exists(folder.resolve("A.TXT")));
         try (var left = Files.list(folder)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a.txt");
         }
-        assertThat(Restorer.folded("Caf\u00e9/README.md")).isEqualTo(Restorer.folded("cafe\u0301/readme.md"));
+        // A folder that cannot be probed is taken to ignore both, so that twins are refused rather than lost.
+        assertThat(Restorer.probeNameRules(folder.resolve("missing"))).isEqualTo(new Restorer.NameRules(true, true));
+        assertThat(Restorer.folded("Caf\u00e9/README.md", true, true)).isEqualTo(Restorer.folded("Cafe\u0301/readme.md", true, true));
+        assertThat(Restorer.folded("\u03c3", true, false)).isEqualTo(Restorer.folded("\u03c2", true, false));
+        assertThat(Restorer.folded("README.md", false, true)).isNotEqualTo(Restorer.folded("readme.md", false, true));
     }
 
     @Test
