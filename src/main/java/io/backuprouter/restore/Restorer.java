@@ -357,11 +357,12 @@ public final class Restorer {
                     skipWithinBound(zip, entry.getName(), archive);
                     continue;
                 }
-                Path temp = tempBeside(placeAt.get(files.get(0)), destination);
+                Temp opened = openTemp(placeAt.get(files.get(0)), destination);
+                Path temp = opened.path();
                 temps.add(temp);
                 String sha256;
                 try {
-                    sha256 = copyAndHash(zip, temp, entry.getName(), files.get(0).size(), archive);
+                    sha256 = copyAndHash(zip, opened, entry.getName(), files.get(0).size(), archive);
                     progress.read(Files.size(temp));
                     for (FileEntry file : files) {
                         if (!sha256.equals(file.sha256())) {
@@ -394,31 +395,40 @@ public final class Restorer {
         }
     }
 
+    /** A temporary file, created new and open for writing. */
+    private record Temp(Path path, OutputStream out) {
+    }
+
     /**
-     * Where an entry's content is written while it is checked (created here, empty and new): beside the file it becomes, so that
-     * placing it is one rename within its folder, and the file system allocates it near that folder
-     * (thousands of temporary files in one folder made ext4 search that folder's inode group for each
-     * new file, a seventh of a restore's time after the destination was emptied). In the destination
-     * itself when the file's folder cannot be made; placing the file then reports why.
+     * Where an entry's content is written while it is checked: a new file beside the file it
+     * becomes, so that placing it is one rename within its folder (not a rename from the root into
+     * the folder and another into place). In the destination itself when that folder cannot be made
+     * or written (a file in its way, a read-only folder of an earlier restore); placing the file then
+     * says why. Never opened through a link: nothing unverified is written through a link swapped in
+     * since the paths were checked.
      */
-    private static Path tempBeside(Path target, Path destination) throws LocalWriteException {
+    private static Temp openTemp(Path target, Path destination) throws LocalWriteException {
         Path folder = target.getParent();
         try {
             Files.createDirectories(folder);
-            // Nothing unverified is written through a link swapped in since the paths were checked.
             if (folder.toRealPath().startsWith(destination.toRealPath())) {
-                return Files.createFile(folder.resolve(TEMP_PREFIX + UUID.randomUUID()));
+                Path temp = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
+                return new Temp(temp, newFile(temp));
             }
         } catch (IOException e) {
-            // A file where the folder should be, or a folder that cannot be written (a read-only folder
-            // of an earlier restore): the root holds the temporary file, and placing the file says why.
+            // the destination's root, below
         }
         Path temp = destination.resolve(TEMP_PREFIX + UUID.randomUUID());
         try {
-            return Files.createFile(temp);
+            return new Temp(temp, newFile(temp));
         } catch (IOException e) {
             throw new LocalWriteException("cannot write in " + destination + ": " + e.getMessage(), e);
         }
+    }
+
+    private static OutputStream newFile(Path path) throws IOException {
+        return Files.newOutputStream(path, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -455,18 +465,12 @@ public final class Restorer {
      * while they are read, before they can fill the disk: an entry is never read past the size its
      * manifest records, nor past {@code maxExpansion} times the compressed bytes it has used.
      */
-    private String copyAndHash(ZipArchiveInputStream in, Path temp, String entryName, long expectedSize,
+    private String copyAndHash(ZipArchiveInputStream in, Temp opened, String entryName, long expectedSize,
                                ArchiveInfo archive) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = BUFFERS.get();
-        OutputStream out;
-        try {
-            // The temporary file was created new and empty: never follow a link put in its place since.
-            out = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
-        }
+        Path temp = opened.path();
+        OutputStream out = opened.out();
         long total = 0;
         try (out) {
             // Whole buffers: a zip entry stream returns a few hundred bytes per read, and as many
