@@ -105,6 +105,7 @@ public final class Restorer {
         Snapshot snapshot = located.snapshot();
         Path destination = request.destination().toAbsolutePath().normalize();
         Files.createDirectories(destination);
+        realDestination = destination.toRealPath();
 
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -395,6 +396,9 @@ public final class Restorer {
         }
     }
 
+    /** The destination of the restore in progress, links resolved. */
+    private Path realDestination;
+
     /** A temporary file, created new and open for writing. */
     private record Temp(Path path, OutputStream out) {
     }
@@ -407,11 +411,11 @@ public final class Restorer {
      * says why. Never opened through a link: nothing unverified is written through a link swapped in
      * since the paths were checked.
      */
-    private static Temp openTemp(Path target, Path destination) throws LocalWriteException {
+    private Temp openTemp(Path target, Path destination) throws LocalWriteException {
         Path folder = target.getParent();
         try {
             Files.createDirectories(folder);
-            if (folder.toRealPath().startsWith(destination.toRealPath())) {
+            if (folder.toRealPath().startsWith(realDestination)) {
                 Path temp = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
                 return new Temp(temp, newFile(temp));
             }
@@ -440,10 +444,18 @@ public final class Restorer {
         long total = 0;
         for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
             total += n;
-            if (total > 1024 * 1024 && total > Math.max(in.getCompressedCount(), 1) * (long) maxExpansion) {
+            if (expandsPast(in, total, maxExpansion)) {
                 throw new IOException(zipBomb(entryName, archive));
             }
         }
+    }
+
+    /**
+     * Whether an entry that has given {@code total} bytes so far expands past {@code ratio} times the
+     * compressed bytes it has used (checked past its first MiB: small entries compress well legitimately).
+     */
+    static boolean expandsPast(ZipArchiveInputStream in, long total, int ratio) {
+        return total > 1024 * 1024 && total > Math.max(in.getCompressedCount(), 1) * (long) ratio;
     }
 
     private String zipBomb(String entryName, ArchiveInfo archive) {
@@ -481,8 +493,7 @@ public final class Restorer {
                     throw new IOException("entry " + entryName + " of archive " + archive.key() + " is longer than the "
                             + expectedSize + " bytes the manifest records; refused");
                 }
-                long compressed = Math.max(in.getCompressedCount(), 1);
-                if (total > 1024 * 1024 && total > compressed * (long) maxExpansion) {
+                if (expandsPast(in, total, maxExpansion)) {
                     throw new IOException(zipBomb(entryName, archive));
                 }
                 sha.update(buffer, 0, n);

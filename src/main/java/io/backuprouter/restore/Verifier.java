@@ -157,7 +157,7 @@ public final class Verifier {
                                 + limit + " bytes the manifest records; not read further");
                         return;
                     }
-                    if (total > 1024 * 1024 && total > Math.max(zip.getCompressedCount(), 1) * (long) maxExpansion) {
+                    if (Restorer.expandsPast(zip, total, maxExpansion)) {
                         problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " expands more than "
                                 + maxExpansion + " times its compressed size; not read further as a zip bomb"
                                 + " (backup.restore.max-expansion)");
