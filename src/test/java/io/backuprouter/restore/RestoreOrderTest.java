@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backuprouter.catalog.FileEntry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,22 @@ class RestoreOrderTest {
         byArchive.put("a3", List.of(file("x", 15, "a3"), file("y", 15, "a3")));
         byArchive.put("a4", List.of(file("many/1", 40_000_000, "a4"), file("many/2", 40_000_000, "a4")));
 
-        assertThat(Restorer.largestFirst(byArchive)).extracting(Map.Entry::getKey).containsExactly("a2", "a4", "a1", "a3");
+        assertThat(Restorer.longestFirst(byArchive)).extracting(Map.Entry::getKey).containsExactly("a2", "a4", "a1", "a3");
+    }
+
+    @Test
+    void thousandsOfSmallFilesCountForMoreThanTheirBytes() {
+        // 5,000 notes of 25 KB (125 MB) take a worker longer than one 300 MB file: each file is
+        // created, written, renamed and timestamped. Ordered by bytes alone, the notes came last and
+        // ran alone while the other worker sat idle.
+        List<FileEntry> notes = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            notes.add(file("notes/n" + i + ".md", 25_000, "notes"));
+        }
+        Map<String, List<FileEntry>> byArchive = new TreeMap<>();
+        byArchive.put("disk", List.of(file("disk.img", 300_000_000, "disk")));
+        byArchive.put("notes", notes);
+
+        assertThat(Restorer.longestFirst(byArchive)).extracting(Map.Entry::getKey).containsExactly("notes", "disk");
     }
 }
