@@ -136,6 +136,9 @@ measure() { # measure SCENARIO TOOL REP command...
   local scenario=$1 tool=$2 n=$3; shift 3
   if [ -n "$ONLY" ] && [ "$tool" != "$ONLY" ]; then return 0; fi
   if [ -n "$PROFILE" ]; then export JFR="-XX:StartFlightRecording=filename=$PROFILE/$scenario-$n.jfr,settings=profile"; fi
+  # Untimed: the previous run's written data (a restored tree, the server's copy of a backup) is
+  # flushed now, not by the kernel in the middle of the next tool's run.
+  sync
   if ! /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@"; then
     echo "$scenario / $tool failed: $*" >&2
     exit 1
