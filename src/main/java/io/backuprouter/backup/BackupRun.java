@@ -102,6 +102,20 @@ public final class BackupRun {
         }, "source-scan-" + job.name());
         scanner.setDaemon(true);
         scanner.start();
+        // This machine's copy of the previous snapshot is parsed (thousands of entries) and the cipher
+        // made ready on another thread too: the first requests wait on the network and on the SDK's
+        // start, and a run with little to do is mostly that wait.
+        java.util.concurrent.CompletableFuture<Snapshot> latest = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                latest.complete(state.latest());
+                io.backuprouter.crypto.ChaChaProvider.prepare();
+            } catch (IOException | RuntimeException e) {
+                latest.completeExceptionally(e);
+            }
+        }, "local-state-" + job.name());
+        reader.setDaemon(true);
+        reader.start();
         progress.step("listing targets");
         targets.values().parallelStream().forEach(this::listTarget);
         if (targets.values().stream().noneMatch(TargetState::alive)) {
@@ -111,9 +125,9 @@ public final class BackupRun {
         List<JobState.Pending> pending = new ArrayList<>(state.pending());
         catchUp(state, pending, targets);
 
-        Snapshot previous = previousSnapshot(state, targets);
+        Snapshot previous = previousSnapshot(state, await(latest, "reading the local state"), targets);
         progress.step("scanning " + job.source());
-        SourceScanner.Scan scan = awaitScan(scanning);
+        SourceScanner.Scan scan = await(scanning, "scanning");
         List<String> warnings = new ArrayList<>(scan.problems());
 
         Map<String, FileEntry> before = new HashMap<>();
@@ -303,13 +317,13 @@ public final class BackupRun {
         }
     }
 
-    private static SourceScanner.Scan awaitScan(java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning)
-            throws IOException {
+    /** The result of work done on another thread, its failure thrown as it was. */
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> work, String what) throws IOException {
         try {
-            return scanning.get();
+            return work.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while scanning", e);
+            throw new IOException("interrupted while " + what, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -683,8 +697,8 @@ public final class BackupRun {
      * The snapshot to compare with: the local state's, else (state lost, e.g. a new machine) the
      * newest on a target when the job has an identity to read it.
      */
-    private Snapshot previousSnapshot(JobState state, Map<String, TargetState> targets) throws IOException {
-        Snapshot latest = state.latest();
+    /** @param latest this machine's copy of the previous snapshot (its local state), or null */
+    private Snapshot previousSnapshot(JobState state, Snapshot latest, Map<String, TargetState> targets) throws IOException {
         java.util.Optional<AgeIdentity> reader = latest == null ? job.reader() : java.util.Optional.empty();
         if (latest != null || reader.isEmpty()) {
             if (latest == null) {

@@ -21,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A job's local state, in {@code <stateDir>/<job>/}:
@@ -35,6 +37,8 @@ import java.util.stream.Stream;
  * Every file is replaced atomically (written beside, then renamed).
  */
 public final class JobState implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobState.class);
+
     private final Path dir;
     private final LockFile lock;
 
@@ -93,6 +97,14 @@ public final class JobState implements AutoCloseable {
         }
         try (InputStream in = Files.newInputStream(file)) {
             return Manifests.readJson(in, file.toString());
+        } catch (Manifests.Unreadable e) {
+            // Damaged (a disk error, an edit by hand): a run without it is a full comparison, not a
+            // failure; the file is kept aside, never overwritten unseen.
+            Path aside = dir.resolve("latest.json.damaged");
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("{}; moved to {}. This run compares the source with the newest snapshot on a target instead"
+                    + " (when the job has an identity), or packs every file again", e.getMessage(), aside);
+            return null;
         }
     }
 
@@ -166,7 +178,16 @@ public final class JobState implements AutoCloseable {
         if (!Files.exists(file)) {
             return List.of();
         }
-        return Manifests.json().readValue(file.toFile(), type);
+        try {
+            return Manifests.json().readValue(file.toFile(), type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserException("job state file " + file + " is damaged (" + e.getOriginalMessage() + ")"
+                    + "\n    hint: move it away and run again: " + ("pending.json".equals(name)
+                    ? "the next snapshot is still made complete on every target (an archive a target lacks is found by"
+                    + " listing it, and sent from the outbox or another target); snapshots a target missed before are not"
+                    + " sent to it"
+                    : "it only holds this machine's record of past runs"), e);
+        }
     }
 
     private interface Writer {

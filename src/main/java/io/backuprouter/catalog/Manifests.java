@@ -47,16 +47,28 @@ public final class Manifests {
         }
     }
 
-    /** Parses plain JSON; a newer format version is refused rather than misread. */
+    /** The bytes are not a snapshot manifest (damaged, cut short, or another file). */
+    public static final class Unreadable extends IOException {
+        Unreadable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Parses plain JSON; a newer format version is refused rather than misread.
+     *
+     * @throws Unreadable when it is not a snapshot manifest at all
+     */
     public static Snapshot readJson(InputStream in, String name) throws IOException {
         Snapshot snapshot;
         try {
             snapshot = JSON.readValue(in, Snapshot.class);
         } catch (JsonProcessingException e) {
-            throw new IOException(name + ": not a valid snapshot manifest: " + e.getOriginalMessage(), e);
+            throw new Unreadable(name + ": not a valid snapshot manifest: " + e.getOriginalMessage(), e);
         }
-        if (!Snapshot.FORMAT.equals(snapshot.format())) {
-            throw new IOException(name + ": not a snapshot manifest (format \"" + snapshot.format() + "\")");
+        if (snapshot == null || !Snapshot.FORMAT.equals(snapshot.format())) {
+            throw new Unreadable(name + ": not a snapshot manifest (format \"" + (snapshot == null ? null : snapshot.format())
+                    + "\")", null);
         }
         if (snapshot.version() > Snapshot.VERSION) {
             throw new IOException(name + ": manifest format version " + snapshot.version()

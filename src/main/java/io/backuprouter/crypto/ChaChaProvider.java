@@ -49,6 +49,15 @@ public final class ChaChaProvider {
         return choice().provider();
     }
 
+    /**
+     * Chooses the provider now (loading Conscrypt's native library and testing it), so that a
+     * run can do it on another thread while it waits on the network rather than at its first
+     * encryption.
+     */
+    public static void prepare() {
+        choice();
+    }
+
     private static Choice choice() {
         Choice current = choice;
         if (current == null) {

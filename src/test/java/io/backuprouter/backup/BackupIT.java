@@ -1,6 +1,7 @@
 package io.backuprouter.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
@@ -320,6 +321,34 @@ class BackupIT {
         assertThat(rebuilt.complete()).isTrue();
         assertThat(rebuilt.addedFiles()).isEqualTo(1);
         assertThat(rebuilt.archives()).isEqualTo(1);
+    }
+
+    @Test
+    void aDamagedLocalStateIsMovedAsideAndTheRunComparesWithTheTargetInstead() throws IOException {
+        backup();
+        Path latest = job.jobStateDir().resolve("latest.json");
+        Files.writeString(latest, "{\"format\": \"backup-router-snap"); // cut short, as by a disk error
+        Files.writeString(source.resolve("new.txt"), "only this is new");
+
+        BackupSummary next = backup();
+
+        assertThat(next.complete()).isTrue();
+        assertThat(next.addedFiles()).isEqualTo(1);
+        assertThat(job.jobStateDir().resolve("latest.json.damaged")).hasContent("{\"format\": \"backup-router-snap");
+        assertThat(latest).exists();
+        assertThat(backup().addedFiles()).isZero();
+    }
+
+    @Test
+    void aDamagedListOfPendingUploadsStopsTheRunNamingTheFileAndWhatToDo() throws IOException {
+        backup();
+        Path pending = job.jobStateDir().resolve("pending.json");
+        Files.writeString(pending, "[{\"key\": ");
+
+        assertThatThrownBy(this::backup).isInstanceOf(io.backuprouter.UserException.class)
+                .hasMessageContaining(pending.toString()).hasMessageContaining("is damaged")
+                .hasMessageContaining("hint: move it away and run again");
+        assertThat(pending).hasContent("[{\"key\": ");
     }
 
     static FileEntry entry(Snapshot snapshot, String path) {
