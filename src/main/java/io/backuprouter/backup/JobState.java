@@ -136,7 +136,15 @@ public final class JobState implements AutoCloseable {
     /** Snapshots this machine committed to the target (null: to any target) and retention has not removed. */
     public static java.util.Set<String> committed(Path dir, String target) throws IOException {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        readHistory(dir).stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
+        List<HistoryEntry> history;
+        try {
+            history = readHistory(dir);
+        } catch (Damaged e) {
+            // Restore and verify still work from what the targets list; only this check is lost.
+            LOG.warn("{}; the snapshots this machine made are not checked for on the targets", e.getMessage());
+            return ids;
+        }
+        history.stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
                 .filter(h -> target == null || h.targets().contains(target)).forEach(h -> ids.add(h.id()));
         return ids;
     }
@@ -144,8 +152,21 @@ public final class JobState implements AutoCloseable {
     /** The history of a job's state folder, read without taking the lock. */
     public static List<HistoryEntry> readHistory(Path dir) throws IOException {
         Path file = dir.resolve("history.json");
-        return Files.exists(file) ? Manifests.json().readValue(file.toFile(), new TypeReference<List<HistoryEntry>>() { })
-                : List.of();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Manifests.json().readValue(file.toFile(), new TypeReference<List<HistoryEntry>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Damaged(file, e);
+        }
+    }
+
+    /** A state file that cannot be parsed. */
+    public static final class Damaged extends IOException {
+        Damaged(Path file, com.fasterxml.jackson.core.JsonProcessingException e) {
+            super("job state file " + file + " is damaged (" + e.getOriginalMessage() + ")", e);
+        }
     }
 
     /**
@@ -181,12 +202,12 @@ public final class JobState implements AutoCloseable {
         try {
             return Manifests.json().readValue(file.toFile(), type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserException("job state file " + file + " is damaged (" + e.getOriginalMessage() + ")"
-                    + "\n    hint: move it away and run again: " + ("pending.json".equals(name)
+            String hint = "pending.json".equals(name)
                     ? "the next snapshot is still made complete on every target (an archive a target lacks is found by"
                     + " listing it, and sent from the outbox or another target); snapshots a target missed before are not"
                     + " sent to it"
-                    : "it only holds this machine's record of past runs"), e);
+                    : "it only holds this machine's record of past runs";
+            throw new UserException(new Damaged(file, e).getMessage() + "\n    hint: move it away and run again: " + hint, e);
         }
     }
 

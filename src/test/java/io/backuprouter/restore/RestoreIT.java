@@ -456,6 +456,25 @@ class RestoreIT {
     }
 
     @Test
+    void aDamagedLocalHistoryDoesNotStopARestore() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "kept");
+        backup();
+        Files.writeString(job.jobStateDir().resolve("history.json"), "[{\"id\": \"2026");
+
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            RestoreSummary summary = new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE)
+                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null))
+                    .restore(new RestoreRequest("docs", "latest", null, null, dir.resolve("to"), List.of(),
+                            RestoreRequest.Overwrite.IF_OLDER));
+            assertThat(summary.problems()).isEmpty();
+        }
+        assertThat(dir.resolve("to/x.txt")).hasContent("kept");
+        assertThatThrownBy(() -> io.backuprouter.backup.JobState.readHistory(job.jobStateDir()))
+                .hasMessageContaining(job.jobStateDir().resolve("history.json") + " is damaged");
+    }
+
+    @Test
     void anAmbiguousSnapshotPrefixIsRefusedNotResolvedToTheOldest() throws Exception {
         Files.writeString(source.resolve("x.txt"), "old");
         BackupSummary older = backup();
