@@ -137,6 +137,9 @@ public final class Restorer {
         // Archives are independent (each file's content is in one): restore several at once.
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        stopping = false;
+        Thread onExit = new Thread(() -> stop(workers, done), "restore-stop-" + job);
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (Map.Entry<String, List<FileEntry>> group : longestFirst(byArchive)) {
@@ -168,6 +171,11 @@ public final class Restorer {
                 Thread.currentThread().interrupt();
             }
             cleanTemps();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // The JVM is exiting: the hook cleans up.
+            }
         }
         finishFoldersAndLinks(snapshot, filter, destination, problems);
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
@@ -322,6 +330,8 @@ public final class Restorer {
                     notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
                     LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
                 }
+            } catch (Stopped e) {
+                throw e;
             } catch (LocalWriteException e) {
                 throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
                         + "\n    hint: check free space and permissions in " + destination, e);
@@ -369,7 +379,6 @@ public final class Restorer {
                 }
                 Temp opened = openTemp(placeAt.get(files.get(0)), destination);
                 Path temp = opened.path();
-                temps.add(temp);
                 String sha256;
                 try {
                     sha256 = copyAndHash(zip, opened, entry.getName(), files.get(0).size(), archive);
@@ -389,6 +398,8 @@ public final class Restorer {
                                     done[1] += file.size();
                                 }
                             }
+                        } catch (Stopped e) {
+                            throw e;
                         } catch (IOException e) {
                             // A local problem (a folder in the way, permissions, a full disk): this file only.
                             problems.add(file.path() + ": not restored: " + e.getMessage());
@@ -402,6 +413,44 @@ public final class Restorer {
         }
         if (!byEntry.isEmpty()) {
             throw new IOException("archive " + archive.key() + " lacks entries " + String.join(", ", byEntry.keySet()));
+        }
+    }
+
+    /** Set when the JVM exits during a restore: workers stop at their next read or file. */
+    private volatile boolean stopping;
+
+    /** The restore was stopped because the JVM is exiting. */
+    static final class Stopped extends IOException {
+        Stopped() {
+            super("restore stopped: the program is exiting");
+        }
+    }
+
+    private void checkNotStopping() throws Stopped {
+        if (stopping) {
+            throw new Stopped();
+        }
+    }
+
+    /**
+     * The JVM is exiting during a restore (Ctrl-C, a TERM signal, a router stopping): the workers
+     * stop at their next read, and the temporary files are removed once they have. Files already in
+     * place stay; nothing unverified is left behind, not even hidden.
+     */
+    private void stop(java.util.concurrent.ExecutorService workers, long[] done) {
+        stopping = true;
+        workers.shutdownNow();
+        try {
+            if (!workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("Job {}: restore workers did not stop within 10 s; removing temporary files anyway", job);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cleanTemps();
+        synchronized (done) {
+            LOG.warn("Job {}: restore stopped before it finished: {} file(s) were placed, the others were not; its temporary"
+                    + " files were removed. Run the restore again to finish it", job, done[0]);
         }
     }
 
@@ -420,18 +469,21 @@ public final class Restorer {
      * says why. Never opened through a link: nothing unverified is written through a link swapped in
      * since the paths were checked.
      */
-    private Temp openTemp(Path target, Path destination) throws LocalWriteException {
+    private Temp openTemp(Path target, Path destination) throws IOException {
+        checkNotStopping();
         Path folder = target.getParent();
         try {
             Files.createDirectories(folder);
             if (folder.toRealPath().startsWith(realDestination)) {
                 Path temp = folder.resolve(TEMP_PREFIX + UUID.randomUUID());
+                temps.add(temp);
                 return new Temp(temp, newFile(temp));
             }
         } catch (IOException e) {
             // the destination's root, below
         }
         Path temp = destination.resolve(TEMP_PREFIX + UUID.randomUUID());
+        temps.add(temp);
         try {
             return new Temp(temp, newFile(temp));
         } catch (IOException e) {
@@ -452,6 +504,7 @@ public final class Restorer {
         byte[] buffer = BUFFERS.get();
         long total = 0;
         for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            checkNotStopping();
             total += n;
             if (expandsPast(in, total, maxExpansion)) {
                 throw new IOException(zipBomb(entryName, archive));
@@ -497,6 +550,7 @@ public final class Restorer {
             // Whole buffers: a zip entry stream returns a few hundred bytes per read, and as many
             // small writes made restoring spend seconds in system calls.
             for (int n; (n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, expectedSize - total + 1))) > 0; ) {
+                checkNotStopping();
                 total += n;
                 if (total > expectedSize) {
                     throw new IOException("entry " + entryName + " of archive " + archive.key() + " is longer than the "
@@ -543,6 +597,7 @@ public final class Restorer {
             return true;
         }
         Files.createDirectories(target.getParent());
+        checkNotStopping();
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         temps.add(temp);
         if (lastUse) {

@@ -120,6 +120,42 @@ class AppJarIT {
     }
 
     @Test
+    void aRestoreStoppedByASignalRemovesItsTemporaryFilesAndSaysSo() throws Exception {
+        // Large enough that the restore is caught while it writes it.
+        byte[] block = new byte[1024 * 1024];
+        java.util.Random random = new java.util.Random(11);
+        try (var out = Files.newOutputStream(home.resolve("demo/source/large.bin"))) {
+            for (int i = 0; i < 192; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+        try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
+            assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
+        }
+        Path destination = home.resolve("restored");
+        try (AppProcess restore = AppProcess.start(home, Map.of(), FREE_PORT, "restore", "demo", "--to", destination.toString())) {
+            await().atMost(COMMAND).pollInterval(Duration.ofMillis(5))
+                    .until(() -> !temporaries(destination).isEmpty() || !restore.isAlive());
+            assertThat(restore.isAlive()).as("the restore is still writing: " + restore.output()).isTrue();
+
+            assertThat(restore.stop()).isEqualTo(143);
+            assertThat(restore.output()).contains("restore stopped before it finished")
+                    .contains("its temporary files were removed");
+        }
+        assertThat(temporaries(destination)).isEmpty();
+    }
+
+    private static List<Path> temporaries(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(".restore-tmp-")).toList();
+        }
+    }
+
+    @Test
     void theDemoMirrorCopiesTheBackupsToASecondHomeThatRestores() throws Exception {
         try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
             assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
