@@ -81,7 +81,27 @@ public final class BackupRun {
     public BackupSummary run() throws IOException {
         Instant started = clock.instant();
         try (JobState state = JobState.open(job.jobStateDir(), job.name())) {
-            return run(state, started);
+            try {
+                return run(state, started);
+            } finally {
+                // A run that failed early: the reader (which may move a damaged latest.json aside) ends
+                // before the state is unlocked.
+                joinLocalStateReader();
+            }
+        }
+    }
+
+    private Thread localStateReader;
+
+    private void joinLocalStateReader() {
+        Thread reader = localStateReader;
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -96,7 +116,7 @@ public final class BackupRun {
             try {
                 scanning.complete(SourceScanner.scan(job.source(),
                         new PathFilter(job.includes(), job.excludes(), job.defaultExcludes())));
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 scanning.completeExceptionally(e);
             }
         }, "source-scan-" + job.name());
@@ -110,12 +130,13 @@ public final class BackupRun {
             try {
                 latest.complete(state.latest());
                 io.backuprouter.crypto.ChaChaProvider.prepare();
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 latest.completeExceptionally(e);
             }
         }, "local-state-" + job.name());
         reader.setDaemon(true);
         reader.start();
+        localStateReader = reader;
         progress.step("listing targets");
         targets.values().parallelStream().forEach(this::listTarget);
         if (targets.values().stream().noneMatch(TargetState::alive)) {
@@ -330,6 +351,9 @@ public final class BackupRun {
             }
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
             throw new IOException(e.getCause());
         }

@@ -100,8 +100,8 @@ public final class JobState implements AutoCloseable {
         } catch (Manifests.Unreadable e) {
             // Damaged (a disk error, an edit by hand): a run without it is a full comparison, not a
             // failure; the file is kept aside, never overwritten unseen.
-            Path aside = dir.resolve("latest.json.damaged");
-            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            Path aside = dir.resolve("latest.json.damaged-" + Instant.now().toString().replace(':', '-'));
+            Files.move(file, aside);
             LOG.warn("{}; moved to {}. This run compares the source with the newest snapshot on a target instead"
                     + " (when the job has an identity), or packs every file again", e.getMessage(), aside);
             return null;

@@ -67,7 +67,8 @@ final class RestoreCommand implements Callable<Integer> {
             JobSettings job = context.job();
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
                     Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion())
-                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(request);
+                    .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).stopOnExit()
+                    .restore(request);
             progress.close();
             PrintWriter out = spec.commandLine().getOut();
             out.println(summary);

@@ -138,9 +138,12 @@ public final class Restorer {
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         stopping = false;
-        Thread onExit = new Thread(() -> stop(workers, done), "restore-stop-" + job);
-        Runtime.getRuntime().addShutdownHook(onExit);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread onExit = stopOnExit ? new Thread(() -> stop(workers, finished, done), "restore-stop-" + job) : null;
         try {
+            if (onExit != null) {
+                Runtime.getRuntime().addShutdownHook(onExit);
+            }
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (Map.Entry<String, List<FileEntry>> group : longestFirst(byArchive)) {
                 futures.add(workers.submit(() -> {
@@ -162,6 +165,7 @@ public final class Restorer {
                     throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 }
             }
+            finished.set(true);
         } finally {
             workers.shutdownNow();
             try {
@@ -172,7 +176,9 @@ public final class Restorer {
             }
             cleanTemps();
             try {
-                Runtime.getRuntime().removeShutdownHook(onExit);
+                if (onExit != null) {
+                    Runtime.getRuntime().removeShutdownHook(onExit);
+                }
             } catch (IllegalStateException e) {
                 // The JVM is exiting: the hook cleans up.
             }
@@ -330,17 +336,22 @@ public final class Restorer {
                     notes.add("archive " + archive.key() + " read from target " + target + " after: " + String.join("; ", failures));
                     LOG.warn("Job {}: archive {} read from target {} after: {}", job, archive.key(), target, String.join("; ", failures));
                 }
-            } catch (Stopped e) {
-                throw e;
-            } catch (LocalWriteException e) {
-                throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
-                        + "\n    hint: check free space and permissions in " + destination, e);
-            } catch (Age.WrongKeyException e) {
-                // A wrong identity fails on every target; a damaged header on one only: try the others.
-                wrongKey++;
-                failures.add(target + ": archive " + archive.key() + " cannot be decrypted (" + e.getMessage() + ")");
             } catch (IOException e) {
-                failures.add(target + ": " + describe(archive, e));
+                if (stopping) {
+                    // Whatever the read or write failed with, the program is exiting: not damage.
+                    throw e instanceof Stopped ? e : new Stopped();
+                }
+                if (e instanceof LocalWriteException) {
+                    throw new UserException("job " + job + ": restore stopped: " + e.getMessage()
+                            + "\n    hint: check free space and permissions in " + destination, e);
+                }
+                if (e instanceof Age.WrongKeyException) {
+                    // A wrong identity fails on every target; a damaged header on one only: try the others.
+                    wrongKey++;
+                    failures.add(target + ": archive " + archive.key() + " cannot be decrypted (" + e.getMessage() + ")");
+                } else {
+                    failures.add(target + ": " + describe(archive, e));
+                }
             }
         }
         if (!remaining.isEmpty() && wrongKey == failures.size() && wrongKey > 0) {
@@ -398,9 +409,10 @@ public final class Restorer {
                                     done[1] += file.size();
                                 }
                             }
-                        } catch (Stopped e) {
-                            throw e;
                         } catch (IOException e) {
+                            if (stopping) {
+                                throw e instanceof Stopped ? e : new Stopped();
+                            }
                             // A local problem (a folder in the way, permissions, a full disk): this file only.
                             problems.add(file.path() + ": not restored: " + e.getMessage());
                         }
@@ -419,6 +431,18 @@ public final class Restorer {
     /** Set when the JVM exits during a restore: workers stop at their next read or file. */
     private volatile boolean stopping;
 
+    private boolean stopOnExit;
+
+    /**
+     * For a restore that is the whole program (the {@code restore} command): when the JVM exits
+     * during it (Ctrl-C, a TERM signal), it stops at once and removes its temporary files. The
+     * router does not ask for this: its shutdown lets a running restore finish first.
+     */
+    public Restorer stopOnExit() {
+        this.stopOnExit = true;
+        return this;
+    }
+
     /** The restore was stopped because the JVM is exiting. */
     static final class Stopped extends IOException {
         Stopped() {
@@ -433,24 +457,31 @@ public final class Restorer {
     }
 
     /**
-     * The JVM is exiting during a restore (Ctrl-C, a TERM signal, a router stopping): the workers
-     * stop at their next read, and the temporary files are removed once they have. Files already in
-     * place stay; nothing unverified is left behind, not even hidden.
+     * The JVM is exiting during a restore command (Ctrl-C, a TERM signal): the workers stop at their
+     * next read, and the temporary files are removed once they have. Files already in place stay;
+     * nothing unverified is left behind, not even hidden. Nothing happens when the restore has
+     * already finished.
      */
-    private void stop(java.util.concurrent.ExecutorService workers, long[] done) {
+    private void stop(java.util.concurrent.ExecutorService workers, java.util.concurrent.atomic.AtomicBoolean finished,
+                      long[] done) {
+        if (finished.get()) {
+            return;
+        }
         stopping = true;
-        workers.shutdownNow();
+        // Not shutdownNow: an interrupt would make a worker's read fail as if the archive were damaged.
+        workers.shutdown();
+        boolean stopped;
         try {
-            if (!workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                LOG.warn("Job {}: restore workers did not stop within 10 s; removing temporary files anyway", job);
-            }
+            stopped = workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopped = false;
         }
         cleanTemps();
         synchronized (done) {
-            LOG.warn("Job {}: restore stopped before it finished: {} file(s) were placed, the others were not; its temporary"
-                    + " files were removed. Run the restore again to finish it", job, done[0]);
+            LOG.warn("Job {}: restore stopped before it finished: {} file(s) were placed, the others were not; {}."
+                    + " Run the restore again to finish it", job, done[0], stopped ? "its temporary files were removed"
+                    : "a worker still reading after 10 s may leave a temporary file (.restore-tmp-*)");
         }
     }
 

@@ -334,9 +334,30 @@ class BackupIT {
 
         assertThat(next.complete()).isTrue();
         assertThat(next.addedFiles()).isEqualTo(1);
-        assertThat(job.jobStateDir().resolve("latest.json.damaged")).hasContent("{\"format\": \"backup-router-snap");
+        assertThat(damagedCopies()).singleElement().satisfies(aside -> assertThat(aside)
+                .hasContent("{\"format\": \"backup-router-snap"));
         assertThat(latest).exists();
         assertThat(backup().addedFiles()).isZero();
+    }
+
+    @Test
+    void withoutAnIdentityADamagedLocalStateMeansEveryFileIsPackedAgainAndNothingIsLost() throws IOException {
+        job = jobs.job("notes", source, "a, b", Map.of());
+        BackupSummary first = backup();
+        Files.writeString(job.jobStateDir().resolve("latest.json"), "not json at all");
+
+        BackupSummary next = backup();
+
+        assertThat(next.complete()).isTrue();
+        assertThat(next.addedFiles()).isEqualTo(first.addedFiles());
+        assertThat(next.files()).isEqualTo(first.files());
+        assertThat(damagedCopies()).singleElement().satisfies(aside -> assertThat(aside).hasContent("not json at all"));
+    }
+
+    private List<Path> damagedCopies() throws IOException {
+        try (var files = Files.list(job.jobStateDir())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("latest.json.damaged-")).toList();
+        }
     }
 
     @Test

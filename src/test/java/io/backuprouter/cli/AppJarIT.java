@@ -135,13 +135,14 @@ class AppJarIT {
         }
         Path destination = home.resolve("restored");
         try (AppProcess restore = AppProcess.start(home, Map.of(), FREE_PORT, "restore", "demo", "--to", destination.toString())) {
-            await().atMost(COMMAND).pollInterval(Duration.ofMillis(5))
+            // Walking while the restore renames files may meet one that has just gone: look again.
+            await().atMost(COMMAND).pollInterval(Duration.ofMillis(5)).ignoreExceptions()
                     .until(() -> !temporaries(destination).isEmpty() || !restore.isAlive());
             assertThat(restore.isAlive()).as("the restore is still writing: " + restore.output()).isTrue();
 
             assertThat(restore.stop()).isEqualTo(143);
             assertThat(restore.output()).contains("restore stopped before it finished")
-                    .contains("its temporary files were removed");
+                    .contains("its temporary files were removed").doesNotContain("damaged").doesNotContain("not restored");
         }
         assertThat(temporaries(destination)).isEmpty();
     }
