@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.slf4j.Logger;
@@ -162,6 +163,10 @@ public final class Restorer {
                     if (e.getCause() instanceof UserException user) {
                         throw user;
                     }
+                    if (e.getCause() instanceof Stopped) {
+                        throw new UserException("job " + job + ": restore stopped before it finished: the program is exiting",
+                                e.getCause());
+                    }
                     throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 }
             }
@@ -180,7 +185,9 @@ public final class Restorer {
                     Runtime.getRuntime().removeShutdownHook(onExit);
                 }
             } catch (IllegalStateException e) {
-                // The JVM is exiting: the hook cleans up.
+                // The JVM is exiting: the hook cleans up. The command halts the JVM as soon as this
+                // returns with a failure, so the hook must have finished first.
+                joinQuietly(onExit);
             }
         }
         finishFoldersAndLinks(snapshot, filter, destination, problems);
@@ -472,7 +479,7 @@ public final class Restorer {
         workers.shutdown();
         boolean stopped;
         try {
-            stopped = workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            stopped = workers.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped = false;
@@ -481,9 +488,21 @@ public final class Restorer {
         synchronized (done) {
             LOG.warn("Job {}: restore stopped before it finished: {} file(s) were placed, the others were not; {}."
                     + " Run the restore again to finish it", job, done[0], stopped ? "its temporary files were removed"
-                    : "a worker still reading after 10 s may leave a temporary file (.restore-tmp-*)");
+                    : "a worker still reading after " + STOP_WAIT_SECONDS
+                    + " s may leave a temporary file (.restore-tmp-*)");
         }
     }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS + 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long a stopping restore waits for its workers before it removes the temporary files anyway. */
+    private static final int STOP_WAIT_SECONDS = 10;
 
     /** The destination of the restore in progress, links resolved. */
     private Path realDestination;

@@ -140,7 +140,8 @@ class AppJarIT {
                     .until(() -> !temporaries(destination).isEmpty() || !restore.isAlive());
             assertThat(restore.isAlive()).as("the restore is still writing: " + restore.output()).isTrue();
 
-            assertThat(restore.stop()).isEqualTo(143);
+            // 143 when the signal's exit wins, 1 when the command's failure does: either way after the clean-up.
+            assertThat(restore.stop()).isIn(1, 143);
             assertThat(restore.output()).contains("restore stopped before it finished")
                     .contains("its temporary files were removed").doesNotContain("damaged").doesNotContain("not restored");
         }
