@@ -100,8 +100,7 @@ public final class JobState implements AutoCloseable {
         } catch (Manifests.Unreadable e) {
             // Damaged (a disk error, an edit by hand): a run without it is a full comparison, not a
             // failure; the file is kept aside, never overwritten unseen.
-            Path aside = dir.resolve("latest.json.damaged-" + Instant.now().toString().replace(':', '-'));
-            Files.move(file, aside);
+            Path aside = movedAside(file);
             LOG.warn("{}; moved to {}. This run compares the source with the newest snapshot on a target instead"
                     + " (when the job has an identity), or packs every file again", e.getMessage(), aside);
             return null;
@@ -129,28 +128,60 @@ public final class JobState implements AutoCloseable {
         }
     }
 
+    /**
+     * This machine's record of past runs, for a run that holds the lock and is about to rewrite it. A
+     * damaged one is moved aside with a warning and the record starts again: it only feeds status,
+     * snapshot listings and the checks for snapshots this machine committed, and a run that has
+     * committed its snapshot must not fail over it.
+     */
     public List<HistoryEntry> history() throws IOException {
-        return readList("history.json", new TypeReference<>() { });
+        try {
+            return readHistory(dir, false);
+        } catch (Damaged e) {
+            Path aside = movedAside(dir.resolve("history.json"));
+            LOG.warn("{}; moved to {}; this machine's record of past runs starts again", e.getMessage(), aside);
+            return List.of();
+        }
+    }
+
+    /** A damaged state file renamed so that nothing overwrites it unseen. */
+    private static Path movedAside(Path file) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
+        Files.move(file, aside);
+        return aside;
     }
 
     /** Snapshots this machine committed to the target (null: to any target) and retention has not removed. */
     public static java.util.Set<String> committed(Path dir, String target) throws IOException {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        List<HistoryEntry> history;
-        try {
-            history = readHistory(dir);
-        } catch (Damaged e) {
-            // Restore and verify still work from what the targets list; only this check is lost.
-            LOG.warn("{}; the snapshots this machine made are not checked for on the targets", e.getMessage());
-            return ids;
-        }
-        history.stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
+        readHistory(dir).stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
                 .filter(h -> target == null || h.targets().contains(target)).forEach(h -> ids.add(h.id()));
         return ids;
     }
 
-    /** The history of a job's state folder, read without taking the lock. */
+    /**
+     * The history of a job's state folder, read without taking the lock (status, snapshots, restore,
+     * verify). A damaged one is left for the next backup to move aside: these commands warn and go on
+     * without it.
+     */
     public static List<HistoryEntry> readHistory(Path dir) throws IOException {
+        return readHistory(dir, true);
+    }
+
+    private static List<HistoryEntry> readHistory(Path dir, boolean warnIfDamaged) throws IOException {
+        try {
+            return parseHistory(dir);
+        } catch (Damaged e) {
+            if (!warnIfDamaged) {
+                throw e;
+            }
+            LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
+                    e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static List<HistoryEntry> parseHistory(Path dir) throws IOException {
         Path file = dir.resolve("history.json");
         if (!Files.exists(file)) {
             return List.of();
@@ -202,11 +233,9 @@ public final class JobState implements AutoCloseable {
         try {
             return Manifests.json().readValue(file.toFile(), type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String hint = "pending.json".equals(name)
-                    ? "the next snapshot is still made complete on every target (an archive a target lacks is found by"
+            String hint = "the next snapshot is still made complete on every target (an archive a target lacks is found by"
                     + " listing it, and sent from the outbox or another target); snapshots a target missed before are not"
-                    + " sent to it"
-                    : "it only holds this machine's record of past runs";
+                    + " sent to it";
             throw new UserException(new Damaged(file, e).getMessage() + "\n    hint: move it away and run again: " + hint, e);
         }
     }

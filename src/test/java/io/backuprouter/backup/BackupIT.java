@@ -354,6 +354,23 @@ class BackupIT {
         assertThat(damagedCopies()).singleElement().satisfies(aside -> assertThat(aside).hasContent("not json at all"));
     }
 
+    @Test
+    void aDamagedHistoryIsMovedAsideByTheNextBackupWhichCommitsAndSucceeds() throws IOException {
+        backup();
+        Path history = job.jobStateDir().resolve("history.json");
+        Files.writeString(history, "[{\"id\": ");
+
+        BackupSummary next = backup();
+
+        assertThat(next.complete()).isTrue();
+        assertThat(JobState.readHistory(job.jobStateDir())).extracting(JobState.HistoryEntry::id)
+                .containsExactly(next.snapshotId());
+        try (var files = Files.list(job.jobStateDir())) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("history.json.damaged-")))
+                    .singleElement().satisfies(aside -> assertThat(aside).hasContent("[{\"id\": "));
+        }
+    }
+
     private List<Path> damagedCopies() throws IOException {
         try (var files = Files.list(job.jobStateDir())) {
             return files.filter(f -> f.getFileName().toString().startsWith("latest.json.damaged-")).toList();
