@@ -56,4 +56,37 @@ class LauncherIT {
         Run wrong = launch("no-such-command");
         assertThat(wrong.exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void aSignalToTheLauncherStopsTheJvmAlsoOnTheFirstRunWhichWritesTheArchive() throws Exception {
+        // The first run (no class archive yet) runs the JVM as a child of the script: a TERM sent to
+        // the script (docker stop, kill PID) must reach the JVM, or it runs on alone holding its port.
+        Path stdout = dir.resolve("serve.txt");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/backup-router").toAbsolutePath().toString(), "serve-s3",
+                "--dir", dir.resolve("s3").toString(), "--port", "0").directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectErrorStream(true);
+        builder.environment().put("BACKUP_ROUTER_JAR", AppProcess.jar().toString());
+        builder.environment().put("BACKUP_ROUTER_CDS_DIR", dir.resolve("cds").toString());
+        builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Process launcher = builder.start();
+        List<ProcessHandle> jvms = new java.util.ArrayList<>();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+                    .until(() -> Files.readString(stdout).contains("Press Ctrl-C to stop.") || !launcher.isAlive());
+            jvms.addAll(launcher.descendants().toList());
+            assertThat(jvms).as(Files.readString(stdout)).isNotEmpty();
+
+            launcher.destroy(); // TERM to the script only
+
+            assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> jvms.stream().noneMatch(ProcessHandle::isAlive));
+            try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".partial"));
+            }
+        } finally {
+            jvms.forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
 }
