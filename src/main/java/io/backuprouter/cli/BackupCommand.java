@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code backup JOB}: one snapshot now. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Makes one snapshot of a job now, then exits.",
-                "Exit code 0 when every target of the job committed it; 1 when one did not (the others still",
-                "have it, and the lagging one catches up on the next run)."})
+                "Exit code 0 when every target of the job committed it; 1 when one did not (the others still "
+                + "have it, and the lagging one catches up on the next run)."})
 final class BackupCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;

@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 /** {@code keygen}: a new age identity file and its recipient. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
         description = {"Creates an age key pair: an identity file, and its recipient.",
-                "The identity (secret key) is written to a file readable by you only; the recipient (public key) is printed.",
-                "Backups need only the recipient. Keep the identity file safe, and off the machines that only",
-                "back up: it is the only way to restore."})
+                "The identity (secret key) is written to a file readable by you only; the recipient (public key) "
+                + "is printed.",
+                "Backups need only the recipient. Keep the identity file safe, and off the machines that only "
+                + "back up: it is the only way to restore."})
 final class KeygenCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "config/identity.age.txt",
             description = "Identity file to create; never overwritten (default: ${DEFAULT-VALUE}).")

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code mirror NAME}: one mirror pass now. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
         description = {"Runs one pass of a mirror now, then exits.",
-                "Copies what is new or changed from the source target to the destination (and, in sync mode, deletes",
-                "what the source no longer has). Exit code 0 when every object is mirrored; 1 when any failed."})
+                "Copies what is new or changed from the source target to the destination (and, in sync mode, "
+                + "deletes what the source no longer has). Exit code 0 when every object is mirrored; 1 when any "
+                + "failed."})
 final class MirrorCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;

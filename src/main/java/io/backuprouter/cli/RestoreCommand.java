@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code restore JOB --to DIR}: a snapshot back into a folder. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restores a snapshot of a job into a folder.",
-                "Every file is checked against its SHA-256 before it is put in place; nothing is written outside",
-                "the folder. Exit code 0 only when every requested file is restored and verified."})
+                "Every file is checked against its SHA-256 before it is put in place; nothing is written outside "
+                + "the folder. Exit code 0 only when every requested file is restored and verified."})
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;
@@ -61,7 +61,13 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RestoreRequest request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
+        RestoreRequest request;
+        try {
+            request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
+        } catch (io.backuprouter.UserException e) {
+            // A wrong option value is a wrong command line: exit code 2, with the usage.
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         try (JobContext context = JobContext.open(spec, jobOptions, jobName, target);
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code run}: the long-running router (the default command). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the router until stopped (Ctrl-C).",
-                "It starts the embedded S3 endpoint (if enabled), checks every target's health at start and every",
-                "5 minutes, and runs every route in the routes folder: backup jobs, triggers, your own routes."})
+                "It starts the embedded S3 endpoint (if enabled), checks every target's health at start and "
+                + "every 5 minutes, and runs every route in the routes folder: backup jobs, triggers, your own "
+                + "routes."})
 final class RunCommand implements Callable<Integer> {
     static final String DEFAULT_ROUTES = "routes";
 

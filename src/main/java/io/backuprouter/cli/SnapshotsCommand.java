@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
 /** {@code snapshots JOB}: the snapshots a target lists for a job. */
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
         description = {"Lists the snapshots of a job on a target.",
-                "Shows id, time, files, total size and bytes added. Details come from this machine's history of",
-                "the snapshots it made, or from the manifests themselves when an identity can decrypt them."})
+                "Shows id, time, files, total size and bytes added. Details come from this machine's history of "
+                + "the snapshots it made, or from the manifests themselves when an identity can decrypt them."})
 final class SnapshotsCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
-                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h),",
-                "UNREACHABLE when it cannot be listed, pending before its first snapshot.",
+                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h), "
+                + "UNREACHABLE when it cannot be listed, pending before its first snapshot.",
                 "Exit code 0 unless one is STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin

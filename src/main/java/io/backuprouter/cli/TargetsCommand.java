@@ -40,8 +40,8 @@ final class TargetsCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Checks that each target works, and says why when one does not.",
-                    "In order: reachable, credentials accepted, bucket exists, and write + read + delete of a probe",
-                    "object under the root path. Exits 0 only when every checked target passes."})
+                    "In order: reachable, credentials accepted, bucket exists, and write + read + delete of a probe "
+                    + "object under the root path. Exits 0 only when every checked target passes."})
     static final class Check implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "NAME", description = "Targets to check (default: all).")
         java.util.List<String> names = new ArrayList<>();

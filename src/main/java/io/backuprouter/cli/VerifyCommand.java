@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code verify JOB}: every object the snapshots need is there (and, with --read-data, intact). */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks that a target holds everything a job's snapshots need.",
-                "Each manifest must decrypt and each archive it names must exist with its recorded size; with",
-                "--read-data every archive is also decrypted and each file checked against its SHA-256."})
+                "Each manifest must decrypt and each archive it names must exist with its recorded size; with "
+                + "--read-data every archive is also decrypted and each file checked against its SHA-256."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;

@@ -104,6 +104,13 @@ public final class Restorer {
         List<String> order = targetOrder(request.target());
         Located located = locate(request, order);
         Snapshot snapshot = located.snapshot();
+        PathFilter filter = new PathFilter(request.includes(), List.of(), false);
+        if (!request.includes().isEmpty() && snapshot.files().stream().noneMatch(e -> filter.includesFile(e.path()))) {
+            // Most likely a mistyped pattern: say so, rather than "0 files restored" and an empty folder.
+            throw new UserException("job " + job + ": nothing in snapshot " + snapshot.id() + " matches --include "
+                    + String.join(", ", request.includes()) + "; nothing was restored"
+                    + "\n    hint: patterns are relative to the backed-up folder, like notes/** or **/*.pdf");
+        }
         Path destination = request.destination().toAbsolutePath().normalize();
         Files.createDirectories(destination);
         realDestination = destination.toRealPath();
@@ -112,7 +119,6 @@ public final class Restorer {
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         located.failures().forEach(f -> notes.add("snapshot read from target " + located.target() + " after: " + f));
         List<String> kept = java.util.Collections.synchronizedList(new ArrayList<>());
-        PathFilter filter = new PathFilter(request.includes(), List.of(), false);
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();
         long totalBytes = 0;

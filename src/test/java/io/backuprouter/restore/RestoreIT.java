@@ -132,6 +132,19 @@ class RestoreIT {
     }
 
     @Test
+    void anIncludePatternThatMatchesNothingIsAnErrorNotAnEmptyRestore() throws Exception {
+        Files.writeString(source.resolve("a.md"), "markdown");
+        backup();
+        Path to = dir.resolve("typo");
+
+        assertThatThrownBy(() -> restore("latest", to, null, RestoreRequest.Overwrite.IF_OLDER, List.of("nothere/**", "*.mdd")))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("matches --include nothere/**, *.mdd; nothing was restored")
+                .hasMessageContaining("hint: patterns are relative to the backed-up folder");
+        assertThat(to).doesNotExist();
+    }
+
+    @Test
     void aDamagedOrMissingArchiveOnOneTargetIsReadFromTheOtherAndVerifyNamesIt() throws Exception {
         Files.writeString(source.resolve("x.txt"), "x".repeat(100_000));
         BackupSummary backup = backup();
