@@ -208,6 +208,7 @@ public final class ConfigFile {
         }
         if (raw == null) {
             if (colon >= 0) {
+                misspeltFunction(key, expression.substring(colon + 1));
                 return expression.substring(colon + 1);
             }
             throw new PlaceholderException("refers to {{" + key + "}}, which is not set",
@@ -222,6 +223,26 @@ public final class ConfigFile {
             return resolveText(raw, chain);
         } finally {
             chain.removeLast();
+        }
+    }
+
+    /**
+     * {@code {{flie:config/secret-key}}} reads as "the key flie, else the text config/secret-key": a
+     * path (or a variable's name) would then quietly become the value, a secret key say. Refused when
+     * the unset key is a near miss of a function and the rest looks like what that function takes (a
+     * path for file, a variable's name for env and sys). The message names neither the value nor the
+     * rest.
+     */
+    private static void misspeltFunction(String key, String rest) {
+        String function = null;
+        if (!key.contains(".") && rest.contains("/") && Suggestions.closest(key, List.of("file")) != null) {
+            function = "file";
+        } else if (!key.contains(".") && rest.matches("[A-Z_][A-Z0-9_]*(:.*)?") && key.length() <= 4) {
+            function = Suggestions.closest(key, List.of("env", "sys"));
+        }
+        if (function != null) {
+            throw new PlaceholderException("{{" + key + ":...}} names no setting and no placeholder function \"" + key
+                    + "\"", "did you mean {{" + function + ":...}}? (a setting's default would be used as the value)");
         }
     }
 

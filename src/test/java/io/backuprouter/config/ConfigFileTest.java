@@ -68,6 +68,22 @@ class ConfigFileTest {
     }
 
     @Test
+    void aMisspeltPlaceholderFunctionIsRefusedNotTakenAsADefaultValue() {
+        ConfigFile config = ConfigFile.of("t.properties", Map.of(
+                "secret", "{{flie:config/secret-key}}",
+                "key", "{{evn:S3_ACCESS_KEY}}",
+                "plain", "{{dev:false}}",
+                "region", "{{aws.region:us-east-1}}"));
+
+        assertThatThrownBy(() -> config.resolve("secret")).hasMessageContaining("no placeholder function \"flie\"")
+                .satisfies(e -> assertThat(((ConfigFile.PlaceholderException) e).hint()).contains("did you mean {{file:...}}"))
+                .hasMessageNotContaining("secret-key");
+        assertThatThrownBy(() -> config.resolve("key")).hasMessageContaining("no placeholder function \"evn\"");
+        assertThat(config.resolve("plain")).isEqualTo("false");
+        assertThat(config.resolve("region")).isEqualTo("us-east-1");
+    }
+
+    @Test
     void aMissingFileIsAConfigProblemNamingIt() {
         assertThatThrownBy(() -> ConfigFile.load(dir.resolve("nope.properties")))
                 .isInstanceOf(ConfigException.class)
