@@ -720,8 +720,9 @@ public final class BackupRun {
     /**
      * The snapshot to compare with: the local state's, else (state lost, e.g. a new machine) the
      * newest on a target when the job has an identity to read it.
+     *
+     * @param latest this machine's copy of the previous snapshot (its local state), or null
      */
-    /** @param latest this machine's copy of the previous snapshot (its local state), or null */
     private Snapshot previousSnapshot(JobState state, Snapshot latest, Map<String, TargetState> targets) throws IOException {
         java.util.Optional<AgeIdentity> reader = latest == null ? job.reader() : java.util.Optional.empty();
         if (latest != null || reader.isEmpty()) {

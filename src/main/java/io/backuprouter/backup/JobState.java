@@ -111,8 +111,19 @@ public final class JobState implements AutoCloseable {
         write("latest.json", out -> Manifests.writeJson(snapshot, out));
     }
 
+    /** Uploads a lagging target still needs; a damaged list stops the run (it cannot be rebuilt). */
     public List<Pending> pending() throws IOException {
-        return readList("pending.json", new TypeReference<>() { });
+        Path file = dir.resolve("pending.json");
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Manifests.json().readValue(file.toFile(), new TypeReference<List<Pending>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserException(new Damaged(file, e).getMessage() + "\n    hint: move it away and run again: the next"
+                    + " snapshot is still made complete on every target (an archive a target lacks is found by listing it,"
+                    + " and sent from the outbox or another target); snapshots a target missed before are not sent to it", e);
+        }
     }
 
     public void savePending(List<Pending> pending) throws IOException {
@@ -136,7 +147,7 @@ public final class JobState implements AutoCloseable {
      */
     public List<HistoryEntry> history() throws IOException {
         try {
-            return readHistory(dir, false);
+            return parseHistory(dir);
         } catch (Damaged e) {
             Path aside = movedAside(dir.resolve("history.json"));
             LOG.warn("{}; moved to {}; this machine's record of past runs starts again", e.getMessage(), aside);
@@ -165,16 +176,9 @@ public final class JobState implements AutoCloseable {
      * without it.
      */
     public static List<HistoryEntry> readHistory(Path dir) throws IOException {
-        return readHistory(dir, true);
-    }
-
-    private static List<HistoryEntry> readHistory(Path dir, boolean warnIfDamaged) throws IOException {
         try {
             return parseHistory(dir);
         } catch (Damaged e) {
-            if (!warnIfDamaged) {
-                throw e;
-            }
             LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
                     e.getMessage());
             return List.of();
@@ -223,21 +227,6 @@ public final class JobState implements AutoCloseable {
         List<HistoryEntry> history = new ArrayList<>(history());
         history.add(entry);
         write("history.json", out -> Manifests.json().writeValue(out, history));
-    }
-
-    private <T> List<T> readList(String name, TypeReference<List<T>> type) throws IOException {
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try {
-            return Manifests.json().readValue(file.toFile(), type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String hint = "the next snapshot is still made complete on every target (an archive a target lacks is found by"
-                    + " listing it, and sent from the outbox or another target); snapshots a target missed before are not"
-                    + " sent to it";
-            throw new UserException(new Damaged(file, e).getMessage() + "\n    hint: move it away and run again: " + hint, e);
-        }
     }
 
     private interface Writer {
