@@ -113,14 +113,10 @@ public final class JobState implements AutoCloseable {
 
     /** Uploads a lagging target still needs; a damaged list stops the run (it cannot be rebuilt). */
     public List<Pending> pending() throws IOException {
-        Path file = dir.resolve("pending.json");
-        if (!Files.exists(file)) {
-            return List.of();
-        }
         try {
-            return Manifests.json().readValue(file.toFile(), new TypeReference<List<Pending>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserException(new Damaged(file, e).getMessage() + "\n    hint: move it away and run again: the next"
+            return readList(dir.resolve("pending.json"), new TypeReference<>() { });
+        } catch (Damaged e) {
+            throw new UserException(e.getMessage() + "\n    hint: move it away and run again: the next"
                     + " snapshot is still made complete on every target (an archive a target lacks is found by listing it,"
                     + " and sent from the outbox or another target); snapshots a target missed before are not sent to it", e);
         }
@@ -186,12 +182,16 @@ public final class JobState implements AutoCloseable {
     }
 
     private static List<HistoryEntry> parseHistory(Path dir) throws IOException {
-        Path file = dir.resolve("history.json");
+        return readList(dir.resolve("history.json"), new TypeReference<>() { });
+    }
+
+    /** A JSON list state file; empty when it does not exist, {@link Damaged} when it does not parse. */
+    private static <T> List<T> readList(Path file, TypeReference<List<T>> type) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
         try {
-            return Manifests.json().readValue(file.toFile(), new TypeReference<List<HistoryEntry>>() { });
+            return Manifests.json().readValue(file.toFile(), type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new Damaged(file, e);
         }
