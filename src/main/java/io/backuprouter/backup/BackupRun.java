@@ -106,10 +106,6 @@ public final class BackupRun {
     }
 
     private BackupSummary run(JobState state, Instant started) throws IOException {
-        Map<String, TargetState> targets = new LinkedHashMap<>();
-        for (String name : job.targets()) {
-            targets.put(name, new TargetState(name, stores.get(name)));
-        }
         // The source is scanned while the targets are listed: both mostly wait (on the disk, on the network).
         java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning = new java.util.concurrent.CompletableFuture<>();
         Thread scanner = new Thread(() -> {
@@ -137,6 +133,12 @@ public final class BackupRun {
         reader.setDaemon(true);
         reader.start();
         localStateReader = reader;
+        // Opening a store builds its SDK client, a few tenths of a second for the first one: done after the
+        // two threads above have started, so that their work overlaps it.
+        Map<String, TargetState> targets = new LinkedHashMap<>();
+        for (String name : job.targets()) {
+            targets.put(name, new TargetState(name, stores.get(name)));
+        }
         progress.step("listing targets");
         targets.values().parallelStream().forEach(this::listTarget);
         if (targets.values().stream().noneMatch(TargetState::alive)) {

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Include and exclude globs over paths relative to the source folder. A pattern without a
@@ -22,16 +24,16 @@ public final class PathFilter {
             "*.tmp", "*.temp", "*.swp", "*.swx", "*~", ".#*", "~$*", "*.part", "*.crdownload", "*.partial",
             ".DS_Store", "Thumbs.db", "desktop.ini", ".Trash-*", "$RECYCLE.BIN");
 
-    private final List<Glob> includes;
-    private final List<Glob> excludes;
+    private final Globs includes;
+    private final Globs excludes;
 
     public PathFilter(List<String> includes, List<String> excludes, boolean defaultExcludes) {
-        this.includes = includes.stream().map(Glob::new).toList();
+        this.includes = new Globs(includes);
         List<String> all = new ArrayList<>(excludes);
         if (defaultExcludes) {
             all.addAll(DEFAULT_EXCLUDES);
         }
-        this.excludes = all.stream().map(Glob::new).toList();
+        this.excludes = new Globs(all);
     }
 
     /** Checks a glob; the message says what is wrong with it. */
@@ -40,11 +42,69 @@ public final class PathFilter {
     }
 
     public boolean excludes(String relativePath) {
-        return excludes.stream().anyMatch(g -> g.matches(relativePath));
+        return excludes.match(relativePath);
     }
 
     public boolean includesFile(String relativePath) {
-        return !excludes(relativePath) && (includes.isEmpty() || includes.stream().anyMatch(g -> g.matches(relativePath)));
+        return !excludes(relativePath) && (includes.isEmpty() || includes.match(relativePath));
+    }
+
+    /**
+     * A list of globs checked against a path and every folder it is under. What is known about a folder
+     * is remembered: a tree has far fewer folders than files, and each file's folders were asked about
+     * already (a scan, a restore and a mirror check thousands of paths, each against every pattern).
+     */
+    private static final class Globs {
+        private final List<Glob> globs;
+        private final Map<String, Boolean> folders = new ConcurrentHashMap<>();
+
+        Globs(List<String> patterns) {
+            this.globs = patterns.stream().map(Glob::new).toList();
+        }
+
+        boolean isEmpty() {
+            return globs.isEmpty();
+        }
+
+        boolean match(String relativePath) {
+            if (globs.isEmpty()) {
+                return false;
+            }
+            String path = normalized(relativePath);
+            int nameStart = path.startsWith("/") ? 1 : 0;
+            for (int slash = path.indexOf('/', nameStart); slash > 0; slash = path.indexOf('/', nameStart)) {
+                String folder = path.substring(0, slash);
+                int from = nameStart;
+                if (folders.computeIfAbsent(folder, f -> matchOne(f, f.substring(from)))) {
+                    return true;
+                }
+                nameStart = slash + 1;
+            }
+            return matchOne(path, path.substring(nameStart));
+        }
+
+        /** Whether a glob matches this path (one with a slash) or its last name (one without). */
+        private boolean matchOne(String path, String name) {
+            Path whole = null;
+            Path last = null;
+            for (Glob glob : globs) {
+                Path candidate;
+                if (glob.nameOnly) {
+                    candidate = last == null ? last = Path.of(name) : last;
+                } else {
+                    candidate = whole == null ? whole = Path.of(path) : whole;
+                }
+                if (glob.matcher.matches(candidate)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The path as {@link Path} spells it: no doubled or trailing slash. */
+        private static String normalized(String path) {
+            return path.contains("//") || (path.length() > 1 && path.endsWith("/")) ? Path.of(path).toString() : path;
+        }
     }
 
     private static final class Glob {
@@ -62,24 +122,6 @@ public final class PathFilter {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"" + pattern + "\" is not a valid glob: " + e.getMessage(), e);
             }
-        }
-
-        boolean matches(String relativePath) {
-            Path path = Path.of(relativePath);
-            if (nameOnly) {
-                for (Path name : path) {
-                    if (matcher.matches(name)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            for (Path prefix = path; prefix != null; prefix = prefix.getParent()) {
-                if (matcher.matches(prefix)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

@@ -94,6 +94,7 @@ public final class SourceScanner {
         for (PosixFilePermission permission : permissions) {
             bits |= 1 << (8 - permission.ordinal());
         }
-        return String.format("%04o", bits);
+        String octal = Integer.toOctalString(bits);
+        return "0000".substring(octal.length()) + octal;
     }
 }

@@ -45,6 +45,63 @@ class PathFilterTest {
     }
 
     @Test
+    void aFolderAskedAboutBeforeIsStillCheckedAgainstEachFileUnderIt() {
+        PathFilter filter = new PathFilter(List.of(), List.of("*.log", "a/b/cache/**"), false);
+        assertThat(filter.includesFile("a/b/x.txt")).isTrue();
+        assertThat(filter.includesFile("a/b/x.log")).isFalse();
+        assertThat(filter.includesFile("a/b/cache/x.txt")).isFalse();
+        assertThat(filter.includesFile("a/b/y.txt")).isTrue();
+        assertThat(filter.excludes("a/b")).isFalse();
+        assertThat(filter.excludes("a/b/cache")).isFalse();
+        assertThat(filter.excludes("a/b/cache/deeper")).isTrue();
+    }
+
+    @Test
+    void answersAreThoseOfCheckingEveryNameAndEveryFolderOfThePath() {
+        List<String> patterns = List.of("*.log", "cache", "a/b/**", "b/*", "x?", "{c,d}/e", "[ab]", ".#*");
+        List<String> names = List.of("a", "b", "c", "d", "e", "x1", "cache", "f.log", "g.txt", ".#h");
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 20; round++) {
+            List<String> includes = patterns.stream().filter(p -> random.nextInt(4) == 0).toList();
+            List<String> excludes = patterns.stream().filter(p -> random.nextInt(3) == 0).toList();
+            PathFilter filter = new PathFilter(includes, excludes, false);
+            for (int i = 0; i < 300; i++) {
+                StringBuilder path = new StringBuilder(names.get(random.nextInt(names.size())));
+                for (int depth = random.nextInt(4); depth > 0; depth--) {
+                    path.append(random.nextInt(10) == 0 ? "//" : "/").append(names.get(random.nextInt(names.size())));
+                }
+                String p = path.toString();
+                boolean excluded = anyMatches(excludes, p);
+                assertThat(filter.excludes(p)).as("excludes %s, with %s", p, excludes).isEqualTo(excluded);
+                assertThat(filter.includesFile(p)).as("includes %s, with %s and %s", p, includes, excludes)
+                        .isEqualTo(!excluded && (includes.isEmpty() || anyMatches(includes, p)));
+            }
+        }
+    }
+
+    /** The rule as written: a pattern without a slash against each name, one with against the path and each folder. */
+    private static boolean anyMatches(List<String> patterns, String relativePath) {
+        java.nio.file.Path path = java.nio.file.Path.of(relativePath);
+        for (String pattern : patterns) {
+            java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            if (!pattern.contains("/")) {
+                for (java.nio.file.Path name : path) {
+                    if (matcher.matches(name)) {
+                        return true;
+                    }
+                }
+            } else {
+                for (java.nio.file.Path prefix = path; prefix != null; prefix = prefix.getParent()) {
+                    if (matcher.matches(prefix)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
     void aBrokenGlobIsNamed() {
         assertThatThrownBy(() -> PathFilter.check("a[b")).hasMessageContaining("\"a[b\" is not a valid glob");
     }
