@@ -1,7 +1,14 @@
 package io.backuprouter.targets;
 
 import io.backuprouter.config.TargetSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import org.apache.http.HttpHost;
+import org.apache.http.conn.socket.LayeredConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -15,6 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.utils.AttributeMap;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * Builds the AWS SDK client for an S3 target from its settings and provider preset. This is the
@@ -39,8 +47,32 @@ public final class S3Clients {
      * ({@code UNSIGNED-PAYLOAD}).
      */
     public static boolean signsWholeBodies(TargetSettings target) {
-        return target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme())
-                && !target.preset().chunkedEncoding();
+        return isPlainHttp(target) && !target.preset().chunkedEncoding();
+    }
+
+    private static boolean isPlainHttp(TargetSettings target) {
+        return target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme());
+    }
+
+    /** Apache's default TLS socket factory, made when first asked for. */
+    private static final class LazyTlsSocketFactory implements LayeredConnectionSocketFactory {
+        private final Lazy<SSLConnectionSocketFactory> tls = new Lazy<>(SSLConnectionSocketFactory::getSocketFactory);
+
+        @Override
+        public Socket createSocket(HttpContext context) throws IOException {
+            return tls.getValue().createSocket(context);
+        }
+
+        @Override
+        public Socket connectSocket(int connectTimeout, Socket socket, HttpHost host, InetSocketAddress remoteAddress,
+                                    InetSocketAddress localAddress, HttpContext context) throws IOException {
+            return tls.getValue().connectSocket(connectTimeout, socket, host, remoteAddress, localAddress, context);
+        }
+
+        @Override
+        public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context) throws IOException {
+            return tls.getValue().createLayeredSocket(socket, target, port, context);
+        }
     }
 
     /** The client's settings, without its HTTP client (tests put one of their own between it and the server). */
@@ -71,6 +103,12 @@ public final class S3Clients {
                 .maxConnections(Math.max(8, target.concurrency() * 2))
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(120));
+        if (isPlainHttp(target)) {
+            // No TLS connection is ever made to an http endpoint: the trust store and the public-suffix
+            // list the SDK would load for one (a tenth of a second of every command's start) are only
+            // loaded if one is.
+            return http.socketFactory(new LazyTlsSocketFactory()).build();
+        }
         if (target.tlsVerify()) {
             return http.build();
         }
