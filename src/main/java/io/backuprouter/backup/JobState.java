@@ -175,9 +175,22 @@ public final class JobState implements AutoCloseable {
         try {
             return parseHistory(dir);
         } catch (Damaged e) {
-            LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
-                    e.getMessage());
+            // One command may read it more than once: said once for each version of the file.
+            if (WARNED.add(dir.resolve("history.json") + "@" + lastModified(dir.resolve("history.json")))) {
+                LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
+                        e.getMessage());
+            }
             return List.of();
+        }
+    }
+
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static String lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toString();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
