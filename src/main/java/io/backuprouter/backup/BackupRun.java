@@ -557,14 +557,19 @@ public final class BackupRun {
     }
 
     /** Sends what targets lacked after earlier runs, in the order it was made (archives before manifests). */
-    private void catchUp(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) {
+    private void catchUp(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) throws IOException {
         List<JobState.Pending> remaining = new ArrayList<>();
+        Map<String, List<String>> arrived = new LinkedHashMap<>();
         for (JobState.Pending item : pending) {
             List<String> still = new ArrayList<>();
             for (String name : item.targets()) {
                 TargetState target = targets.get(name);
-                if (target == null || target.have.contains(item.key())) {
-                    continue; // no longer a target of the job, or it got there after all
+                if (target == null) {
+                    continue; // no longer a target of the job
+                }
+                if (target.have.contains(item.key())) {
+                    arrived.computeIfAbsent(name, n -> new ArrayList<>()).add(item.key()); // it got there after all
+                    continue;
                 }
                 if (!target.alive()) {
                     still.add(name);
@@ -576,6 +581,7 @@ public final class BackupRun {
                         : copyFromAnotherTarget(state, target, item.key(), targets));
                 if (sent) {
                     LOG.info("Job {}: target {} caught up with {}", job.name(), name, item.key());
+                    arrived.computeIfAbsent(name, n -> new ArrayList<>()).add(item.key());
                 } else if (target.alive() && !Files.exists(local)) {
                     LOG.warn("Job {}: target {} cannot get {}: the local copy is gone and no other target has it;"
                             + " it is dropped (a later snapshot covers the same files)", job.name(), name, item.key());
@@ -589,6 +595,9 @@ public final class BackupRun {
         }
         pending.clear();
         pending.addAll(remaining);
+        for (Map.Entry<String, List<String>> caughtUp : arrived.entrySet()) {
+            state.caughtUp(caughtUp.getKey(), caughtUp.getValue());
+        }
     }
 
     /**

@@ -222,17 +222,34 @@ public final class JobState implements AutoCloseable {
      * that {@code verify} stops expecting them there.
      */
     public void forgotten(String target, java.util.Collection<String> manifestKeys) throws IOException {
-        if (manifestKeys.isEmpty()) {
-            return;
-        }
+        retarget(target, manifestKeys, false);
+    }
+
+    /**
+     * Records that a target lagging behind has caught up with these keys: where they are snapshot
+     * manifests, {@code verify} and {@code restore} now expect those snapshots there too.
+     */
+    public void caughtUp(String target, java.util.Collection<String> keys) throws IOException {
+        retarget(target, keys, true);
+    }
+
+    private void retarget(String target, java.util.Collection<String> keys, boolean add) throws IOException {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (String key : manifestKeys) {
+        for (String key : keys) {
             io.backuprouter.catalog.SnapshotIds.fromKey(key.substring(Math.max(0, key.lastIndexOf("snapshots/"))))
                     .ifPresent(ids::add);
         }
-        List<HistoryEntry> history = history().stream().map(h -> !ids.contains(h.id()) ? h
-                : new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(),
-                h.targets().stream().filter(t -> !t.equals(target)).toList())).toList();
+        java.util.function.Predicate<HistoryEntry> changes = h -> ids.contains(h.id())
+                && (h.targets() != null && h.targets().contains(target)) != add;
+        List<HistoryEntry> before = history();
+        if (before.stream().noneMatch(changes)) {
+            return;
+        }
+        List<HistoryEntry> history = before.stream().map(h -> !changes.test(h) ? h
+                : new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(), add
+                ? java.util.stream.Stream.concat(h.targets() == null ? java.util.stream.Stream.empty() : h.targets().stream(),
+                        java.util.stream.Stream.of(target)).toList()
+                : h.targets().stream().filter(t -> !t.equals(target)).toList())).toList();
         write("history.json", out -> Manifests.json().writeValue(out, history));
     }
 

@@ -75,6 +75,20 @@ class BackupRecoveryIT {
     }
 
     @Test
+    void aSnapshotALaggingTargetCaughtUpWithIsExpectedThereFromThenOn() throws IOException {
+        JobSettings job = jobs.job("files", source, "a, b");
+        BackupSummary first = backup(job, Map.of()); // b is down
+        assertThat(JobState.committed(job.jobStateDir(), "b")).doesNotContain(first.snapshotId());
+        Files.createDirectories(b);
+
+        BackupSummary second = backup(job, Map.of());
+
+        assertThat(snapshotsOn("b")).contains(first.snapshotId(), second.snapshotId());
+        assertThat(JobState.committed(job.jobStateDir(), "b")).contains(first.snapshotId(), second.snapshotId());
+        assertThat(JobState.committed(job.jobStateDir(), "a")).contains(first.snapshotId(), second.snapshotId());
+    }
+
+    @Test
     void contentOnlyAReplacedTargetHadIsPackedAgainForTheNewOne() throws IOException {
         backup(jobs.job("files", source, "a"), Map.of());
         Files.createDirectories(b);
