@@ -109,8 +109,7 @@ public final class MirrorPass {
         List<ObjectInfo> delete = new ArrayList<>();
         if (mirror.sync()) {
             for (Map.Entry<String, ObjectInfo> entry : to.entrySet()) {
-                if (!from.containsKey(entry.getKey()) && new PathFilter(mirror.includes(), mirror.excludes(), false)
-                        .includesFile(entry.getKey())) {
+                if (!from.containsKey(entry.getKey()) && filter.includesFile(entry.getKey())) {
                     delete.add(entry.getValue());
                 }
             }
