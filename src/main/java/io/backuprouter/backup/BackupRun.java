@@ -557,7 +557,7 @@ public final class BackupRun {
     }
 
     /** Sends what targets lacked after earlier runs, in the order it was made (archives before manifests). */
-    private void catchUp(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) throws IOException {
+    private void catchUp(JobState state, List<JobState.Pending> pending, Map<String, TargetState> targets) {
         List<JobState.Pending> remaining = new ArrayList<>();
         Map<String, List<String>> arrived = new LinkedHashMap<>();
         for (JobState.Pending item : pending) {
@@ -596,7 +596,13 @@ public final class BackupRun {
         pending.clear();
         pending.addAll(remaining);
         for (Map.Entry<String, List<String>> caughtUp : arrived.entrySet()) {
-            state.caughtUp(caughtUp.getKey(), caughtUp.getValue());
+            try {
+                state.caughtUp(caughtUp.getKey(), caughtUp.getValue());
+            } catch (IOException e) {
+                // This machine's record only: the objects are on the target, and the run goes on.
+                LOG.warn("Job {}: cannot record in the local history that target {} caught up: {}", job.name(),
+                        caughtUp.getKey(), e.getMessage());
+            }
         }
     }
 

@@ -176,7 +176,8 @@ public final class JobState implements AutoCloseable {
             return parseHistory(dir);
         } catch (Damaged e) {
             // One command may read it more than once: said once for each version of the file.
-            if (WARNED.add(dir.resolve("history.json") + "@" + lastModified(dir.resolve("history.json")))) {
+            String version = lastModified(dir.resolve("history.json"));
+            if (version == null || WARNED.add(dir.resolve("history.json") + "@" + version)) {
                 LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
                         e.getMessage());
             }
@@ -186,11 +187,12 @@ public final class JobState implements AutoCloseable {
 
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** The file's time, or null when it cannot be read (moved aside meanwhile, say). */
     private static String lastModified(Path file) {
         try {
             return Files.getLastModifiedTime(file).toString();
         } catch (IOException e) {
-            return "?";
+            return null;
         }
     }
 
@@ -234,6 +236,9 @@ public final class JobState implements AutoCloseable {
     }
 
     private void retarget(String target, java.util.Collection<String> keys, boolean add) throws IOException {
+        if (keys.isEmpty()) {
+            return;
+        }
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (String key : keys) {
             io.backuprouter.catalog.SnapshotIds.fromKey(key.substring(Math.max(0, key.lastIndexOf("snapshots/"))))

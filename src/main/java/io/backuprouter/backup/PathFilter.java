@@ -71,7 +71,17 @@ public final class PathFilter {
                 return false;
             }
             String path = normalized(relativePath);
-            int nameStart = path.startsWith("/") ? 1 : 0;
+            int nameStart = 0;
+            if (path.startsWith("/")) {
+                // An absolute path (a key with a leading slash): its root is a folder it is under, without a name.
+                if (folders.computeIfAbsent("/", root -> globs.stream().anyMatch(g -> !g.nameOnly && g.matcher.matches(Path.of(root))))) {
+                    return true;
+                }
+                if (path.length() == 1) {
+                    return false;
+                }
+                nameStart = 1;
+            }
             for (int slash = path.indexOf('/', nameStart); slash > 0; slash = path.indexOf('/', nameStart)) {
                 String folder = path.substring(0, slash);
                 int from = nameStart;
@@ -101,10 +111,19 @@ public final class PathFilter {
             return false;
         }
 
-        /** The path as {@link Path} spells it: no doubled or trailing slash. */
+        /**
+         * The path with {@code /} between names, as {@link Path} reads it: no doubled or trailing slash
+         * (and on Windows, where {@code \\} separates names too, that one as {@code /}).
+         */
         private static String normalized(String path) {
-            return path.contains("//") || (path.length() > 1 && path.endsWith("/")) ? Path.of(path).toString() : path;
+            String p = java.io.File.separatorChar == '\\' ? path.replace('\\', '/') : path;
+            if (p.contains("//")) {
+                p = DOUBLED_SLASHES.matcher(p).replaceAll("/");
+            }
+            return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         }
+
+        private static final java.util.regex.Pattern DOUBLED_SLASHES = java.util.regex.Pattern.compile("/{2,}");
     }
 
     private static final class Glob {

@@ -89,6 +89,24 @@ class BackupRecoveryIT {
     }
 
     @Test
+    void aHistoryThatCannotBeWrittenDoesNotStopALaggingTargetCatchingUpNorTheSnapshot() throws IOException {
+        JobSettings job = jobs.job("files", source, "a, b");
+        BackupSummary first = backup(job, Map.of()); // b is down
+        Files.createDirectories(b);
+        Files.createDirectories(job.jobStateDir().resolve("history.json.new")); // every write of the history fails
+        Files.writeString(source.resolve("three.txt"), "three");
+
+        try {
+            backup(job, Map.of());
+        } catch (IOException e) {
+            assertThat(e).hasMessageContaining("history.json"); // recording this run, after its commit
+        }
+
+        assertThat(snapshotsOn("a")).hasSize(2).contains(first.snapshotId());
+        assertThat(snapshotsOn("b")).hasSize(2).contains(first.snapshotId());
+    }
+
+    @Test
     void contentOnlyAReplacedTargetHadIsPackedAgainForTheNewOne() throws IOException {
         backup(jobs.job("files", source, "a"), Map.of());
         Files.createDirectories(b);

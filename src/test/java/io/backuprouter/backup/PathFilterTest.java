@@ -58,17 +58,25 @@ class PathFilterTest {
 
     @Test
     void answersAreThoseOfCheckingEveryNameAndEveryFolderOfThePath() {
-        List<String> patterns = List.of("*.log", "cache", "a/b/**", "b/*", "x?", "{c,d}/e", "[ab]", ".#*");
+        List<String> patterns = List.of("*.log", "cache", "a/b/**", "b/*", "x?", "{c,d}/e", "[ab]", ".#*", "*", "**/", "*/", "");
         List<String> names = List.of("a", "b", "c", "d", "e", "x1", "cache", "f.log", "g.txt", ".#h");
         java.util.Random random = new java.util.Random(42);
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 40; round++) {
             List<String> includes = patterns.stream().filter(p -> random.nextInt(4) == 0).toList();
             List<String> excludes = patterns.stream().filter(p -> random.nextInt(3) == 0).toList();
             PathFilter filter = new PathFilter(includes, excludes, false);
             for (int i = 0; i < 300; i++) {
-                StringBuilder path = new StringBuilder(names.get(random.nextInt(names.size())));
+                StringBuilder path = new StringBuilder(random.nextInt(10) == 0 ? "/" : "")
+                        .append(names.get(random.nextInt(names.size())));
                 for (int depth = random.nextInt(4); depth > 0; depth--) {
                     path.append(random.nextInt(10) == 0 ? "//" : "/").append(names.get(random.nextInt(names.size())));
+                }
+                if (random.nextInt(10) == 0) {
+                    path.append('/');
+                }
+                if (random.nextInt(50) == 0) {
+                    path.setLength(0);
+                    path.append(random.nextBoolean() ? "/" : "//");
                 }
                 String p = path.toString();
                 boolean excluded = anyMatches(excludes, p);
