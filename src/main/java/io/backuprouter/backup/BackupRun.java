@@ -84,14 +84,19 @@ public final class BackupRun {
             try {
                 return run(state, started);
             } finally {
-                // A run that failed early: the reader (which may move a damaged latest.json aside) ends
-                // before the state is unlocked.
+                // A run that failed early: the scan stops walking the source (a router would otherwise
+                // have one walk on for each failed run), and the reader (which may move a damaged
+                // latest.json aside) ends before the state is unlocked.
+                if (scanning != null) {
+                    scanning.cancel(false);
+                }
                 joinLocalStateReader();
             }
         }
     }
 
     private Thread localStateReader;
+    private java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning;
 
     private void joinLocalStateReader() {
         Thread reader = localStateReader;
@@ -108,10 +113,11 @@ public final class BackupRun {
     private BackupSummary run(JobState state, Instant started) throws IOException {
         // The source is scanned while the targets are listed: both mostly wait (on the disk, on the network).
         java.util.concurrent.CompletableFuture<SourceScanner.Scan> scanning = new java.util.concurrent.CompletableFuture<>();
+        this.scanning = scanning;
         Thread scanner = new Thread(() -> {
             try {
                 scanning.complete(SourceScanner.scan(job.source(),
-                        new PathFilter(job.includes(), job.excludes(), job.defaultExcludes())));
+                        new PathFilter(job.includes(), job.excludes(), job.defaultExcludes()), scanning::isDone));
             } catch (Throwable e) {
                 scanning.completeExceptionally(e);
             }

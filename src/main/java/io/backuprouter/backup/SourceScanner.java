@@ -32,6 +32,14 @@ public final class SourceScanner {
     }
 
     public static Scan scan(Path root, PathFilter filter) throws IOException {
+        return scan(root, filter, () -> false);
+    }
+
+    /**
+     * Like {@link #scan(Path, PathFilter)}, ending early (with what it found so far) once
+     * {@code abandoned} says nobody will use the result: a run that failed before it needed it.
+     */
+    public static Scan scan(Path root, PathFilter filter, java.util.function.BooleanSupplier abandoned) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("source folder " + root + " does not exist or is not a folder");
         }
@@ -40,6 +48,9 @@ public final class SourceScanner {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                if (abandoned.getAsBoolean()) {
+                    return FileVisitResult.TERMINATE;
+                }
                 if (dir.equals(root)) {
                     return FileVisitResult.CONTINUE;
                 }
@@ -54,6 +65,9 @@ public final class SourceScanner {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (abandoned.getAsBoolean()) {
+                    return FileVisitResult.TERMINATE;
+                }
                 String path = relative(root, file);
                 if (!filter.includesFile(path)) {
                     return FileVisitResult.CONTINUE;

@@ -38,6 +38,22 @@ class SourceScannerTest {
     }
 
     @Test
+    void aScanNobodyWillUseAnyMoreStopsWalking() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("many"));
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(Files.createDirectories(source.resolve("d" + i)).resolve("f.txt"), "x");
+        }
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        SourceScanner.Scan scan = SourceScanner.scan(source, new PathFilter(List.of(), List.of(), true),
+                () -> asked.incrementAndGet() > 10);
+
+        assertThat(asked.get()).isEqualTo(11);
+        assertThat(scan.entries()).hasSizeLessThanOrEqualTo(10);
+        assertThat(SourceScanner.scan(source, new PathFilter(List.of(), List.of(), true)).entries()).hasSize(100);
+    }
+
+    @Test
     void aMissingSourceIsAnErrorNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceScanner.scan(dir.resolve("gone"),
                 new PathFilter(List.of(), List.of(), true))).hasMessageContaining("gone").hasMessageContaining("does not exist");
