@@ -18,6 +18,7 @@ import org.apache.camel.main.MainListenerSupport;
  * {@code s3-<target>} for camel-aws2-s3 endpoints: {@code amazonS3Client=#s3-r2}).
  */
 public final class Router {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
     private final Main main = new Main();
 
     public Router(RouterSettings settings, JobCatalog jobs, MirrorCatalog mirrors, Targets targets, Path configFile,
@@ -46,6 +47,11 @@ public final class Router {
             }
 
             @Override
+            public void afterStart(BaseMainSupport camelMain) {
+                logHealthAddress(camelMain.getCamelContext());
+            }
+
+            @Override
             public void afterConfigure(BaseMainSupport camelMain) {
                 try {
                     var health = org.apache.camel.health.HealthCheckRegistry.get(camelMain.getCamelContext());
@@ -69,6 +75,22 @@ public final class Router {
             targets.store(target.name()).filter(S3Store.class::isInstance)
                     .ifPresent(store -> main.bind("s3-" + target.name(), ((S3Store) store).client()));
         }
+    }
+
+    /**
+     * Where health checks are served, with the address the server is bound to: Camel's own summary of
+     * the management endpoints (quieted in the log settings) always says 0.0.0.0.
+     */
+    private static void logHealthAddress(org.apache.camel.CamelContext context) {
+        var management = context.hasService(org.apache.camel.component.platform.http.main.ManagementHttpServer.class);
+        if (management == null || !management.isHealthCheckEnabled()) {
+            return;
+        }
+        int port = context.hasServices(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer.class).stream()
+                .mapToInt(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer::getPort)
+                .filter(p -> p > 0).findFirst().orElse(management.getPort());
+        String host = management.getHost().contains(":") ? "[" + management.getHost() + "]" : management.getHost();
+        LOG.info("Health checks on http://{}:{}{}", host, port, management.getHealthPath());
     }
 
     public Main main() {

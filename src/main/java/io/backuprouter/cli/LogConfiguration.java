@@ -33,6 +33,9 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
                 "org.apache.http", "org.quartz", "com.mchange", "io.netty"}) {
             levels.put(quiet, Level.WARN);
         }
+        // Its summary of the management server's endpoints says 0.0.0.0 whatever the server is bound to;
+        // the router logs the real address instead.
+        levels.put("org.apache.camel.component.platform.http.main.MainHttpServerUtil", Level.WARN);
         // A failed trigger file is moved to failed/ and the failure logged once; this repeats it.
         levels.put("org.apache.camel.component.file.GenericFileOnCompletion", Level.ERROR);
         return levels;

@@ -48,9 +48,11 @@ class AppJarIT {
     void theRouterStartsOnTheEmbeddedEndpointAndLogsWhichTargetsAreReady() throws Exception {
         try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("Target local ready")
-                    || !router.isAlive());
+                    && router.output().contains("Health checks on") || !router.isAlive());
             String output = router.output();
             assertThat(output).contains("Embedded S3 endpoint on http://127.0.0.1:")
+                    .containsPattern("Health checks on http://127\\.0\\.0\\.1:[1-9][0-9]*/observe/health")
+                    .doesNotContain("0.0.0.0")
                     .contains("Started target-health")
                     .contains("Target local ready: s3://backups/backup-router")
                     .doesNotContain("ERROR");
