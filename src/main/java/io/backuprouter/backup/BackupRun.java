@@ -313,9 +313,11 @@ public final class BackupRun {
         state.savePending(pending);
         if (!committed.isEmpty()) {
             state.saveLatest(snapshot);
-            state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
-                    stats.addedBytes(), committed));
         }
+        // Recorded even when no target has it yet (its manifest waits in pending.json): when a target
+        // catches up with it, the entry says so, and verify expects it there.
+        state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
+                stats.addedBytes(), committed));
         if (!committed.isEmpty() && !job.retention().isEmpty()) {
             applyRetention(state, targets, committed, warnings);
         }

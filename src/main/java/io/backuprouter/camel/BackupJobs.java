@@ -102,7 +102,9 @@ public final class BackupJobs implements AutoCloseable {
                 continue;
             }
             try {
-                var history = io.backuprouter.backup.JobState.readHistory(job.jobStateDir());
+                // The last run that some target committed (a run that reached none is not one to count).
+                var history = io.backuprouter.backup.JobState.readHistory(job.jobStateDir()).stream()
+                        .filter(h -> h.targets() != null && !h.targets().isEmpty()).toList();
                 if (history.isEmpty()) {
                     continue;
                 }

@@ -107,6 +107,33 @@ class BackupRecoveryIT {
     }
 
     @Test
+    void aSnapshotNoTargetTookIsExpectedOnTheTargetThatCatchesUpWithIt() throws IOException {
+        JobSettings job = jobs.job("files", source, "a");
+        ObjectStore full = new DelegatingStore(Targets.open(jobs.settings().targets().get("a"))) {
+            @Override
+            public void put(String key, Path file) throws IOException {
+                throw new IOException("no space left on device");
+            }
+
+            @Override
+            public void put(String key, byte[] content) throws IOException {
+                throw new IOException("no space left on device");
+            }
+        };
+        BackupSummary first = backup(job, Map.of("a", full));
+        assertThat(first.committed()).isEmpty();
+        List<JobState.HistoryEntry> history = JobState.readHistory(job.jobStateDir());
+        assertThat(history).singleElement().satisfies(h -> assertThat(h.targets()).isEmpty());
+        String waiting = history.get(0).id();
+        assertThat(JobState.committed(job.jobStateDir(), "a")).isEmpty();
+
+        BackupSummary second = backup(job, Map.of());
+
+        assertThat(snapshotsOn("a")).contains(waiting, second.snapshotId());
+        assertThat(JobState.committed(job.jobStateDir(), "a")).contains(waiting, second.snapshotId());
+    }
+
+    @Test
     void contentOnlyAReplacedTargetHadIsPackedAgainForTheNewOne() throws IOException {
         backup(jobs.job("files", source, "a"), Map.of());
         Files.createDirectories(b);

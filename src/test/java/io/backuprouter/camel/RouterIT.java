@@ -127,6 +127,11 @@ class RouterIT {
             Path history = jobs.stateDir().resolve("nightly/history.json");
             String twoDaysAgo = java.time.Instant.now().minus(Duration.ofDays(2)).toString();
             Files.writeString(history, Files.readString(history).replaceAll("\"time\" : \"[^\"]+\"", "\"time\" : \"" + twoDaysAgo + "\""));
+            // A run since then that no target took (all down) is not the last run to count.
+            var entries = (com.fasterxml.jackson.databind.node.ArrayNode) io.backuprouter.catalog.Manifests.json().readTree(history.toFile());
+            entries.addObject().put("id", "20990101T000000.000Z-00000000").put("time", java.time.Instant.now().toString())
+                    .put("files", 1).put("bytes", 1).put("addedBytes", 1).putArray("targets");
+            io.backuprouter.catalog.Manifests.json().writeValue(history.toFile(), entries);
 
             Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
                     jobs.configFile(), routes);
