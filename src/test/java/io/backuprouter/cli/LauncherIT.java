@@ -61,6 +61,16 @@ class LauncherIT {
     void aSignalToTheLauncherStopsTheJvmAlsoOnTheFirstRunWhichWritesTheArchive() throws Exception {
         // The first run (no class archive yet) runs the JVM as a child of the script: a TERM sent to
         // the script (docker stop, kill PID) must reach the JVM, or it runs on alone holding its port.
+        stopTheFirstRunWith("TERM", 143);
+    }
+
+    @Test
+    void ctrlCStopsTheFirstRunToo() throws Exception {
+        // A background child of a non-interactive shell ignores INT: passed on as INT, Ctrl-C did nothing.
+        stopTheFirstRunWith("INT", 130);
+    }
+
+    private void stopTheFirstRunWith(String signal, int exitCode) throws Exception {
         Path stdout = dir.resolve("serve.txt");
         ProcessBuilder builder = new ProcessBuilder(Path.of("bin/backup-router").toAbsolutePath().toString(), "serve-s3",
                 "--dir", dir.resolve("s3").toString(), "--port", "0").directory(dir.toFile())
@@ -76,9 +86,11 @@ class LauncherIT {
             jvms.addAll(launcher.descendants().toList());
             assertThat(jvms).as(Files.readString(stdout)).isNotEmpty();
 
-            launcher.destroy(); // TERM to the script only
+            // To the script only (in a terminal, Ctrl-C reaches the JVM too, which ignores it).
+            assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(launcher.pid())).start().waitFor()).isZero();
 
             assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(launcher.exitValue()).as(Files.readString(stdout)).isEqualTo(exitCode);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> jvms.stream().noneMatch(ProcessHandle::isAlive));
             try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
