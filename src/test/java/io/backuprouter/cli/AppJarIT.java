@@ -66,6 +66,26 @@ class AppJarIT {
     }
 
     @Test
+    void aJobWhoseTargetIsDownFailsInOneLogLineAndTheRouterRunsOn() throws Exception {
+        // The demo's target is the embedded endpoint: with it off (and its keys left from an earlier
+        // run), nothing answers there.
+        List<String> noEmbeddedEndpoint = new java.util.ArrayList<>(FREE_PORT);
+        noEmbeddedEndpoint.add("-Dbackup.embedded-s3.enabled=false");
+        Path keys = Files.createDirectories(home.resolve("var/embedded-s3"));
+        Files.writeString(keys.resolve("access-key"), "AKIDEXAMPLEEXAMPLE01");
+        Files.writeString(keys.resolve("secret-key"), "wJalrXUtnFEMIEXAMPLEKEYEXAMPLEKEYEXAMPLE");
+        try (AppProcess router = AppProcess.start(home, Map.of(), noEmbeddedEndpoint)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("no target is reachable")
+                    || !router.isAlive());
+            String output = router.output();
+            assertThat(output).containsPattern("WARN +backup-demo +job demo: no target is reachable, nothing was backed up")
+                    .doesNotContain("DefaultErrorHandler").doesNotContain("\tat ").doesNotContain("Stacktrace");
+            assertThat(router.isAlive()).isTrue();
+            assertThat(router.stop()).isIn(0, 143);
+        }
+    }
+
+    @Test
     void theDemoJobBacksUpAtStartAndTriggerFilesRunJobsOnDemand() throws Exception {
         try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("job demo: snapshot")
