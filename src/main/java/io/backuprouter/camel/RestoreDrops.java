@@ -81,7 +81,7 @@ public final class RestoreDrops {
                     + " has no identity in its route file; a dropped request cannot carry one: set the job's identity"
                     + " parameter on the machine that restores"));
             RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), reader,
-                    clock, BackupProgress.NONE).maxExpansion(maxExpansion)
+                    clock, BackupProgress.NONE).maxExpansion(maxExpansion).source(job.source())
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);

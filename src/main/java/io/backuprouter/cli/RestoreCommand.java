@@ -72,7 +72,7 @@ final class RestoreCommand implements Callable<Integer> {
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
-                    Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion())
+                    Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion()).source(job.source())
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).stopOnExit()
                     .restore(request);
             progress.close();

@@ -95,6 +95,17 @@ public final class Restorer {
         return this;
     }
 
+    /**
+     * The job's source folder: a restore into a folder inside it (not the folder itself, a restore in
+     * place) says that the job's next backup takes the restored files in as new ones.
+     */
+    public Restorer source(Path source) {
+        this.source = source;
+        return this;
+    }
+
+    private Path source;
+
     /** The snapshot the request names, the target it was read from, and what failed on targets tried before. */
     public record Located(Snapshot snapshot, String target, List<String> failures) {
     }
@@ -118,6 +129,13 @@ public final class Restorer {
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         located.failures().forEach(f -> notes.add("snapshot read from target " + located.target() + " after: " + f));
+        if (source != null && Files.isDirectory(source)) {
+            Path realSource = source.toRealPath();
+            if (realDestination.startsWith(realSource) && !realDestination.equals(realSource)) {
+                notes.add("the destination is inside the job's source folder " + source + ": the job's next backup "
+                        + "takes the restored files in as new files");
+            }
+        }
         List<String> kept = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();

@@ -488,6 +488,30 @@ class RestoreIT {
     }
 
     @Test
+    void aRestoreIntoTheSourceFolderSaysTheNextBackupTakesItInButARestoreInPlaceDoesNot() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "kept");
+        backup();
+        String inside = "inside the job's source folder";
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            java.util.function.Function<Path, RestoreSummary> restoreTo = to -> {
+                try {
+                    return new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                            Clock.systemUTC(), BackupProgress.NONE).source(source)
+                            .restore(new RestoreRequest("docs", "latest", null, null, to, List.of(),
+                                    RestoreRequest.Overwrite.IF_OLDER));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+
+            assertThat(restoreTo.apply(source.resolve("restored")).notes()).anyMatch(n -> n.contains(inside));
+            assertThat(source.resolve("restored/x.txt")).hasContent("kept");
+            assertThat(restoreTo.apply(source).notes()).noneMatch(n -> n.contains(inside));
+            assertThat(restoreTo.apply(dir.resolve("elsewhere")).notes()).noneMatch(n -> n.contains(inside));
+        }
+    }
+
+    @Test
     void anAmbiguousSnapshotPrefixIsRefusedNotResolvedToTheOldest() throws Exception {
         Files.writeString(source.resolve("x.txt"), "old");
         BackupSummary older = backup();
