@@ -883,7 +883,9 @@ public final class Restorer {
                     : "no snapshot " + (request.at() != null ? "at or before " + request.at() : request.snapshot()))));
             throw new UserException("job " + job + ": cannot find a snapshot " + (request.at() != null
                     ? "at or before " + request.at() : "\"" + request.snapshot() + "\"") + ":\n    "
-                    + String.join("\n    ", failures));
+                    + String.join("\n    ", failures)
+                    + (listed.values().stream().anyMatch(ids -> !ids.isEmpty())
+                    ? "\n    hint: `snapshots " + job + "` lists them; --snapshot takes an id, its start, or latest" : ""));
         }
         String id = chosen.get();
         String key = job + "/" + Snapshot.keyOf(id);

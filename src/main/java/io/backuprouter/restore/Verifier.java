@@ -92,7 +92,8 @@ public final class Verifier {
             }
         }
         if (ids.isEmpty() && problems.isEmpty()) {
-            problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job);
+            problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job
+                    + (snapshot == null ? "" : " (`snapshots " + job + "` lists them)"));
         }
         // Per archive and entry, every distinct record of its content (snapshots may share an entry).
         Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();

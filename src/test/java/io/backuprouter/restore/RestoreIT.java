@@ -512,6 +512,20 @@ class RestoreIT {
     }
 
     @Test
+    void anUnknownSnapshotIsNamedWithWhereToFindTheRealOnes() throws Exception {
+        Files.writeString(source.resolve("x.txt"), "kept");
+        backup();
+
+        assertThatThrownBy(() -> restore("nope", dir.resolve("to"))).isInstanceOf(UserException.class)
+                .hasMessageContaining("cannot find a snapshot \"nope\"").hasMessageContaining("`snapshots docs` lists them");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            assertThat(new Verifier("docs", targets.store("a").orElseThrow(), AgeIdentity.read(jobs.identityFile()))
+                    .verify("nope", false).problems()).singleElement().asString()
+                    .contains("no snapshot \"nope\" of job docs").contains("`snapshots docs` lists them");
+        }
+    }
+
+    @Test
     void anAmbiguousSnapshotPrefixIsRefusedNotResolvedToTheOldest() throws Exception {
         Files.writeString(source.resolve("x.txt"), "old");
         BackupSummary older = backup();
