@@ -36,7 +36,14 @@ final class LoadedConfig implements AutoCloseable {
 
     static LoadedConfig load(Path configPath, Embedded need) {
         ConfigFile file = ConfigFile.load(configPath);
-        EmbeddedS3Settings embeddedSettings = RouterSettings.embeddedS3(file);
+        EmbeddedS3Settings embeddedSettings;
+        try {
+            embeddedSettings = RouterSettings.embeddedS3(file);
+        } catch (io.backuprouter.config.ConfigException e) {
+            // Every problem of the file at once, not only the embedded endpoint's.
+            RouterSettings.read(file);
+            throw e;
+        }
         if (embeddedSettings.enabled()) {
             EmbeddedS3.ensureCredentials(embeddedSettings);
         }

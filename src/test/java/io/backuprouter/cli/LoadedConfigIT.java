@@ -39,6 +39,12 @@ class LoadedConfigIT {
                 backup.targets.remote.secret-key = {{env:NO_SUCH_VARIABLE_FOR_TESTS:secret}}
                 """.formatted(port, dir.resolve("data"), dir.resolve("credentials")));
 
+        Path broken = dir.resolve("broken.properties");
+        Files.writeString(broken, Files.readString(config).replace("port = " + port, "port = 93x0")
+                .replace("remote.bucket = elsewhere", "remote.bukcet = elsewhere"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadedConfig.load(broken, LoadedConfig.Embedded.NONE))
+                .hasMessageContaining("backup.embedded-s3.port").hasMessageContaining("bukcet");
+
         try (LoadedConfig remoteOnly = LoadedConfig.loadFor(config, settings -> List.of("remote"))) {
             assertThat(remoteOnly.startedEmbedded()).isFalse();
             assertThat(remoteOnly.settings().targets()).containsKeys("local", "remote");
