@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -82,10 +83,14 @@ public final class ConfigFile {
                     "cannot be read: " + e.getMessage(), "check the file's permissions and encoding (UTF-8)")));
         }
         Map<String, Integer> lines = new HashMap<>();
+        Map<String, List<Integer>> repeated = new LinkedHashMap<>();
         for (int i = 0; i < text.size(); i++) {
             Matcher m = KEY_LINE.matcher(text.get(i) + " ");
             if (m.find() && !isContinuation(text, i)) {
-                lines.put(m.group(1), i + 1);
+                Integer earlier = lines.put(m.group(1), i + 1);
+                if (earlier != null) {
+                    repeated.computeIfAbsent(m.group(1), k -> new ArrayList<>(List.of(earlier))).add(i + 1);
+                }
             }
         }
         Map<String, String> values = new LinkedHashMap<>();
@@ -93,7 +98,16 @@ public final class ConfigFile {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("backup."))
                 .forEach(k -> values.put(k, System.getProperty(k)));
-        return new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv);
+        ConfigFile file = new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv);
+        file.repeated = repeated;
+        return file;
+    }
+
+    private Map<String, List<Integer>> repeated = Map.of();
+
+    /** Keys the file sets more than once, with the lines (Java properties quietly keep the last). */
+    public Map<String, List<Integer>> repeated() {
+        return repeated;
     }
 
     /** A settings file made in memory, for tests and for commands given settings on the command line. */

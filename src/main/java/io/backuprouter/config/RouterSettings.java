@@ -55,6 +55,9 @@ public final class RouterSettings {
                 }
             }
         }
+        file.repeated().forEach((key, at) -> problems.add(new ConfigProblem(file.display(), at.get(at.size() - 1), key,
+                "set more than once (lines " + at.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                        + "): only the last would count", "keep one of them")));
         EmbeddedS3Settings embedded = EmbeddedS3Settings.read(file, problems);
         Map<String, TargetSettings> targets = new LinkedHashMap<>();
         for (String name : targetNames(file)) {

@@ -84,6 +84,26 @@ class ConfigFileTest {
     }
 
     @Test
+    void aKeySetTwiceIsAProblemNamingBothLines() throws IOException {
+        Path file = dir.resolve("twice.properties");
+        Files.writeString(file, """
+                backup.targets.a.provider = minio
+                backup.targets.a.endpoint = http://127.0.0.1:9000
+                backup.targets.a.bucket = old
+                backup.targets.a.access-key = key
+                backup.targets.a.secret-key = secretsecretsecret
+                # later, someone adds:
+                backup.targets.a.bucket = new
+                """);
+
+        assertThat(ConfigFile.load(file).repeated()).containsEntry("backup.targets.a.bucket", java.util.List.of(3, 7));
+        assertThatThrownBy(() -> RouterSettings.read(ConfigFile.load(file)))
+                .hasMessageContaining("twice.properties:7").hasMessageContaining("backup.targets.a.bucket")
+                .hasMessageContaining("set more than once (lines 3, 7)").hasMessageContaining("keep one of them")
+                .hasMessageNotContaining("secretsecretsecret");
+    }
+
+    @Test
     void aMissingFileIsAConfigProblemNamingIt() {
         assertThatThrownBy(() -> ConfigFile.load(dir.resolve("nope.properties")))
                 .isInstanceOf(ConfigException.class)
