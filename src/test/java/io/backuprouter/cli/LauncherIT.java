@@ -72,8 +72,12 @@ class LauncherIT {
 
     private void stopTheFirstRunWith(String signal, int exitCode) throws Exception {
         Path stdout = dir.resolve("serve.txt");
-        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/backup-router").toAbsolutePath().toString(), "serve-s3",
-                "--dir", dir.resolve("s3").toString(), "--port", "0").directory(dir.toFile())
+        // Started as from a terminal, where INT is not ignored: a test run started in the background
+        // (nohup, some CI runners) passes INT on ignored, and no shell can trap a signal ignored on entry.
+        List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of("bin/backup-router").toAbsolutePath().toString(), "serve-s3",
+                "--dir", dir.resolve("s3").toString(), "--port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectErrorStream(true);
         builder.environment().put("BACKUP_ROUTER_JAR", AppProcess.jar().toString());
         builder.environment().put("BACKUP_ROUTER_CDS_DIR", dir.resolve("cds").toString());
