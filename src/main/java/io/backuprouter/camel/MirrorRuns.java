@@ -49,6 +49,9 @@ public final class MirrorRuns {
                 MirrorSummary skipped = MirrorSummary.skipped(name, busy.getMessage());
                 LOG.warn("{}", skipped);
                 return skipped;
+            } catch (IOException | RuntimeException e) {
+                metrics.mirrorFailed(name, mirror.to(), e.getMessage());
+                throw e;
             }
             metrics.mirror(name, mirror.to(), summary);
             if (summary.ok()) {

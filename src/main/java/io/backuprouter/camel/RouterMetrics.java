@@ -58,6 +58,11 @@ public final class RouterMetrics {
         targets.forEach(target -> failure("job", job, target, now, reason));
     }
 
+    /** A pass that failed before it could copy (a target unreachable, the mirror's lock). */
+    public void mirrorFailed(String mirror, String to, String reason) {
+        failure("mirror", mirror, to, clock.instant(), reason);
+    }
+
     public void mirror(String mirror, String to, MirrorSummary summary) {
         Instant now = clock.instant();
         if (summary.ok()) {

@@ -5,6 +5,7 @@ import io.backuprouter.config.EmbeddedS3Settings;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.embedded.EmbeddedS3;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,15 @@ final class LoadedConfig implements AutoCloseable {
         try {
             embeddedSettings = RouterSettings.embeddedS3(file);
         } catch (io.backuprouter.config.ConfigException e) {
-            // Every problem of the file at once, not only the embedded endpoint's.
-            RouterSettings.read(file);
+            // Every problem of the file at once, not only the embedded endpoint's; but not the files the
+            // endpoint writes itself on its first start (its credentials), which cannot exist yet.
+            try {
+                RouterSettings.read(file);
+            } catch (io.backuprouter.config.ConfigException all) {
+                List<io.backuprouter.config.ConfigProblem> problems = all.problems().stream()
+                        .filter(p -> !p.message().startsWith("cannot read file")).toList();
+                throw problems.size() > e.problems().size() ? new io.backuprouter.config.ConfigException(problems) : e;
+            }
             throw e;
         }
         if (embeddedSettings.enabled()) {

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFile {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
-    private static final Pattern KEY_LINE = Pattern.compile("^\\s*([^#!\\s=:][^=:\\s]*)\\s*[=:\\s]");
+    /** A key line's key, escapes included ({@code my\\:key}, as {@link Properties} reads it). */
+    private static final Pattern KEY_LINE = Pattern.compile("^\\s*((?:\\\\.|[^#!\\s=:\\\\])(?:\\\\.|[^=:\\s\\\\])*)\\s*[=:\\s]");
+    private static final Pattern ESCAPE = Pattern.compile("\\\\(.)");
 
     private final String display;
     private final Path baseDir;
@@ -87,9 +89,10 @@ public final class ConfigFile {
         for (int i = 0; i < text.size(); i++) {
             Matcher m = KEY_LINE.matcher(text.get(i) + " ");
             if (m.find() && !isContinuation(text, i)) {
-                Integer earlier = lines.put(m.group(1), i + 1);
+                String key = ESCAPE.matcher(m.group(1)).replaceAll("$1");
+                Integer earlier = lines.put(key, i + 1);
                 if (earlier != null) {
-                    repeated.computeIfAbsent(m.group(1), k -> new ArrayList<>(List.of(earlier))).add(i + 1);
+                    repeated.computeIfAbsent(key, k -> new ArrayList<>(List.of(earlier))).add(i + 1);
                 }
             }
         }

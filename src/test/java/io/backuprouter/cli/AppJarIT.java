@@ -86,6 +86,24 @@ class AppJarIT {
     }
 
     @Test
+    void aFailureInTheUsersOwnStepsIsNotReportedAsTheBackupFailing() throws Exception {
+        Path route = home.resolve("routes/demo.camel.yaml");
+        Files.writeString(route, Files.readString(route) + """
+                        - throwException:
+                            exceptionType: java.lang.IllegalStateException
+                            message: notification webhook down
+                """);
+        try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("notification webhook down")
+                    || !router.isAlive());
+            assertThat(router.output()).contains("job demo: snapshot").contains("committed on local")
+                    .doesNotContainPattern("WARN +backup-demo +notification webhook down");
+            assertThat(router.isAlive()).isTrue();
+            assertThat(router.stop()).isIn(0, 143);
+        }
+    }
+
+    @Test
     void theDemoJobBacksUpAtStartAndTriggerFilesRunJobsOnDemand() throws Exception {
         try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("job demo: snapshot")

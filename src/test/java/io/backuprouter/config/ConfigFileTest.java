@@ -97,6 +97,10 @@ class ConfigFileTest {
                 """);
 
         assertThat(ConfigFile.load(file).repeated()).containsEntry("backup.targets.a.bucket", java.util.List.of(3, 7));
+        Path escaped = dir.resolve("escaped.properties");
+        Files.writeString(escaped, "my\\:first = 1\nmy\\:second = 2\nmy\\ key = 3\n");
+        assertThat(ConfigFile.load(escaped).repeated()).isEmpty();
+        assertThat(ConfigFile.load(escaped).line("my:second")).isEqualTo(2);
         assertThatThrownBy(() -> RouterSettings.read(ConfigFile.load(file)))
                 .hasMessageContaining("twice.properties:7").hasMessageContaining("backup.targets.a.bucket")
                 .hasMessageContaining("set more than once (lines 3, 7)").hasMessageContaining("keep one of them")

@@ -328,11 +328,20 @@ class MirrorIT {
                                   to: oss
                     """);
             MirrorCatalog catalog = MirrorCatalog.read(jobs.routesDir(), jobs.settings());
+            var metrics = new io.backuprouter.camel.RouterMetrics(Clock.systemUTC());
+            var runs = new io.backuprouter.camel.MirrorRuns(catalog, targets, metrics);
+            // A pass that cannot start (its source does not answer) is a failure for health and metrics.
+            R2.pause();
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.run("notes-to-oss")).isInstanceOf(IOException.class);
+            } finally {
+                R2.resume();
+            }
+            assertThat(metrics.outcome("mirror", "notes-to-oss", "oss")).hasValueSatisfying(o ->
+                    assertThat(o.lastFailure()).isNotNull());
             // The router's pass while another process holds the mirror's lock: skipped with a warning, nothing copied.
             try (io.backuprouter.LockFile held = io.backuprouter.LockFile.tryAcquire(Path.of("var/mirrors/notes-to-oss.lock"))
                     .orElseThrow()) {
-                var runs = new io.backuprouter.camel.MirrorRuns(catalog, targets,
-                        new io.backuprouter.camel.RouterMetrics(Clock.systemUTC()));
                 MirrorSummary skipped = runs.run("notes-to-oss");
                 assertThat(skipped.ok()).isFalse();
                 assertThat(skipped.skipped()).contains("mirror notes-to-oss is already running")
