@@ -47,7 +47,7 @@ final class LoadedConfig implements AutoCloseable {
                 RouterSettings.read(file);
             } catch (io.backuprouter.config.ConfigException all) {
                 List<io.backuprouter.config.ConfigProblem> problems = all.problems().stream()
-                        .filter(p -> !p.message().startsWith("cannot read file")).toList();
+                        .filter(p -> !p.message().startsWith(ConfigFile.UNREADABLE_FILE)).toList();
                 throw problems.size() > e.problems().size() ? new io.backuprouter.config.ConfigException(problems) : e;
             }
             throw e;

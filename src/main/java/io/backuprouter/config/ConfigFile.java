@@ -37,6 +37,8 @@ public final class ConfigFile {
     /** A key line's key, escapes included ({@code my\\:key}, as {@link Properties} reads it). */
     private static final Pattern KEY_LINE = Pattern.compile("^\\s*((?:\\\\.|[^#!\\s=:\\\\])(?:\\\\.|[^=:\\s\\\\])*)\\s*[=:\\s]");
     private static final Pattern ESCAPE = Pattern.compile("\\\\(.)");
+    /** How a problem with a file named in {@code {{file:...}}} that cannot be read begins. */
+    public static final String UNREADABLE_FILE = "cannot read file";
 
     private final String display;
     private final Path baseDir;
@@ -44,20 +46,22 @@ public final class ConfigFile {
     private final Map<String, Integer> lines;
     private final Function<String, String> environment;
     private final ConfigFile parent;
+    private final Map<String, List<Integer>> repeated;
 
     private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
-                       Function<String, String> environment) {
-        this(display, baseDir, values, lines, environment, null);
+                       Function<String, String> environment, Map<String, List<Integer>> repeated) {
+        this(display, baseDir, values, lines, environment, null, repeated);
     }
 
     private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
-                       Function<String, String> environment, ConfigFile parent) {
+                       Function<String, String> environment, ConfigFile parent, Map<String, List<Integer>> repeated) {
         this.display = display;
         this.baseDir = baseDir;
         this.values = values;
         this.lines = lines;
         this.environment = environment;
         this.parent = parent;
+        this.repeated = repeated;
     }
 
     /**
@@ -66,7 +70,7 @@ public final class ConfigFile {
      */
     public static ConfigFile of(String display, Map<String, String> values, Map<String, Integer> lines, ConfigFile parent) {
         return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), lines,
-                parent == null ? System::getenv : parent.environment, parent);
+                parent == null ? System::getenv : parent.environment, parent, Map.of());
     }
 
     /** Reads a settings file; relative {@code file:} paths resolve against the working directory. */
@@ -101,12 +105,8 @@ public final class ConfigFile {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("backup."))
                 .forEach(k -> values.put(k, System.getProperty(k)));
-        ConfigFile file = new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv);
-        file.repeated = repeated;
-        return file;
+        return new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv, repeated);
     }
-
-    private Map<String, List<Integer>> repeated = Map.of();
 
     /** Keys the file sets more than once, with the lines (Java properties quietly keep the last). */
     public Map<String, List<Integer>> repeated() {
@@ -115,7 +115,7 @@ public final class ConfigFile {
 
     /** A settings file made in memory, for tests and for commands given settings on the command line. */
     public static ConfigFile of(String display, Map<String, String> values) {
-        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv);
+        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv, Map.of());
     }
 
     private static boolean isContinuation(List<String> text, int i) {
@@ -134,12 +134,12 @@ public final class ConfigFile {
     public ConfigFile with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new ConfigFile(display, baseDir, copy, lines, environment);
+        return new ConfigFile(display, baseDir, copy, lines, environment, repeated);
     }
 
     /** A copy that reads {@code {{env:...}}} from the given variables (e.g. a compose file's), not the process's. */
     public ConfigFile withEnvironment(Map<String, String> variables) {
-        return new ConfigFile(display, baseDir, values, lines, variables::get);
+        return new ConfigFile(display, baseDir, values, lines, variables::get, repeated);
     }
 
     public String display() {
@@ -214,7 +214,7 @@ public final class ConfigFile {
             try {
                 return Files.readString(path, StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw new PlaceholderException("cannot read file \"" + path + "\" named in {{" + expression + "}}",
+                throw new PlaceholderException(UNREADABLE_FILE + " \"" + path + "\" named in {{" + expression + "}}",
                         "create the file, or fix the path (relative paths start at the working directory)");
             }
         }

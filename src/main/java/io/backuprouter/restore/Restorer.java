@@ -65,6 +65,7 @@ public final class Restorer {
     /** Temporary files this restore made, so that cleaning up never touches anything else. */
     private final Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int maxExpansion = io.backuprouter.config.RestoreSettings.DEFAULT_MAX_EXPANSION;
+    private Path source;
     private final Map<Object, Boolean> posixByDevice = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Restorer(String job, List<String> jobTargets, Map<String, ObjectStore> stores, AgeIdentity identity, Clock clock,
@@ -103,8 +104,6 @@ public final class Restorer {
         this.source = source;
         return this;
     }
-
-    private Path source;
 
     /** The snapshot the request names, the target it was read from, and what failed on targets tried before. */
     public record Located(Snapshot snapshot, String target, List<String> failures) {
