@@ -90,9 +90,14 @@ public final class ConfigFile {
         }
         Map<String, Integer> lines = new HashMap<>();
         Map<String, List<Integer>> repeated = new LinkedHashMap<>();
+        boolean continued = false;
         for (int i = 0; i < text.size(); i++) {
-            Matcher m = KEY_LINE.matcher(text.get(i) + " ");
-            if (m.find() && !isContinuation(text, i)) {
+            String line = text.get(i);
+            boolean startsEntry = !continued;
+            // As Properties reads it: a comment line is never continued, whatever it ends with.
+            continued = (continued || !isComment(line)) && endsWithContinuation(line);
+            Matcher m = KEY_LINE.matcher(line + " ");
+            if (startsEntry && !isComment(line) && m.find()) {
                 String key = ESCAPE.matcher(m.group(1)).replaceAll("$1");
                 Integer earlier = lines.put(key, i + 1);
                 if (earlier != null) {
@@ -118,13 +123,14 @@ public final class ConfigFile {
         return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv, Map.of());
     }
 
-    private static boolean isContinuation(List<String> text, int i) {
-        if (i == 0) {
-            return false;
-        }
-        String previous = text.get(i - 1);
+    private static boolean isComment(String line) {
+        String start = line.stripLeading();
+        return start.startsWith("#") || start.startsWith("!");
+    }
+
+    private static boolean endsWithContinuation(String line) {
         int backslashes = 0;
-        for (int j = previous.length() - 1; j >= 0 && previous.charAt(j) == '\\'; j--) {
+        for (int j = line.length() - 1; j >= 0 && line.charAt(j) == '\\'; j--) {
             backslashes++;
         }
         return backslashes % 2 == 1;

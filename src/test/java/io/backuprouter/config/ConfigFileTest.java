@@ -84,6 +84,28 @@ class ConfigFileTest {
     }
 
     @Test
+    void keyLinesAreFoundAsPropertiesReadsThemAfterCommentsAndContinuations() throws IOException {
+        Path file = dir.resolve("lines.properties");
+        // A comment is never continued, even when it ends with a backslash; a continued value's
+        // next line is part of it, even when it looks like a key or a comment.
+        Files.writeString(file, """
+                # a path like C:\\backups\\
+                backup.job.a.source = /data
+                backup.job.a.note = first \\
+                  backup.job.a.source = not a key \\
+                  # not a comment either
+                ! old: C:\\
+                backup.job.a.source = /other
+                """);
+        ConfigFile config = ConfigFile.load(file);
+
+        assertThat(config.raw("backup.job.a.note")).isEqualTo("first backup.job.a.source = not a key # not a comment either");
+        assertThat(config.line("backup.job.a.note")).isEqualTo(3);
+        assertThat(config.repeated()).containsOnlyKeys("backup.job.a.source")
+                .containsEntry("backup.job.a.source", java.util.List.of(2, 7));
+    }
+
+    @Test
     void aKeySetTwiceIsAProblemNamingBothLines() throws IOException {
         Path file = dir.resolve("twice.properties");
         Files.writeString(file, """
