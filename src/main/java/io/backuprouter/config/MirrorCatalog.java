@@ -85,12 +85,58 @@ public final class MirrorCatalog {
 
     /** Whether two target prefixes are the same bucket on the same service with one inside the other. */
     private static boolean overlap(TargetSettings a, String aPrefix, TargetSettings b, String bPrefix) {
-        if (!java.util.Objects.equals(a.endpointText(), b.endpointText()) || !a.bucket().equals(b.bucket())) {
+        return sameEndpoint(a, b) && nested(a, aPrefix, b, bPrefix);
+    }
+
+    /**
+     * Whether the two prefixes would be one inside the other if both targets reached the same storage:
+     * the same bucket, and one full key prefix (root path and prefix) starting the other.
+     */
+    public static boolean nested(TargetSettings a, String aPrefix, TargetSettings b, String bPrefix) {
+        if (!a.bucket().equals(b.bucket())) {
             return false;
         }
-        String full1 = (a.rootPath().isEmpty() ? "" : a.rootPath() + "/") + aPrefix;
-        String full2 = (b.rootPath().isEmpty() ? "" : b.rootPath() + "/") + bPrefix;
+        String full1 = fullPrefix(a, aPrefix);
+        String full2 = fullPrefix(b, bPrefix);
         return full1.startsWith(full2) || full2.startsWith(full1);
+    }
+
+    /** A prefix of a target as a key prefix in its bucket (the target's root path before it). */
+    public static String fullPrefix(TargetSettings target, String prefix) {
+        return (target.rootPath().isEmpty() ? "" : target.rootPath() + "/") + prefix;
+    }
+
+    /**
+     * Whether two targets' endpoints are the same however they are written: letter case, a default
+     * port, a trailing slash, and the names of this machine's loopback address (localhost,
+     * 127.0.0.1, ::1) do not make two endpoints different. (Other aliases of one server, a second DNS
+     * name, are found by the mirror pass itself, which probes: {@code MirrorPass}.)
+     */
+    public static boolean sameEndpoint(TargetSettings a, TargetSettings b) {
+        if (a.endpoint() == null || b.endpoint() == null) {
+            return a.endpoint() == null && b.endpoint() == null;
+        }
+        return normalized(a.endpoint()).equals(normalized(b.endpoint()));
+    }
+
+    static String normalized(java.net.URI endpoint) {
+        String scheme = endpoint.getScheme() == null ? "https" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        if (host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1") || host.startsWith("127.")) {
+            host = "loopback";
+        }
+        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "http".equals(scheme) ? 80 : 443;
+        String path = endpoint.getPath() == null ? "" : endpoint.getPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return scheme + "://" + host + ":" + port + path;
     }
 
     private static String s3Target(SettingsSection s, Setting setting, RouterSettings settings) {

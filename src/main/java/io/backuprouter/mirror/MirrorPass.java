@@ -5,7 +5,9 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import io.backuprouter.backup.BackupProgress;
 import io.backuprouter.backup.PathFilter;
+import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.config.MirrorSettings;
+import io.backuprouter.config.TargetSettings;
 import io.backuprouter.targets.ObjectAttributes;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.S3Store;
@@ -84,6 +86,7 @@ public final class MirrorPass {
      * is copied or deleted on partial knowledge.
      */
     public Plan plan() throws IOException {
+        refuseOneStorage();
         PathFilter filter = new PathFilter(mirror.includes(), mirror.excludes(), false);
         Map<String, ObjectInfo> from = new LinkedHashMap<>();
         for (ObjectInfo object : source.list(mirror.fromPrefix())) {
@@ -115,6 +118,54 @@ public final class MirrorPass {
             }
         }
         return new Plan(copy, unchanged, delete, to.size());
+    }
+
+    /** The name a probe object of {@link #refuseOneStorage()} starts with. */
+    static final String PROBE = ".backup-router-overlap-probe-";
+
+    /**
+     * Refuses a pass that would copy into its own source (or sync away from it): the source and the
+     * destination name one bucket, one prefix inside the other, and their endpoints, written
+     * differently (a second DNS name of one server), reach the same storage. The settings check
+     * catches endpoints written alike; this asks the storage: a small probe object is written where
+     * the prefixes meet, through the destination, and looked for through the source. It is removed
+     * at once. Targets on other buckets, or with prefixes apart, are never probed.
+     */
+    private void refuseOneStorage() throws IOException {
+        TargetSettings from = source.settings();
+        TargetSettings to = destination.settings();
+        if (!MirrorCatalog.nested(from, mirror.fromPrefix(), to, mirror.toPrefix())) {
+            return;
+        }
+        String fullFrom = MirrorCatalog.fullPrefix(from, mirror.fromPrefix());
+        String fullTo = MirrorCatalog.fullPrefix(to, mirror.toPrefix());
+        String probe = (fullFrom.length() >= fullTo.length() ? fullFrom : fullTo) + PROBE + java.util.UUID.randomUUID();
+        String atDestination = inTarget(to, probe);
+        destination.put(atDestination, "backup-router checks whether two targets are one storage; delete me"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        boolean seen;
+        try {
+            seen = source.stat(inTarget(from, probe)).isPresent();
+        } finally {
+            try {
+                destination.delete(atDestination);
+            } catch (IOException e) {
+                LOG.warn("Mirror {}: cannot remove the probe object {} from target {}: {}; delete it by hand", mirror.name(),
+                        atDestination, destination.name(), e.getMessage());
+            }
+        }
+        if (seen) {
+            throw new io.backuprouter.UserException("mirror " + mirror.name() + ": the destination overlaps the source: targets "
+                    + source.name() + " and " + destination.name() + " reach the same storage (" + from.endpointText() + " and "
+                    + to.endpointText() + "), and " + source.name() + ":" + mirror.fromPrefix() + " and " + destination.name()
+                    + ":" + mirror.toPrefix() + " are one inside the other in bucket " + from.bucket() + "; nothing was copied"
+                    + "\n    hint: mirror to another bucket, or to a prefix outside the source's");
+        }
+    }
+
+    /** A key of the bucket as the target names it (below its root path). */
+    private static String inTarget(TargetSettings target, String bucketKey) {
+        return target.rootPath().isEmpty() ? bucketKey : bucketKey.substring(target.rootPath().length() + 1);
     }
 
     private boolean sameContent(ObjectInfo from, ObjectInfo to) throws IOException {

@@ -166,6 +166,75 @@ class MirrorIT {
         assertThat(MirrorPass.isManifest("notes/archives/ab/ab12.zip.age")).isFalse();
     }
 
+    MirrorSettings mirrorBetween(String fromTarget, String toTarget, String prefix) throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes-" + fromTarget + "-" + toTarget));
+        Files.writeString(routes.resolve("m.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:x
+                      steps:
+                        - to:
+                            uri: kamelet:mirror-run
+                            parameters:
+                              mirror: between
+                              from: %s
+                              fromPrefix: %s
+                              to: %s
+                              mode: sync
+                """.formatted(fromTarget, prefix, toTarget));
+        return MirrorCatalog.read(routes, settings()).mirror("between").orElseThrow();
+    }
+
+    MirrorSummary passBetween(MirrorSettings mirror) throws IOException {
+        try (Targets targets = new Targets(settings().targets())) {
+            return new MirrorPass(mirror, (S3Store) targets.store(mirror.from()).orElseThrow(),
+                    (S3Store) targets.store(mirror.to()).orElseThrow(), Clock.systemUTC(), BackupProgress.NONE,
+                    Duration.ofMillis(20)).run(false, line -> { });
+        }
+    }
+
+    static List<String> keys(S3Client client, String bucket) {
+        return client.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(o -> o.key()).sorted().toList();
+    }
+
+    @Test
+    void oneStorageBehindTwoEndpointsIsRefusedBySettingsOrElseByAProbe() throws IOException {
+        try (S3Client r2 = R2.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            lines.putAll(TestTargets.s3Lines("alias", R2, from, "data/nested", "cloudflare-r2"));
+            // Written another way (case, localhost, a trailing slash): the settings check sees it.
+            lines.put("backup.targets.alias.endpoint", "http://LOCALHOST:" + R2.port() + "/");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> mirrorBetween("r2", "alias", "data/"))
+                    .hasMessageContaining("the destination overlaps the source");
+
+            // 127.0.0.1 written as one number: only the storage can tell. A sync pass would otherwise
+            // copy data/ into data/nested/data/, again on every pass.
+            lines.put("backup.targets.alias.endpoint", "http://2130706433:" + R2.port());
+            MirrorSettings loop = mirrorBetween("r2", "alias", "data/");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> passBetween(loop))
+                    .isInstanceOf(io.backuprouter.UserException.class)
+                    .hasMessageContaining("mirror between: the destination overlaps the source")
+                    .hasMessageContaining("reach the same storage").hasMessageContaining("nothing was copied");
+            assertThat(keys(r2, from)).as("nothing copied, and the probe removed").containsExactly("data/a.md");
+        }
+    }
+
+    @Test
+    void aBucketOfTheSameNameElsewhereIsMirroredAfterTheProbe() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            oss.createBucket(b -> b.bucket(from));
+            lines.putAll(TestTargets.s3Lines("namesake", OSS, from, "", "aliyun-oss"));
+
+            MirrorSummary summary = passBetween(mirrorBetween("r2", "namesake", "data/"));
+
+            assertThat(summary.ok()).as(summary + " " + summary.failed()).isTrue();
+            assertThat(summary.copied()).isEqualTo(1);
+            assertThat(keys(oss, from)).containsExactly("data/a.md");
+            assertThat(keys(r2, from)).containsExactly("data/a.md");
+        }
+    }
+
     @Test
     void aLargeObjectMirrorsInPartsIntact() throws IOException {
         byte[] large = new byte[13 * 1024 * 1024 + 5];
