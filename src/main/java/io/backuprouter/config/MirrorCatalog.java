@@ -128,7 +128,8 @@ public final class MirrorCatalog {
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
-        if (host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1") || host.startsWith("127.")) {
+        if (host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
             host = "loopback";
         }
         int port = endpoint.getPort() != -1 ? endpoint.getPort() : "http".equals(scheme) ? 80 : 443;
