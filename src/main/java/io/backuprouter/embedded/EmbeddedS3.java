@@ -54,7 +54,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         String secretKey = credentials[1];
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", settings.dataDir().toAbsolutePath().toString());
-        BlobStore blobStore = BlobStores.create("filesystem-nio2", properties);
+        BlobStore blobStore = new WholeObjectsOnly(BlobStores.create("filesystem-nio2", properties));
         if (!blobStore.containerExists(settings.bucket())) {
             blobStore.createContainer(settings.bucket());
         }
@@ -156,6 +156,11 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     public EmbeddedS3Settings settings() {
         return settings;
+    }
+
+    /** The store behind the endpoint (for tests: to hold an upload open). */
+    BlobStore blobStore() {
+        return blobStore;
     }
 
     @Override
