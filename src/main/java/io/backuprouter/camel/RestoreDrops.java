@@ -98,7 +98,7 @@ public final class RestoreDrops {
             metrics.restoreRequest("failed");
             Path failed = folder.resolve("failed");
             Files.createDirectories(failed);
-            String reason = Secrets.redact(e.getMessage() != null ? e.getMessage() : e.toString());
+            String reason = Secrets.redact(io.backuprouter.LocalErrors.describe(e));
             Manifests.json().writeValue(failed.resolve(name + ".result.json").toFile(), new Failure("failed", name, reason));
             throw new UserException("restore request " + name + " failed: " + reason, e);
         }

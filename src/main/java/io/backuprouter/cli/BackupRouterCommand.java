@@ -117,7 +117,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
     static String chain(Throwable e) {
         Set<String> messages = new LinkedHashSet<>();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            String message = io.backuprouter.LocalErrors.describe(t);
             if (messages.stream().noneMatch(m -> m.contains(message))) {
                 messages.add(message);
             }

@@ -31,7 +31,9 @@ public final class RestoreRequestFile {
     /** A request is small; anything larger is refused unread. */
     public static final long MAX_SIZE = 64 * 1024;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // include: "docs/**" means the one pattern
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
     private static final Set<String> SYSTEM_FOLDERS = Set.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
             "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr", "/var/lib", "/var/run");
 
@@ -64,9 +66,18 @@ public final class RestoreRequestFile {
         } catch (UnrecognizedPropertyException e) {
             throw new Invalid("unknown field \"" + e.getPropertyName() + "\"; a request has job, destination, snapshot, at,"
                     + " target, include, overwrite");
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new Invalid("not a YAML or JSON request: " + message);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+            if (field == null) {
+                throw new Invalid("not a request" + where(e) + ": write its fields one per line, like job: notes and "
+                        + "destination: /srv/restored");
+            }
+            throw new Invalid("\"" + field + "\"" + where(e) + ": " + ("include".equals(field)
+                    ? "expected a list of patterns, like include: [\"docs/**\", \"*.pdf\"]"
+                    : "expected text, like " + field + ": " + EXAMPLES.getOrDefault(field, "...")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new Invalid("not a YAML or JSON request" + where(e) + ": " + message);
         }
         if (fields == null || fields.job() == null || fields.job().isBlank()) {
             throw new Invalid("\"job\" is missing: name the job to restore");
@@ -98,6 +109,16 @@ public final class RestoreRequestFile {
         }
         return new RestoreRequest(fields.job(), fields.snapshot() == null ? "latest" : fields.snapshot(), at, fields.target(),
                 destination, fields.include() == null ? List.of() : fields.include(), overwrite);
+    }
+
+    private static final java.util.Map<String, String> EXAMPLES = java.util.Map.of("job", "notes", "destination",
+            "/srv/restored", "snapshot", "latest", "at", "2026-11-20T18:00:00Z", "target", "r2", "overwrite", "if-older");
+
+    /** " (line 3, column 14)" where the parser knows it. */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? ""
+                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     /** The path with every link in its existing part followed (the part that does not exist yet appended). */

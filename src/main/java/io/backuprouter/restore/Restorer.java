@@ -122,8 +122,14 @@ public final class Restorer {
                     + "\n    hint: patterns are relative to the backed-up folder, like notes/** or **/*.pdf");
         }
         Path destination = request.destination().toAbsolutePath().normalize();
-        Files.createDirectories(destination);
-        realDestination = destination.toRealPath();
+        try {
+            Files.createDirectories(destination);
+            realDestination = destination.toRealPath();
+        } catch (IOException e) {
+            throw new UserException("job " + job + ": cannot make the destination " + destination + ": "
+                    + io.backuprouter.LocalErrors.describe(e) + "; nothing was restored"
+                    + "\n    hint: restore into a folder that exists or can be made", e);
+        }
 
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -317,7 +323,7 @@ public final class Restorer {
             try {
                 Files.deleteIfExists(probe);
             } catch (IOException e) {
-                LOG.warn("Cannot remove the probe file {}: {}; delete it by hand", probe, e.getMessage());
+                LOG.warn("Cannot remove the probe file {}: {}; delete it by hand", probe, io.backuprouter.LocalErrors.describe(e));
             }
         }
     }
@@ -444,7 +450,7 @@ public final class Restorer {
                                 throw e instanceof Stopped ? e : new Stopped();
                             }
                             // A local problem (a folder in the way, permissions, a full disk): this file only.
-                            problems.add(file.path() + ": not restored: " + e.getMessage());
+                            problems.add(file.path() + ": not restored: " + io.backuprouter.LocalErrors.describe(e));
                         }
                         remaining.remove(file);
                     }
@@ -560,7 +566,7 @@ public final class Restorer {
         try {
             return new Temp(temp, newFile(temp));
         } catch (IOException e) {
-            throw new LocalWriteException("cannot write in " + destination + ": " + e.getMessage(), e);
+            throw new LocalWriteException("cannot write in " + destination + ": " + io.backuprouter.LocalErrors.describe(e), e);
         }
     }
 
@@ -636,7 +642,7 @@ public final class Restorer {
                 try {
                     out.write(buffer, 0, n);
                 } catch (IOException e) {
-                    throw new LocalWriteException("cannot write " + temp + ": " + e.getMessage(), e);
+                    throw new LocalWriteException("cannot write " + temp + ": " + io.backuprouter.LocalErrors.describe(e), e);
                 }
             }
         }
@@ -778,7 +784,7 @@ public final class Restorer {
                     createdLinks.add(entry);
                 }
             } catch (IOException e) {
-                problems.add(entry.path() + ": " + e.getMessage());
+                problems.add(entry.path() + ": " + io.backuprouter.LocalErrors.describe(e));
             }
         }
         // Links judged by their text may still escape through other links (made here or already there):
@@ -797,7 +803,7 @@ public final class Restorer {
                         removed = true;
                     }
                 } catch (IOException e) {
-                    problems.add(entry.path() + ": " + e.getMessage());
+                    problems.add(entry.path() + ": " + io.backuprouter.LocalErrors.describe(e));
                 }
             }
         }
@@ -806,7 +812,7 @@ public final class Restorer {
             try {
                 applyAttributes(SafePaths.resolve(destination, dir.path()), dir);
             } catch (IOException e) {
-                problems.add(dir.path() + ": cannot set time or permissions: " + e.getMessage());
+                problems.add(dir.path() + ": cannot set time or permissions: " + io.backuprouter.LocalErrors.describe(e));
             }
         }
     }

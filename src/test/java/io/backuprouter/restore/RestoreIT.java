@@ -82,6 +82,21 @@ class RestoreIT {
     }
 
     @Test
+    void aDestinationThatCannotBeMadeSaysWhyAndNothingIsWritten() throws Exception {
+        Files.writeString(source.resolve("a.txt"), "a");
+        backup();
+        Path parent = Files.createDirectories(dir.resolve("restores"));
+        Files.createSymbolicLink(parent.resolve("lnk"), dir.resolve("missing-folder"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> restore("latest", parent.resolve("lnk/esc")))
+                .isInstanceOf(io.backuprouter.UserException.class)
+                .hasMessageContaining("job docs: cannot make the destination " + parent.resolve("lnk/esc"))
+                .hasMessageContaining(parent.resolve("lnk") + ": is in the way: it exists and is not a folder")
+                .hasMessageContaining("nothing was restored");
+        assertThat(dir.resolve("missing-folder")).doesNotExist();
+    }
+
+    @Test
     void eachSnapshotRestoresItsOwnStateWithTimesModesFoldersAndLinks() throws Exception {
         Files.createDirectories(source.resolve("a/b/empty"));
         Files.writeString(source.resolve("a/keep.txt"), "keep");

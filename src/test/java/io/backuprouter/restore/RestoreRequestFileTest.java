@@ -55,6 +55,24 @@ class RestoreRequestFileTest {
     }
 
     @Test
+    void aValueOfTheWrongShapeNamesItsFieldAndLineNotJavaTypes() throws Exception {
+        assertInvalid(write("k.yaml", "job: x\ndestination: [unclosed\n"), List.of(),
+                "\"destination\" (line 2, column 14): expected text, like destination: /srv/restored");
+        assertInvalid(write("l.yaml", "job: x\ndestination: /tmp/x\ninclude: {docs: yes}\n"), List.of(),
+                "\"include\" (line 3, column 10): expected a list of patterns, like include: [\"docs/**\"");
+        assertInvalid(write("m.yaml", "just a string\n"), List.of(), "not a request (line 1, column 1): write its fields");
+        assertInvalid(write("n.yaml", "job: x\ndestination: \"/tmp/x\n"), List.of(), "not a YAML or JSON request (line ");
+        for (String name : List.of("k.yaml", "l.yaml", "m.yaml", "n.yaml")) {
+            assertThatThrownBy(() -> RestoreRequestFile.read(dir.resolve(name), List.of()))
+                    .message().doesNotContain("java.", "Cannot construct", "Cannot deserialize", "JsonToken");
+        }
+        // One pattern as a string is a list of one.
+        RestoreRequest one = RestoreRequestFile.read(write("o.json",
+                "{\"job\": \"notes\", \"destination\": \"" + dir.resolve("out") + "\", \"include\": \"notes/**\"}"), List.of());
+        assertThat(one.includes()).containsExactly("notes/**");
+    }
+
+    @Test
     void aLinkInsideTheAllowedRootCannotLeadOutOfIt() throws Exception {
         Path allowed = java.nio.file.Files.createDirectories(dir.resolve("allowed"));
         Path outside = java.nio.file.Files.createDirectories(dir.resolve("outside"));
