@@ -118,7 +118,9 @@ public final class BackupRouterCommand implements Callable<Integer> {
         Set<String> messages = new LinkedHashSet<>();
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = io.backuprouter.LocalErrors.describe(t);
-            if (messages.stream().noneMatch(m -> m.contains(message))) {
+            // An AWS SDK error's text, already given by our own message, with the SDK's request details after it.
+            String said = message.replaceFirst("( \\(Service: [^)]*\\))+$", "");
+            if (messages.stream().noneMatch(m -> m.contains(said))) {
                 messages.add(message);
             }
         }

@@ -487,7 +487,9 @@ public final class S3Store implements ObjectStore {
     }
 
     private IOException failure(String operation, String key, SdkException e) {
-        return new IOException(target.name() + ": " + operation + " " + key + ": " + S3Errors.describe(e), e);
+        S3Errors.Explanation explanation = S3Errors.explain(e, "backup.targets." + target.name() + ".");
+        return new IOException(target.name() + ": " + operation + " " + key + ": " + explanation.reason()
+                + (explanation.hint() == null ? "" : " (hint: " + explanation.hint() + ")"), e);
     }
 
     @Override

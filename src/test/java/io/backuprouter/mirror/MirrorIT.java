@@ -236,6 +236,19 @@ class MirrorIT {
     }
 
     @Test
+    void aWrongSecretKeyNamesTheSettingToFix() throws IOException {
+        System.setProperty("test.mirror.wrong-secret", "not-the-secret-key-of-this-server");
+        lines.put("backup.targets.oss.secret-key", "{{sys:test.mirror.wrong-secret}}");
+        MirrorSettings copy = mirror("copy", 10);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pass(copy))
+                .hasMessageContaining("oss: list copy/")
+                .hasMessageContaining("credentials refused: the secret key does not match the access key")
+                .hasMessageContaining("(hint: check backup.targets.oss.secret-key")
+                .message().doesNotContain("not-the-secret-key-of-this-server");
+    }
+
+    @Test
     void aLargeObjectMirrorsInPartsIntact() throws IOException {
         byte[] large = new byte[13 * 1024 * 1024 + 5];
         new Random(3).nextBytes(large);
