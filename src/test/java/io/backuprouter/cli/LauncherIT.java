@@ -58,6 +58,27 @@ class LauncherIT {
     }
 
     @Test
+    void archivesOfEarlierBuildsAreRemovedKeepingTheNewestThree() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        for (int i = 1; i <= 4; i++) {
+            Path old = Files.writeString(cds.resolve("backup-router-100" + i + "-1700000000-42.jsa"), "an earlier build's");
+            Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + i * 60_000L));
+        }
+        Path unrelated = Files.writeString(cds.resolve("notes.txt"), "not an archive");
+
+        Run run = launch("keygen", "-o", dir.resolve("key.txt").toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> left;
+        try (Stream<Path> files = Files.list(cds)) {
+            left = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertThat(left).hasSize(4).contains("backup-router-1003-1700000000-42.jsa", "backup-router-1004-1700000000-42.jsa",
+                "notes.txt").doesNotContain("backup-router-1001-1700000000-42.jsa", "backup-router-1002-1700000000-42.jsa");
+        assertThat(unrelated).exists();
+    }
+
+    @Test
     void aSignalToTheLauncherStopsTheJvmAlsoOnTheFirstRunWhichWritesTheArchive() throws Exception {
         // The first run (no class archive yet) runs the JVM as a child of the script: a TERM sent to
         // the script (docker stop, kill PID) must reach the JVM, or it runs on alone holding its port.
