@@ -63,6 +63,10 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RestoreRequest request;
         try {
+            if (at != null && !"latest".equals(snapshot)) {
+                throw new io.backuprouter.UserException("--snapshot " + snapshot + " and --at " + at + " each choose a snapshot;"
+                        + " give one of them");
+            }
             request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
         } catch (io.backuprouter.UserException e) {
             // A wrong option value is a wrong command line: exit code 2, with the usage.

@@ -94,6 +94,10 @@ public final class RestoreRequestFile {
         checkDestination(destination, allowedRoots);
         checkDestination(real(destination), allowedRoots.stream().map(RestoreRequestFile::real).toList());
         Instant at = null;
+        if (fields.at() != null && fields.snapshot() != null && !"latest".equals(fields.snapshot())) {
+            throw new Invalid("\"snapshot\": " + fields.snapshot() + " and \"at\": " + fields.at() + " each choose a snapshot;"
+                    + " give one of them (at picks the newest at or before its time)");
+        }
         if (fields.at() != null) {
             try {
                 at = Instant.parse(fields.at());

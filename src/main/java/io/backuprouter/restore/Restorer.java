@@ -893,7 +893,7 @@ public final class Restorer {
             throw new UserException("job " + job + ": snapshot " + missing.get() + ", which this machine committed, is"
                     + " listed on no target: its manifest " + job + "/" + Snapshot.keyOf(missing.get()) + " is missing on "
                     + String.join(", ", order) + (chosen.isPresent() ? "\n    hint: restore --snapshot " + chosen.get()
-                    + " takes the newest snapshot that is still listed" : ""));
+                    + " (snapshot: " + chosen.get() + " in a request file) takes the newest snapshot that is still listed" : ""));
         }
         if (missing.isPresent() && chosen.isPresent()) {
             failures.add("snapshot " + missing.get() + ", which this machine committed, is listed on no reachable target;"
@@ -906,7 +906,8 @@ public final class Restorer {
                     ? "at or before " + request.at() : "\"" + request.snapshot() + "\"") + ":\n    "
                     + String.join("\n    ", failures)
                     + (listed.values().stream().anyMatch(ids -> !ids.isEmpty())
-                    ? "\n    hint: `snapshots " + job + "` lists them; --snapshot takes an id, its start, or latest" : ""));
+                    ? "\n    hint: `snapshots " + job + "` lists them; --snapshot (snapshot: in a request file) takes an id, its start,"
+                    + " or latest" : ""));
         }
         String id = chosen.get();
         String key = job + "/" + Snapshot.keyOf(id);

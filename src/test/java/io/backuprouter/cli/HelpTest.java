@@ -44,4 +44,12 @@ class HelpTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("chekc");
     }
+
+    @Test
+    void aSnapshotIdAndATimeTogetherAreAUsageError() {
+        Cli.Result result = Cli.run("restore", "notes", "--to", "restored", "--snapshot", "20261122T051500.123Z-3fa9c2d1",
+                "--at", "2026-11-20T18:00:00Z");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("each choose a snapshot; give one of them");
+    }
 }
