@@ -74,6 +74,10 @@ public final class RestoreDrops {
         Path folder = request.getParent();
         String name = request.getFileName().toString();
         try {
+            if (!name.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(yaml|yml|json)")) {
+                throw new RestoreRequestFile.Invalid("not a request: requests are .yaml, .yml or .json files; rename it"
+                        + " (" + name + ".yaml) and drop it again");
+            }
             RestoreRequest parsed = RestoreRequestFile.read(request, allowedRoots);
             JobSettings job = jobs.job(parsed.job()).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \""
                     + parsed.job() + "\"; jobs: " + String.join(", ", jobs.jobs().keySet())));

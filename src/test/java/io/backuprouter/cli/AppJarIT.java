@@ -138,11 +138,13 @@ class AppJarIT {
             Files.writeString(requests.resolve("unknown-job.yaml"), "job: nope\ndestination: var/restored/x\n");
             Files.writeString(requests.resolve("system.yaml"), "job: demo\ndestination: /etc/restored\n");
             Files.writeString(requests.resolve("garbage.yaml"), "job: [\n  : :\n");
+            Files.writeString(requests.resolve("note.txt"), "job: demo\ndestination: var/restored/txt\n");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/all.json.result.json"))
                     && Files.exists(requests.resolve("done/notes.yaml.result.json"))
                     && Files.exists(requests.resolve("failed/unknown-job.yaml"))
                     && Files.exists(requests.resolve("failed/system.yaml"))
-                    && Files.exists(requests.resolve("failed/garbage.yaml")));
+                    && Files.exists(requests.resolve("failed/garbage.yaml"))
+                    && Files.exists(requests.resolve("failed/note.txt.result.json")));
 
             assertThat(Files.readString(requests.resolve("done/all.json.result.json")))
                     .contains("\"status\" : \"done\"").contains("\"files\" : 7");
@@ -152,7 +154,11 @@ class AppJarIT {
             assertThat(home.resolve("var/restored/notes/README.md")).doesNotExist();
             assertThat(Files.readString(requests.resolve("failed/unknown-job.yaml.result.json"))).contains("unknown job").contains("nope");
             assertThat(Files.readString(requests.resolve("failed/system.yaml.result.json"))).contains("is a system folder");
-            assertThat(Files.readString(requests.resolve("failed/garbage.yaml.result.json"))).contains("not a YAML or JSON request");
+            assertThat(Files.readString(requests.resolve("failed/garbage.yaml.result.json")))
+                    .contains("\\\"job\\\" (line 1, column 6): expected text");
+            assertThat(Files.readString(requests.resolve("failed/note.txt.result.json")))
+                    .contains("requests are .yaml, .yml or .json files");
+            assertThat(home.resolve("var/restored/txt")).doesNotExist();
             assertThat(Path.of("/etc/restored")).doesNotExist();
             assertThat(router.isAlive()).isTrue();
             assertThat(router.output()).doesNotContain("\tat ");
