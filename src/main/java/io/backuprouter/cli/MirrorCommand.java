@@ -32,6 +32,11 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be copied and deleted; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--max-delete-percent", paramLabel = "PERCENT",
+            description = "For this pass only, instead of the mirror's maxDeletePercent: the most of the destination's"
+                    + " objects a sync pass may delete (0-100).")
+    Integer maxDeletePercent;
+
     /** Accepted for scripts written for earlier versions; objects now stream and nothing is staged. */
     @Option(names = "--temp-dir", hidden = true, paramLabel = "DIR")
     Path tempDir;
@@ -41,6 +46,10 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxDeletePercent != null && (maxDeletePercent < 0 || maxDeletePercent > 100)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-delete-percent " + maxDeletePercent + " is not a percentage from 0 to 100");
+        }
         ConfigOptions options = ConfigOptions.of(spec);
         RouteFiles.validate(jobOptions.routes);
         try (LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> MirrorCatalog.read(jobOptions.routes, settings)
@@ -49,6 +58,9 @@ final class MirrorCommand implements Callable<Integer> {
             MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name + "\"; "
                     + (catalog.mirrors().isEmpty() ? "no mirror is declared in " + jobOptions.routes
                     : "mirrors: " + String.join(", ", catalog.mirrors().keySet()))));
+            if (maxDeletePercent != null) {
+                mirror = mirror.withMaxDeletePercent(maxDeletePercent);
+            }
             PrintWriter out = spec.commandLine().getOut();
             try (Targets targets = new Targets(loaded.settings().targets());
                  TerminalProgress progress = TerminalProgress.forTask("mirror " + name)) {

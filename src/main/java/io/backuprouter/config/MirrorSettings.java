@@ -28,6 +28,12 @@ public record MirrorSettings(String name, String from, String fromPrefix, String
                              List<String> includes, List<String> excludes, int concurrency, int maxDeletePercent,
                              String schedule, String file, int line) {
 
+    /** This mirror with another delete ceiling (one pass's {@code --max-delete-percent}). */
+    public MirrorSettings withMaxDeletePercent(int percent) {
+        return new MirrorSettings(name, from, fromPrefix, to, toPrefix, sync, includes, excludes, concurrency, percent,
+                schedule, file, line);
+    }
+
     public static final Setting MIRROR = Setting.of("mirror", TEXT, "Mirror", "the mirror's name, kebab-case", null);
     public static final Setting FROM = Setting.of("from", TEXT, "From", "the source target (an S3 target)", null);
     public static final Setting FROM_PREFIX = Setting.of("fromPrefix", TEXT, "From Prefix",

@@ -187,6 +187,12 @@ public final class MirrorPass {
         return run(plan(), started, dryRun, report);
     }
 
+    /** The smallest delete ceiling that lets the plan's deletions through. */
+    static long neededPercent(Plan plan) {
+        return plan.destinationObjects() == 0 ? 100
+                : Math.min(100, (plan.delete().size() * 100L + plan.destinationObjects() - 1) / plan.destinationObjects());
+    }
+
     /** Carries out a plan made by {@link #plan()}. */
     public MirrorSummary run(Plan plan, Instant started, boolean dryRun, Consumer<String> report) throws IOException {
         long bytes = plan.copy().stream().mapToLong(ObjectInfo::size).sum();
@@ -194,7 +200,8 @@ public final class MirrorPass {
                 && plan.delete().size() * 100L > (long) mirror.maxDeletePercent() * plan.destinationObjects()
                 ? "the pass would delete " + plan.delete().size() + " of the destination's " + plan.destinationObjects()
                     + " objects, more than maxDeletePercent (" + mirror.maxDeletePercent() + " %); if the source really lost"
-                    + " them, raise maxDeletePercent for one pass" : null;
+                    + " them, run one pass with `mirror " + mirror.name() + " --max-delete-percent "
+                    + neededPercent(plan) + "`, or raise maxDeletePercent in " + mirror.file() : null;
         if (dryRun) {
             plan.copy().forEach(o -> report.accept("copy   " + o.key() + " (" + o.size() + " bytes)"));
             plan.delete().forEach(o -> report.accept((blocked == null ? "delete " : "KEEP (ceiling) ") + o.key()));

@@ -46,6 +46,13 @@ class HelpTest {
     }
 
     @Test
+    void aDeleteCeilingOutsideZeroToAHundredIsAUsageError() {
+        Cli.Result result = Cli.run("mirror", "demo-mirror", "--max-delete-percent", "150");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--max-delete-percent 150 is not a percentage from 0 to 100");
+    }
+
+    @Test
     void aSnapshotIdAndATimeTogetherAreAUsageError() {
         Cli.Result result = Cli.run("restore", "notes", "--to", "restored", "--snapshot", "20261122T051500.123Z-3fa9c2d1",
                 "--at", "2026-11-20T18:00:00Z");

@@ -366,8 +366,15 @@ class MirrorIT {
 
             assertThat(emptied.ok()).isFalse();
             assertThat(emptied.deleted()).isZero();
-            assertThat(emptied.blocked()).contains("would delete 5 of the destination's 5 objects").contains("maxDeletePercent (10 %)");
+            assertThat(emptied.blocked()).contains("would delete 5 of the destination's 5 objects").contains("maxDeletePercent (10 %)")
+                    .contains("run one pass with `mirror r2-to-oss --max-delete-percent 100`");
             assertThat(destination(oss)).hasSize(5);
+
+            // The source really was emptied: one pass with the ceiling the message gives.
+            MirrorSummary confirmed = pass(sync.withMaxDeletePercent(100));
+            assertThat(confirmed.ok()).as(confirmed.toString()).isTrue();
+            assertThat(confirmed.deleted()).isEqualTo(5);
+            assertThat(destination(oss)).isEmpty();
         }
     }
 
