@@ -51,13 +51,13 @@ public final class RestoreDrops {
     }
 
     /** The result file of a request that ran. */
-    @JsonPropertyOrder({"status", "request", "job", "snapshot", "target", "files", "bytes", "durationSeconds", "kept",
-            "problems", "notes"})
-    record Result(String status, String request, String job, String snapshot, String target, long files, long bytes,
-                  double durationSeconds, List<String> kept, List<String> problems, List<String> notes) {
-        static Result of(String request, RestoreSummary s) {
-            return new Result(s.status(), request, s.job(), s.snapshot(), s.target(), s.files(), s.bytes(),
-                    s.durationSeconds(), s.kept(), s.problems(), s.notes());
+    @JsonPropertyOrder({"status", "request", "job", "snapshot", "target", "destination", "files", "bytes", "durationSeconds",
+            "kept", "problems", "notes"})
+    record Result(String status, String request, String job, String snapshot, String target, String destination, long files,
+                  long bytes, double durationSeconds, List<String> kept, List<String> problems, List<String> notes) {
+        static Result of(String request, Path destination, RestoreSummary s) {
+            return new Result(s.status(), request, s.job(), s.snapshot(), s.target(), destination.toString(), s.files(),
+                    s.bytes(), s.durationSeconds(), s.kept(), s.problems(), s.notes());
         }
     }
 
@@ -89,7 +89,7 @@ public final class RestoreDrops {
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);
-            Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, summary));
+            Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, parsed.destination(), summary));
             metrics.restoreRequest(summary.complete() ? "done" : "incomplete");
             if (!summary.complete()) {
                 throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");

@@ -64,8 +64,10 @@ public final class RestoreRequestFile {
         try {
             fields = YAML.readValue(file.toFile(), Fields.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new Invalid("unknown field \"" + e.getPropertyName() + "\"; a request has job, destination, snapshot, at,"
-                    + " target, include, overwrite");
+            String closest = io.backuprouter.config.Suggestions.closest(e.getPropertyName(), FIELDS);
+            throw new Invalid("unknown field \"" + e.getPropertyName() + "\"" + lineOf(file, e.getPropertyName()) + "; "
+                    + (closest != null ? "did you mean " + closest + "? " : "")
+                    + "a request has job, destination, snapshot, at, target, include, overwrite");
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
             if (field == null) {
@@ -115,8 +117,28 @@ public final class RestoreRequestFile {
                 destination, fields.include() == null ? List.of() : fields.include(), overwrite);
     }
 
+    private static final List<String> FIELDS = List.of("job", "destination", "snapshot", "at", "target", "include",
+            "overwrite", "comment");
     private static final java.util.Map<String, String> EXAMPLES = java.util.Map.of("job", "notes", "destination",
             "/srv/restored", "snapshot", "latest", "at", "2026-11-20T18:00:00Z", "target", "r2", "overwrite", "if-older");
+
+    /** " (line 3)": the first line that sets the field (the parser's position is past it by then). */
+    private static String lineOf(Path file, String field) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            return ""; // not UTF-8 (Jackson read UTF-16 or UTF-32 as well)
+        }
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^\\s*[{,]?\\s*\"?" + java.util.regex.Pattern.quote(field)
+                + "\"?\\s*:");
+        for (int i = 0; i < lines.size(); i++) {
+            if (key.matcher(lines.get(i)).find()) {
+                return " (line " + (i + 1) + ")";
+            }
+        }
+        return "";
+    }
 
     /** " (line 3, column 14)" where the parser knows it. */
     private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {

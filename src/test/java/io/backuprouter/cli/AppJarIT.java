@@ -147,7 +147,8 @@ class AppJarIT {
                     && Files.exists(requests.resolve("failed/note.txt.result.json")));
 
             assertThat(Files.readString(requests.resolve("done/all.json.result.json")))
-                    .contains("\"status\" : \"done\"").contains("\"files\" : 7");
+                    .contains("\"status\" : \"done\"").contains("\"files\" : 7")
+                    .contains("\"destination\" : \"" + home.resolve("var/restored/all").toAbsolutePath().normalize() + "\"");
             assertThat(home.resolve("var/restored/all/日记/2026-11-22 周日.md")).hasSameTextualContentAs(
                     home.resolve("demo/source/日记/2026-11-22 周日.md"));
             assertThat(home.resolve("var/restored/notes/notes/2026/plan.md")).exists();
