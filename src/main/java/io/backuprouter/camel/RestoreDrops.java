@@ -67,6 +67,20 @@ public final class RestoreDrops {
     record Failure(String status, String request, String reason) {
     }
 
+    /**
+     * Writes a result file whole or not at all: under a hidden name first, then renamed, so that
+     * whoever watches for it (a script, a person) never reads half of it.
+     */
+    static void writeResult(Path file, Object result) throws IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Manifests.json().writeValue(temp.toFile(), result);
+        try {
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Carries out one request; throws (so that the route moves it to failed/) when it is not complete. */
     public void handle(Exchange exchange) throws Exception {
         File requestFile = exchange.getIn().getBody(File.class);
@@ -89,7 +103,7 @@ public final class RestoreDrops {
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(parsed);
             Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
             Files.createDirectories(outcome);
-            Manifests.json().writeValue(outcome.resolve(name + ".result.json").toFile(), Result.of(name, parsed.destination(), summary));
+            writeResult(outcome.resolve(name + ".result.json"), Result.of(name, parsed.destination(), summary));
             metrics.restoreRequest(summary.complete() ? "done" : "incomplete");
             if (!summary.complete()) {
                 throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");
@@ -103,7 +117,7 @@ public final class RestoreDrops {
             Path failed = folder.resolve("failed");
             Files.createDirectories(failed);
             String reason = Secrets.redact(io.backuprouter.LocalErrors.describe(e));
-            Manifests.json().writeValue(failed.resolve(name + ".result.json").toFile(), new Failure("failed", name, reason));
+            writeResult(failed.resolve(name + ".result.json"), new Failure("failed", name, reason));
             throw new UserException("restore request " + name + " failed: " + reason, e);
         }
     }

@@ -178,7 +178,7 @@ class HostileInputCampaignIT {
         requests.put("bad-time.yaml", ("job: ref\ndestination: " + restores.resolve("x") + "\nat: yesterday\n").getBytes());
         requests.put("bad-overwrite.yaml", ("job: ref\ndestination: " + restores.resolve("x") + "\noverwrite: sometimes\n").getBytes());
         Map<String, String> reasons = Map.ofEntries(Map.entry("garbage.yaml", "not a YAML or JSON request"),
-                Map.entry("empty.yaml", "the request is empty"), Map.entry("a-list.yaml", "not a YAML or JSON request"),
+                Map.entry("empty.yaml", "the request is empty"), Map.entry("a-list.yaml", "not a request"),
                 Map.entry("unknown-job.yaml", "unknown job \"nope\""), Map.entry("escaping-destination.yaml", "outside the allowed roots"),
                 Map.entry("destination-through-a-link.yaml", "outside the allowed roots"),
                 Map.entry("system-folder.json", "outside the allowed roots"), Map.entry("huge.yaml", "at most"),
