@@ -203,8 +203,11 @@ public final class MirrorPass {
                     + " them, run one pass with `mirror " + mirror.name() + " --max-delete-percent "
                     + neededPercent(plan) + "`, or raise maxDeletePercent in " + mirror.file() : null;
         if (dryRun) {
-            plan.copy().forEach(o -> report.accept("copy   " + o.key() + " (" + o.size() + " bytes)"));
-            plan.delete().forEach(o -> report.accept((blocked == null ? "delete " : "KEEP (ceiling) ") + o.key()));
+            // Each line names the target its key is on: copies read from the source, deletions happen at the destination.
+            plan.copy().forEach(o -> report.accept("copy   " + source.name() + ":" + o.key() + " -> " + destination.name() + ":"
+                    + mirror.toPrefix() + o.key().substring(mirror.fromPrefix().length()) + " (" + o.size() + " bytes)"));
+            plan.delete().forEach(o -> report.accept((blocked == null ? "delete " : "KEEP (ceiling) ") + destination.name() + ":"
+                    + o.key()));
             return new MirrorSummary(mirror.name(), true, plan.copy().size(), bytes, plan.unchanged(),
                     blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()), null);
         }

@@ -211,7 +211,8 @@ class AppJarIT {
         }
         try (AppProcess dryRun = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror", "--dry-run")) {
             assertThat(dryRun.waitFor(COMMAND)).as(dryRun.output()).isZero();
-            assertThat(dryRun.output()).contains("copy   demo/snapshots/").contains("(dry run): 2 to copy");
+            assertThat(dryRun.output()).contains("copy   local:demo/snapshots/").contains(" -> local-mirror:demo/snapshots/")
+                    .contains("(dry run): 2 to copy");
         }
         try (io.backuprouter.LockFile held = io.backuprouter.LockFile.tryAcquire(home.resolve("var/mirrors/demo-mirror.lock"))
                 .orElseThrow()) {

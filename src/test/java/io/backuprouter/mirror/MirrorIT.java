@@ -249,6 +249,25 @@ class MirrorIT {
     }
 
     @Test
+    void aDryRunNamesTheTargetOfEveryKeyAndChangesNothing() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            oss.putObject(b -> b.bucket(to).key("copy/old.md"), RequestBody.fromString("old"));
+            List<String> lines = new java.util.ArrayList<>();
+            MirrorSummary summary;
+            try (Targets targets = new Targets(settings().targets())) {
+                summary = new MirrorPass(mirror("sync", 100), (S3Store) targets.store("r2").orElseThrow(),
+                        (S3Store) targets.store("oss").orElseThrow(), Clock.systemUTC(), BackupProgress.NONE,
+                        Duration.ofMillis(20)).run(true, lines::add);
+            }
+
+            assertThat(lines).containsExactly("copy   r2:data/a.md -> oss:copy/a.md (5 bytes)", "delete oss:copy/old.md");
+            assertThat(summary.copied()).isEqualTo(1);
+            assertThat(destination(oss)).isEqualTo(Map.of("copy/old.md", "old"));
+        }
+    }
+
+    @Test
     void aLargeObjectMirrorsInPartsIntact() throws IOException {
         byte[] large = new byte[13 * 1024 * 1024 + 5];
         new Random(3).nextBytes(large);
