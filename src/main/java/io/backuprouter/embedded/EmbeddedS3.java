@@ -158,11 +158,6 @@ public final class EmbeddedS3 implements AutoCloseable {
         return settings;
     }
 
-    /** The store behind the endpoint (for tests: to hold an upload open). */
-    BlobStore blobStore() {
-        return blobStore;
-    }
-
     @Override
     public void close() {
         try {

@@ -1,6 +1,7 @@
 package io.backuprouter.embedded;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -26,16 +29,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * store writes an object being uploaded to {@code <key>-<uuid>} beside it and renames it when the
  * upload ends; listings showed that file meanwhile as an object of its own, so a mirror pass (or any
  * client) listing during an upload could copy a half-written object, or a sync pass delete it from
- * under the upload. Such a name is left out of listings while an upload of {@code <key>} is in
- * progress, or when it has gone by the time it is listed. An object a client named that way itself
- * is listed as ever.
+ * under the upload. A listed name of that shape is left out when an upload of {@code <key>} is in
+ * progress and the file was written since that upload began, or when it has gone by the time it is
+ * listed. An object a client named that way itself, written before, is listed as ever; pages keep
+ * the store's own continuation (a page left without keys is not the last one).
  */
 final class WholeObjectsOnly extends ForwardingBlobStore {
     private static final Pattern IN_PROGRESS = Pattern.compile(
             "(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** An upload in progress: how many, and when the earliest of them began. */
+    private record Uploads(int count, Instant since) {
+    }
+
     /** Uploads in progress, by bucket and key. */
-    private final Map<String, Integer> writing = new ConcurrentHashMap<>();
+    private final Map<String, Uploads> writing = new ConcurrentHashMap<>();
 
     WholeObjectsOnly(BlobStore delegate) {
         super(delegate);
@@ -60,12 +68,7 @@ final class WholeObjectsOnly extends ForwardingBlobStore {
     @Override
     public ListObjectsV2Response list(ListObjectsV2Request request) {
         ListObjectsV2Response response = super.list(request);
-        List<S3Object> whole = new ArrayList<>(response.contents().size());
-        for (S3Object object : response.contents()) {
-            if (!partial(request.bucket(), object.key())) {
-                whole.add(object);
-            }
-        }
+        List<S3Object> whole = whole(request.bucket(), response.contents());
         if (whole.size() == response.contents().size()) {
             return response;
         }
@@ -74,22 +77,52 @@ final class WholeObjectsOnly extends ForwardingBlobStore {
                 .build();
     }
 
-    /** Whether a listed key is the file of an upload: its key's upload is in progress, or it has gone since. */
-    private boolean partial(String bucket, String key) {
-        Matcher m = IN_PROGRESS.matcher(key);
+    @Override
+    public ListObjectsResponse listV1(ListObjectsRequest request) {
+        // The store's own V1 page, filtered: its marker stays the last key the store listed, so a page
+        // whose keys were all left out still says there is more.
+        ListObjectsResponse response = delegate().listV1(request);
+        List<S3Object> whole = whole(request.bucket(), response.contents());
+        if (whole.size() == response.contents().size()) {
+            return response;
+        }
+        String marker = response.nextMarker() != null || !Boolean.TRUE.equals(response.isTruncated())
+                || response.contents().isEmpty() ? response.nextMarker()
+                : response.contents().get(response.contents().size() - 1).key();
+        return response.toBuilder().contents(whole).nextMarker(marker).build();
+    }
+
+    private List<S3Object> whole(String bucket, List<S3Object> listed) {
+        List<S3Object> whole = new ArrayList<>(listed.size());
+        for (S3Object object : listed) {
+            if (!partial(bucket, object)) {
+                whole.add(object);
+            }
+        }
+        return whole;
+    }
+
+    /** Whether a listed object is the file of an upload: written since an upload of its key began, or gone since. */
+    private boolean partial(String bucket, S3Object object) {
+        Matcher m = IN_PROGRESS.matcher(object.key());
         if (!m.matches()) {
             return false;
         }
-        return writing.containsKey(id(bucket, m.group(1))) || !delegate().blobExists(bucket, key);
+        Uploads uploads = writing.get(id(bucket, m.group(1)));
+        if (uploads != null && (object.lastModified() == null || !object.lastModified().isBefore(uploads.since()))) {
+            return true;
+        }
+        return !delegate().blobExists(bucket, object.key());
     }
 
     private <T> T whileWriting(String bucket, String key, Supplier<T> write) {
         String id = id(bucket, key);
-        writing.merge(id, 1, Integer::sum);
+        Instant now = Instant.now();
+        writing.merge(id, new Uploads(1, now), (a, b) -> new Uploads(a.count() + 1, a.since()));
         try {
             return write.get();
         } finally {
-            writing.computeIfPresent(id, (k, count) -> count == 1 ? null : count - 1);
+            writing.computeIfPresent(id, (k, u) -> u.count() == 1 ? null : new Uploads(u.count() - 1, u.since()));
         }
     }
 

@@ -7,9 +7,13 @@ import io.backuprouter.config.EmbeddedS3Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -22,63 +26,101 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The embedded endpoint, as clients see it over HTTP. */
 class EmbeddedS3IT {
+    /** A whole object a client named like the file of an upload of data/big.bin. */
+    static final String LOOKALIKE = "data/big.bin-0f8fad5b-d9cb-469f-a165-70867728950e";
+
     @TempDir
     Path dir;
 
     @Test
-    void anObjectBeingUploadedIsNotListedUntilItIsWhole() throws Exception {
+    void anObjectBeingUploadedIsNotListedUntilItIsWholeAndNoWholeObjectIsHidden() throws Exception {
         EmbeddedS3Settings settings = new EmbeddedS3Settings(true, "127.0.0.1", 0, dir.resolve("s3"), dir.resolve("keys"),
                 "backups");
         try (EmbeddedS3 embedded = EmbeddedS3.start(settings);
-             S3Client client = client(embedded, settings)) {
-            client.putObject(b -> b.bucket("backups").key("report-0f8fad5b-d9cb-469f-a165-70867728950e"),
-                    RequestBody.fromString("a name of the same shape, given by a client"));
-            CountDownLatch release = new CountDownLatch(1);
+             S3Client client = client(embedded, settings);
+             S3Presigner presigner = presigner(embedded, settings)) {
+            for (String key : List.of("data/a", LOOKALIKE, "data/c")) {
+                client.putObject(b -> b.bucket("backups").key(key), RequestBody.fromString("whole: " + key));
+            }
+            List<String> whole = List.of("data/a", LOOKALIKE, "data/c");
+
+            // An upload over HTTP held open half-way: the store is writing data/big.bin-<uuid>.
             long size = 4L * 1024 * 1024;
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> embedded.blobStore().putBlob(
-                    PutObjectRequest.builder().bucket("backups").key("data/big.bin").contentLength(size).build(),
-                    new HeldStream(size, 1024 * 1024, release)));
+            CountDownLatch release = new CountDownLatch(1);
+            URI url = presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                    .putObjectRequest(b -> b.bucket("backups").key("data/big.bin"))).url().toURI();
+            HttpRequest put = HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new HeldStream(size, 1024 * 1024, release)), size)).build();
+            CompletableFuture<HttpResponse<String>> upload = HttpClient.newHttpClient()
+                    .sendAsync(put, HttpResponse.BodyHandlers.ofString());
             try {
                 Path folder = settings.dataDir().resolve("backups/data");
                 await().atMost(Duration.ofSeconds(30)).until(() -> partialFiles(folder).size() == 1);
 
-                assertThat(keys(client, "")).as("V2 listing during the upload")
-                        .containsExactly("report-0f8fad5b-d9cb-469f-a165-70867728950e");
-                assertThat(client.listObjects(b -> b.bucket("backups").prefix("data/")).contents())
-                        .as("V1 listing during the upload").isEmpty();
+                assertThat(keysV2(client)).as("V2 listing during the upload").isEqualTo(whole);
+                assertThat(keysV1OnePerPage(client)).as("V1 listing, one key per page, during the upload").isEqualTo(whole);
             } finally {
                 release.countDown();
             }
-            upload.get(30, TimeUnit.SECONDS);
-            assertThat(keys(client, "")).containsExactly("data/big.bin", "report-0f8fad5b-d9cb-469f-a165-70867728950e");
+            HttpResponse<String> done = upload.get(60, TimeUnit.SECONDS);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(keysV2(client)).containsExactly("data/a", "data/big.bin", LOOKALIKE, "data/c");
             assertThat(client.headObject(b -> b.bucket("backups").key("data/big.bin")).contentLength()).isEqualTo(size);
         }
     }
 
+    /** Upload files beside data/big.bin, not the whole object named like one. */
     private static List<Path> partialFiles(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("big.bin-")).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith("big.bin-")
+                    && !f.getFileName().toString().equals(Path.of(LOOKALIKE).getFileName().toString())).toList();
         }
     }
 
-    private static List<String> keys(S3Client client, String prefix) {
-        return client.listObjectsV2(b -> b.bucket("backups").prefix(prefix)).contents().stream().map(o -> o.key()).sorted()
-                .toList();
+    private static List<String> keysV2(S3Client client) {
+        return client.listObjectsV2Paginator(b -> b.bucket("backups").prefix("data/").maxKeys(1)).contents().stream()
+                .map(o -> o.key()).toList();
+    }
+
+    private static List<String> keysV1OnePerPage(S3Client client) {
+        List<String> keys = new ArrayList<>();
+        String marker = null;
+        for (int page = 0; page < 20; page++) {
+            String from = marker;
+            ListObjectsResponse response = client.listObjects(b -> b.bucket("backups").prefix("data/").maxKeys(1).marker(from));
+            response.contents().forEach(o -> keys.add(o.key()));
+            if (!Boolean.TRUE.equals(response.isTruncated())) {
+                return keys;
+            }
+            marker = response.nextMarker() != null ? response.nextMarker()
+                    : response.contents().get(response.contents().size() - 1).key();
+        }
+        throw new AssertionError("V1 listing does not end: " + keys);
     }
 
     private static S3Client client(EmbeddedS3 embedded, EmbeddedS3Settings settings) throws IOException {
-        String access = Files.readString(settings.accessKeyFile()).trim();
-        String secret = Files.readString(settings.secretKeyFile()).trim();
-        return S3Client.builder().endpointOverride(URI.create(embedded.endpoint().toString())).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret))).build();
+        return S3Client.builder().endpointOverride(embedded.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(credentials(settings)).build();
+    }
+
+    private static S3Presigner presigner(EmbeddedS3 embedded, EmbeddedS3Settings settings) throws IOException {
+        return S3Presigner.builder().endpointOverride(embedded.endpoint()).region(Region.US_EAST_1)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(credentials(settings)).build();
+    }
+
+    private static StaticCredentialsProvider credentials(EmbeddedS3Settings settings) throws IOException {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(Files.readString(settings.accessKeyFile()).trim(),
+                Files.readString(settings.secretKeyFile()).trim()));
     }
 
     /** {@code size} bytes of zeros, of which the first {@code before} come at once and the rest once released. */
