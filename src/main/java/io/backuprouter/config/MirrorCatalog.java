@@ -109,12 +109,14 @@ public final class MirrorCatalog {
     /**
      * Whether two targets' endpoints are the same however they are written: letter case, a default
      * port, a trailing slash, and the names of this machine's loopback address (localhost,
-     * 127.0.0.1, ::1) do not make two endpoints different. (Other aliases of one server, a second DNS
+     * 127.0.0.1, ::1) do not make two endpoints different; other loopback addresses (127.0.0.2) are
+     * other servers. (Other aliases of one server, a second DNS
      * name, are found by the mirror pass itself, which probes: {@code MirrorPass}.)
      */
     public static boolean sameEndpoint(TargetSettings a, TargetSettings b) {
         if (a.endpoint() == null || b.endpoint() == null) {
-            return a.endpoint() == null && b.endpoint() == null;
+            // AWS S3 by region: one partition's bucket names are unique, and a region names its partition.
+            return a.endpoint() == null && b.endpoint() == null && java.util.Objects.equals(a.region(), b.region());
         }
         return normalized(a.endpoint()).equals(normalized(b.endpoint()));
     }
@@ -128,8 +130,7 @@ public final class MirrorCatalog {
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
-        if (host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
-                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+        if (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")) {
             host = "loopback";
         }
         int port = endpoint.getPort() != -1 ? endpoint.getPort() : "http".equals(scheme) ? 80 : 443;

@@ -91,13 +91,15 @@ public final class MirrorPass {
         Map<String, ObjectInfo> from = new LinkedHashMap<>();
         for (ObjectInfo object : source.list(mirror.fromPrefix())) {
             String relative = object.key().substring(mirror.fromPrefix().length());
-            if (!relative.isEmpty() && filter.includesFile(relative)) {
+            if (!relative.isEmpty() && !isProbe(relative) && filter.includesFile(relative)) {
                 from.put(relative, object);
             }
         }
         Map<String, ObjectInfo> to = new HashMap<>();
         for (ObjectInfo object : destination.list(mirror.toPrefix())) {
-            to.put(object.key().substring(mirror.toPrefix().length()), object);
+            if (!isProbe(object.key())) {
+                to.put(object.key().substring(mirror.toPrefix().length()), object);
+            }
         }
         List<ObjectInfo> copy = new ArrayList<>();
         int unchanged = 0;
@@ -122,6 +124,13 @@ public final class MirrorPass {
 
     /** The name a probe object of {@link #refuseOneStorage()} starts with. */
     static final String PROBE = ".backup-router-overlap-probe-";
+    /** Source and destination pairs a probe found to be two storages (in this process). */
+    private static final java.util.Set<String> APART = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether a key is a probe object (one whose removal failed): never copied, never deleted. */
+    static boolean isProbe(String key) {
+        return key.substring(key.lastIndexOf('/') + 1).startsWith(PROBE);
+    }
 
     /**
      * Refuses a pass that would copy into its own source (or sync away from it): the source and the
@@ -139,6 +148,13 @@ public final class MirrorPass {
         }
         String fullFrom = MirrorCatalog.fullPrefix(from, mirror.fromPrefix());
         String fullTo = MirrorCatalog.fullPrefix(to, mirror.toPrefix());
+        // Asked once per process: a router's scheduled passes do not write a probe every time (a
+        // versioned bucket would keep each one).
+        String question = String.join("|", from.endpointText(), from.region() == null ? "" : from.region(), to.endpointText(),
+                to.region() == null ? "" : to.region(), from.bucket(), fullFrom, fullTo);
+        if (APART.contains(question)) {
+            return;
+        }
         String probe = (fullFrom.length() >= fullTo.length() ? fullFrom : fullTo) + PROBE + java.util.UUID.randomUUID();
         String atDestination = inTarget(to, probe);
         destination.put(atDestination, "backup-router checks whether two targets are one storage; delete me"
@@ -154,13 +170,15 @@ public final class MirrorPass {
                         atDestination, destination.name(), e.getMessage());
             }
         }
-        if (seen) {
-            throw new io.backuprouter.UserException("mirror " + mirror.name() + ": the destination overlaps the source: targets "
-                    + source.name() + " and " + destination.name() + " reach the same storage (" + from.endpointText() + " and "
-                    + to.endpointText() + "), and " + source.name() + ":" + mirror.fromPrefix() + " and " + destination.name()
-                    + ":" + mirror.toPrefix() + " are one inside the other in bucket " + from.bucket() + "; nothing was copied"
-                    + "\n    hint: mirror to another bucket, or to a prefix outside the source's");
+        if (!seen) {
+            APART.add(question);
+            return;
         }
+        throw new io.backuprouter.UserException("mirror " + mirror.name() + ": the destination overlaps the source: targets "
+                + source.name() + " and " + destination.name() + " reach the same storage (" + from.endpointText() + " and "
+                + to.endpointText() + "), and " + source.name() + ":" + mirror.fromPrefix() + " and " + destination.name()
+                + ":" + mirror.toPrefix() + " are one inside the other in bucket " + from.bucket() + "; nothing was copied"
+                + "\n    hint: mirror to another bucket, or to a prefix outside the source's");
     }
 
     /** A key of the bucket as the target names it (below its root path). */

@@ -24,7 +24,8 @@ public final class Mirrors {
     /**
      * One pass of the mirror. A pass that copies or deletes holds the mirror's lock file
      * ({@code var/mirrors/<name>.lock}), so that a command and the router's schedule never work on the
-     * same mirror at once; a dry run only reads and takes no lock.
+     * same mirror at once; a dry run takes no lock and writes nothing (but the overlap probe of
+     * {@code MirrorPass}, where the targets may be one storage).
      *
      * @throws Busy when another process is making a pass of this mirror
      */

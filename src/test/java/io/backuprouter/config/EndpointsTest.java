@@ -22,6 +22,7 @@ class EndpointsTest {
     @Test
     void otherServersPortsAndPathsStayDifferent() {
         assertThat(n("http://127.example.com:9000")).isNotEqualTo(n("http://127.0.0.1:9000"));
+        assertThat(n("http://127.0.0.2:9000")).as("another local server").isNotEqualTo(n("http://127.0.0.1:9000"));
         assertThat(n("http://127.0.0.1:9000")).isNotEqualTo(n("http://127.0.0.1:9001"));
         assertThat(n("http://s3.example.com")).isNotEqualTo(n("https://s3.example.com"));
         assertThat(n("https://gateway.example.com/s3")).isNotEqualTo(n("https://gateway.example.com/other"));
