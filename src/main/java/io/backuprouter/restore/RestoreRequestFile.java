@@ -130,8 +130,9 @@ public final class RestoreRequestFile {
         } catch (IOException e) {
             return ""; // not UTF-8 (Jackson read UTF-16 or UTF-32 as well)
         }
-        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^\\s*[{,]?\\s*\"?" + java.util.regex.Pattern.quote(field)
-                + "\"?\\s*:");
+        // A YAML key at the start of a line, quoted or not, or a JSON key anywhere (one-line JSON).
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^\\s*[{,]?\\s*[\"']?" + java.util.regex.Pattern.quote(field)
+                + "[\"']?\\s*:|\"" + java.util.regex.Pattern.quote(field) + "\"\\s*:");
         for (int i = 0; i < lines.size(); i++) {
             if (key.matcher(lines.get(i)).find()) {
                 return " (line " + (i + 1) + ")";

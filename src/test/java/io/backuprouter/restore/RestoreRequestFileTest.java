@@ -45,6 +45,8 @@ class RestoreRequestFileTest {
         assertInvalid(write("c.yaml", "job: x\ndestination: /tmp/x\ncolour: red\n"), List.of(), "unknown field \"colour\"");
         assertInvalid(write("c2.yaml", "job: x\ndestinaton: /tmp/x\n"), List.of(),
                 "unknown field \"destinaton\" (line 2); did you mean destination?");
+        assertInvalid(write("c3.json", "{\"job\": \"x\", \"destinaton\": \"/tmp/x\"}"), List.of(),
+                "unknown field \"destinaton\" (line 1); did you mean destination?");
         assertInvalid(write("d.yaml", "job: x\ndestination: /tmp/x\nat: yesterday\n"), List.of(), "\"at\": \"yesterday\" is not a time");
         assertInvalid(write("e.yaml", "job: x\ndestination: /tmp/x\noverwrite: sometimes\n"), List.of(), "\"overwrite\": \"sometimes\"");
         assertInvalid(write("e2.yaml", "job: x\ndestination: /tmp/x\nsnapshot: 20261122T051500.123Z-3fa9c2d1\n"
