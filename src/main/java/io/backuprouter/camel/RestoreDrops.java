@@ -89,8 +89,9 @@ public final class RestoreDrops {
         String name = request.getFileName().toString();
         try {
             if (!name.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(yaml|yml|json)")) {
+                String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
                 throw new RestoreRequestFile.Invalid("not a request: requests are .yaml, .yml or .json files; rename it"
-                        + " (" + name + ".yaml) and drop it again");
+                        + " (" + stem + ".yaml) and drop it again");
             }
             RestoreRequest parsed = RestoreRequestFile.read(request, allowedRoots);
             JobSettings job = jobs.job(parsed.job()).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \""

@@ -158,7 +158,7 @@ class AppJarIT {
             assertThat(Files.readString(requests.resolve("failed/garbage.yaml.result.json")))
                     .contains("\\\"job\\\" (line 1, column 6): expected text");
             assertThat(Files.readString(requests.resolve("failed/note.txt.result.json")))
-                    .contains("requests are .yaml, .yml or .json files");
+                    .contains("requests are .yaml, .yml or .json files; rename it (note.yaml)");
             assertThat(home.resolve("var/restored/txt")).doesNotExist();
             assertThat(Path.of("/etc/restored")).doesNotExist();
             assertThat(router.isAlive()).isTrue();
