@@ -313,11 +313,13 @@ public final class MirrorPass {
             destination.copyFrom(source, object.key(), target, withMetadata(attributes, metadata));
             return;
         }
+        // The source's ETag is checked against the content only where it is an MD5 (not SSE-KMS or SSE-C, not multipart).
+        boolean sourceTagIsMd5 = attributes.etagIsMd5() && isMd5(unquote(object.etag()));
         String md5Hex;
         try (InputStream in = source.get(object.key())) {
             md5Hex = object.size() <= destination.settings().partSize()
-                    ? putWhole(object, in, target, attributes, metadata)
-                    : putInParts(object, in, target, withMetadata(attributes, metadata));
+                    ? putWhole(object, sourceTagIsMd5, in, target, attributes, metadata)
+                    : putInParts(object, sourceTagIsMd5, in, target, withMetadata(attributes, metadata));
         }
         ObjectInfo written = destination.stat(target)
                 .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
@@ -334,7 +336,7 @@ public final class MirrorPass {
      * source's ETag and recorded with its SHA-256, then one PUT that the destination checks against
      * its MD5. Returns the MD5 (hex).
      */
-    private String putWhole(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes,
+    private String putWhole(ObjectInfo object, boolean sourceTagIsMd5, InputStream in, String target, ObjectAttributes attributes,
                             Map<String, String> metadata) throws IOException {
         boolean small = object.size() <= SMALL;
         if (!small) {
@@ -351,7 +353,7 @@ public final class MirrorPass {
             md5.update(content, 0, length);
             byte[] md5Bytes = md5.digest();
             String md5Hex = HexFormat.of().formatHex(md5Bytes);
-            checkSourceTag(object, md5Hex);
+            checkSourceTag(object, sourceTagIsMd5, md5Hex);
             MessageDigest sha = digest("SHA-256");
             sha.update(content, 0, length);
             metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
@@ -372,7 +374,7 @@ public final class MirrorPass {
      * arrived, the size is the listed one and the content matches the source's MD5 ETag; otherwise
      * it is aborted and nothing appears at the destination. Returns the MD5 (hex).
      */
-    private String putInParts(ObjectInfo object, InputStream in, String target, ObjectAttributes attributes)
+    private String putInParts(ObjectInfo object, boolean sourceTagIsMd5, InputStream in, String target, ObjectAttributes attributes)
             throws IOException {
         long partSize = destination.partSizeFor(object.size());
         if (partSize > Integer.MAX_VALUE - 16) {
@@ -380,7 +382,7 @@ public final class MirrorPass {
         }
         // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
         // (each part is checked on its own on arrival: see S3Store.Parts#send).
-        MessageDigest md5 = isMd5(unquote(object.etag())) ? digest("MD5") : null;
+        MessageDigest md5 = sourceTagIsMd5 ? digest("MD5") : null;
         long total = 0;
         java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
         List<byte[]> owned = new ArrayList<>();
@@ -414,7 +416,7 @@ public final class MirrorPass {
                             + " bytes, as listed (changed during the pass?)");
                 }
                 String md5Hex = md5 == null ? null : HexFormat.of().formatHex(md5.digest());
-                checkSourceTag(object, md5Hex);
+                checkSourceTag(object, sourceTagIsMd5, md5Hex);
                 parts.complete();
                 return md5Hex;
             } catch (IOException | RuntimeException e) {
@@ -465,15 +467,16 @@ public final class MirrorPass {
     }
 
     /** Checks the content's MD5 (hex; null when not computed) against the source's ETag where that is an MD5. */
-    private void checkSourceTag(ObjectInfo object, String md5Hex) throws IOException {
+    private void checkSourceTag(ObjectInfo object, boolean sourceTagIsMd5, String md5Hex) throws IOException {
         String sourceTag = unquote(object.etag());
-        if (isMd5(sourceTag) && !sourceTag.equalsIgnoreCase(md5Hex)) {
+        if (sourceTagIsMd5 && !sourceTag.equalsIgnoreCase(md5Hex)) {
             throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (read " + md5Hex + ")");
         }
     }
 
     private static ObjectAttributes withMetadata(ObjectAttributes attributes, Map<String, String> metadata) {
-        return new ObjectAttributes(attributes.contentType(), attributes.contentEncoding(), attributes.cacheControl(), metadata);
+        return new ObjectAttributes(attributes.contentType(), attributes.contentEncoding(), attributes.cacheControl(), metadata,
+                attributes.etagIsMd5());
     }
 
     private static void await(Future<?> future) throws IOException {

@@ -285,13 +285,15 @@ public final class S3Store implements ObjectStore {
         private void sendNow(int number, byte[] content, int length) throws IOException {
             byte[] md5 = payloadSigned ? null : md5(content, length);
             try {
-                String etag = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
+                var response = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
                         .partNumber(number).contentLength((long) length)
                         .contentMD5(md5 == null ? null : Base64.getEncoder().encodeToString(md5)),
                         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
-                                CONTENT_TYPE)).eTag();
+                                CONTENT_TYPE));
+                String etag = response.eTag();
                 String tag = etag == null ? "" : etag.replace("\"", "");
-                if (md5 != null && tag.matches("[0-9a-fA-F]{32}") && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
+                if (md5 != null && etagIsContentMd5(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm())
+                        && tag.matches("[0-9a-fA-F]{32}") && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
                     throw new IOException(target.name() + ": put " + key + ": part " + number
                             + " arrived other than it was sent (ETag " + tag + ")");
                 }
@@ -332,6 +334,16 @@ public final class S3Store implements ObjectStore {
         }
     }
 
+    /**
+     * Whether the service's ETag for an object (or part) it encrypted this way is the MD5 of the
+     * content: yes unencrypted and with SSE-S3 ({@code AES256}); no with SSE-KMS ({@code aws:kms},
+     * {@code aws:kms:dsse}) or SSE-C (a customer algorithm is named).
+     */
+    static boolean etagIsContentMd5(String serverSideEncryption, String sseCustomerAlgorithm) {
+        return (sseCustomerAlgorithm == null || sseCustomerAlgorithm.isEmpty())
+                && (serverSideEncryption == null || serverSideEncryption.isEmpty() || serverSideEncryption.equalsIgnoreCase("AES256"));
+    }
+
     private static byte[] md5(byte[] content, int length) {
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
@@ -347,7 +359,7 @@ public final class S3Store implements ObjectStore {
         try {
             var head = client.headObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
             return Optional.of(new ObjectAttributes(head.contentType(), head.contentEncoding(), head.cacheControl(),
-                    head.metadata()));
+                    head.metadata(), etagIsContentMd5(head.serverSideEncryptionAsString(), head.sseCustomerAlgorithm())));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -401,7 +413,9 @@ public final class S3Store implements ObjectStore {
     public Optional<ObjectInfo> stat(String key) throws IOException {
         try {
             var head = client.headObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
-            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified(), head.eTag()));
+            // An ETag that is not the content's MD5 is not given as one (see ObjectInfo's callers' MD5 checks).
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified(),
+                    etagIsContentMd5(head.serverSideEncryptionAsString(), head.sseCustomerAlgorithm()) ? head.eTag() : null));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
