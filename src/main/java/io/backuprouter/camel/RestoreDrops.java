@@ -68,6 +68,25 @@ public final class RestoreDrops {
     }
 
     /**
+     * A request dropped again under a name used before replaces the earlier one's outcome: its copy
+     * and result in {@code done/} or {@code failed/} are removed, so that the folders never show a
+     * stale failure beside the new success (or the other way round).
+     */
+    private static void supersede(Path folder, String name) {
+        for (String outcome : List.of("done", "failed")) {
+            Path dir = folder.resolve(outcome);
+            try {
+                if (Files.deleteIfExists(dir.resolve(name + ".result.json")) | Files.deleteIfExists(dir.resolve(name))) {
+                    LOG.info("Restore request {}: replaces the earlier request of that name in {}/", name, outcome);
+                }
+            } catch (IOException e) {
+                LOG.warn("Restore request {}: cannot remove the earlier request of that name from {}/: {}", name, outcome,
+                        io.backuprouter.LocalErrors.describe(e));
+            }
+        }
+    }
+
+    /**
      * Writes a result file whole or not at all: under a hidden name first, then renamed, so that
      * whoever watches for it (a script, a person) never reads half of it.
      */
@@ -87,6 +106,7 @@ public final class RestoreDrops {
         Path request = requestFile.toPath();
         Path folder = request.getParent();
         String name = request.getFileName().toString();
+        supersede(folder, name);
         try {
             if (!name.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(yaml|yml|json)")) {
                 String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;

@@ -160,6 +160,14 @@ class AppJarIT {
             assertThat(Files.readString(requests.resolve("failed/note.txt.result.json")))
                     .contains("requests are .yaml, .yml or .json files; rename it (note.yaml)");
             assertThat(home.resolve("var/restored/txt")).doesNotExist();
+
+            // The failed request, fixed and dropped again under its name: its outcome replaces the failure.
+            Files.writeString(requests.resolve("unknown-job.yaml"), "job: demo\ndestination: var/restored/fixed\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/unknown-job.yaml.result.json")));
+            assertThat(requests.resolve("failed/unknown-job.yaml")).doesNotExist();
+            assertThat(requests.resolve("failed/unknown-job.yaml.result.json")).doesNotExist();
+            assertThat(requests.resolve("done/unknown-job.yaml")).exists();
+            assertThat(home.resolve("var/restored/fixed/README.md")).exists();
             assertThat(Path.of("/etc/restored")).doesNotExist();
             assertThat(router.isAlive()).isTrue();
             assertThat(router.output()).doesNotContain("\tat ");
