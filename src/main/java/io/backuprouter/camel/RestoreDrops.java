@@ -68,21 +68,23 @@ public final class RestoreDrops {
     }
 
     /**
-     * A request dropped again under a name used before replaces the earlier one's outcome: its copy
-     * and result in {@code done/} or {@code failed/} are removed, so that the folders never show a
-     * stale failure beside the new success (or the other way round).
+     * Records a request's outcome: its result file in {@code done/} or {@code failed/} (where the
+     * route then moves the request). A request dropped again under a name used before replaces the
+     * earlier one's outcome: its copy and result in the other folder are removed once the new result
+     * is written, so that the folders never show a stale failure beside the new success (or the
+     * other way round).
      */
-    private static void supersede(Path folder, String name) {
-        for (String outcome : List.of("done", "failed")) {
-            Path dir = folder.resolve(outcome);
-            try {
-                if (Files.deleteIfExists(dir.resolve(name + ".result.json")) | Files.deleteIfExists(dir.resolve(name))) {
-                    LOG.info("Restore request {}: replaces the earlier request of that name in {}/", name, outcome);
-                }
-            } catch (IOException e) {
-                LOG.warn("Restore request {}: cannot remove the earlier request of that name from {}/: {}", name, outcome,
-                        io.backuprouter.LocalErrors.describe(e));
+    private static void record(Path folder, String outcome, String name, Object result) throws IOException {
+        Path dir = Files.createDirectories(folder.resolve(outcome));
+        writeResult(dir.resolve(name + ".result.json"), result);
+        Path other = folder.resolve("done".equals(outcome) ? "failed" : "done");
+        try {
+            if (Files.deleteIfExists(other.resolve(name + ".result.json")) | Files.deleteIfExists(other.resolve(name))) {
+                LOG.info("Restore request {}: replaces the earlier request of that name in {}/", name, other.getFileName());
             }
+        } catch (IOException e) {
+            LOG.warn("Restore request {}: cannot remove the earlier request of that name from {}/: {}", name,
+                    other.getFileName(), io.backuprouter.LocalErrors.describe(e));
         }
     }
 
@@ -106,7 +108,6 @@ public final class RestoreDrops {
         Path request = requestFile.toPath();
         Path folder = request.getParent();
         String name = request.getFileName().toString();
-        supersede(folder, name);
         try {
             if (!name.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(yaml|yml|json)")) {
                 String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
@@ -122,9 +123,7 @@ public final class RestoreDrops {
             RestoreSummary summary = new Restorer(job.name(), job.targets(), targets.stores(), reader,
                     clock, BackupProgress.NONE).maxExpansion(maxExpansion).source(job.source())
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).restore(parsed);
-            Path outcome = folder.resolve(summary.complete() ? "done" : "failed");
-            Files.createDirectories(outcome);
-            writeResult(outcome.resolve(name + ".result.json"), Result.of(name, parsed.destination(), summary));
+            record(folder, summary.complete() ? "done" : "failed", name, Result.of(name, parsed.destination(), summary));
             metrics.restoreRequest(summary.complete() ? "done" : "incomplete");
             if (!summary.complete()) {
                 throw new UserException("restore request " + name + ": " + summary + "; see failed/" + name + ".result.json");
@@ -135,10 +134,8 @@ public final class RestoreDrops {
                 throw user;
             }
             metrics.restoreRequest("failed");
-            Path failed = folder.resolve("failed");
-            Files.createDirectories(failed);
             String reason = Secrets.redact(io.backuprouter.LocalErrors.describe(e));
-            writeResult(failed.resolve(name + ".result.json"), new Failure("failed", name, reason));
+            record(folder, "failed", name, new Failure("failed", name, reason));
             throw new UserException("restore request " + name + " failed: " + reason, e);
         }
     }

@@ -115,10 +115,15 @@ public final class MirrorCatalog {
      */
     public static boolean sameEndpoint(TargetSettings a, TargetSettings b) {
         if (a.endpoint() == null || b.endpoint() == null) {
-            // AWS S3 by region: one partition's bucket names are unique, and a region names its partition.
-            return a.endpoint() == null && b.endpoint() == null && java.util.Objects.equals(a.region(), b.region());
+            // AWS S3 by region: bucket names are unique within a partition (aws, aws-cn, aws-us-gov), whatever the region.
+            return a.endpoint() == null && b.endpoint() == null && partition(a.region()).equals(partition(b.region()));
         }
         return normalized(a.endpoint()).equals(normalized(b.endpoint()));
+    }
+
+    static String partition(String region) {
+        String r = region == null ? "" : region.toLowerCase(java.util.Locale.ROOT);
+        return r.startsWith("cn-") ? "aws-cn" : r.startsWith("us-gov-") ? "aws-us-gov" : r.startsWith("us-iso") ? r : "aws";
     }
 
     static String normalized(java.net.URI endpoint) {

@@ -124,8 +124,10 @@ public final class MirrorPass {
 
     /** The name a probe object of {@link #refuseOneStorage()} starts with. */
     static final String PROBE = ".backup-router-overlap-probe-";
-    /** Source and destination pairs a probe found to be two storages (in this process). */
-    private static final java.util.Set<String> APART = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Source and destination pairs a probe found to be two storages (in this process), and when. */
+    private static final Map<String, Instant> APART = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a probe's "two storages" holds: a DNS name may be pointed elsewhere meanwhile. */
+    static final Duration PROBE_AGAIN_AFTER = Duration.ofHours(24);
 
     /** Whether a key is a probe object (one whose removal failed): never copied, never deleted. */
     static boolean isProbe(String key) {
@@ -148,11 +150,12 @@ public final class MirrorPass {
         }
         String fullFrom = MirrorCatalog.fullPrefix(from, mirror.fromPrefix());
         String fullTo = MirrorCatalog.fullPrefix(to, mirror.toPrefix());
-        // Asked once per process: a router's scheduled passes do not write a probe every time (a
-        // versioned bucket would keep each one).
+        // Asked once a day in a process: a router's scheduled passes do not write a probe every time
+        // (a versioned bucket would keep each one).
         String question = String.join("|", from.endpointText(), from.region() == null ? "" : from.region(), to.endpointText(),
                 to.region() == null ? "" : to.region(), from.bucket(), fullFrom, fullTo);
-        if (APART.contains(question)) {
+        Instant asked = APART.get(question);
+        if (asked != null && asked.isAfter(clock.instant().minus(PROBE_AGAIN_AFTER))) {
             return;
         }
         String probe = (fullFrom.length() >= fullTo.length() ? fullFrom : fullTo) + PROBE + java.util.UUID.randomUUID();
@@ -171,7 +174,7 @@ public final class MirrorPass {
             }
         }
         if (!seen) {
-            APART.add(question);
+            APART.put(question, clock.instant());
             return;
         }
         throw new io.backuprouter.UserException("mirror " + mirror.name() + ": the destination overlaps the source: targets "

@@ -340,8 +340,9 @@ public final class S3Store implements ObjectStore {
      * {@code aws:kms:dsse}) or SSE-C (a customer algorithm is named).
      */
     static boolean etagIsContentMd5(String serverSideEncryption, String sseCustomerAlgorithm) {
-        return (sseCustomerAlgorithm == null || sseCustomerAlgorithm.isEmpty())
-                && (serverSideEncryption == null || serverSideEncryption.isEmpty() || serverSideEncryption.equalsIgnoreCase("AES256"));
+        // Only the encryptions known to change the ETag: any other value keeps the checks (a mismatch then fails loudly).
+        boolean kms = serverSideEncryption != null && serverSideEncryption.toLowerCase(java.util.Locale.ROOT).startsWith("aws:kms");
+        return !kms && (sseCustomerAlgorithm == null || sseCustomerAlgorithm.isEmpty());
     }
 
     private static byte[] md5(byte[] content, int length) {

@@ -20,6 +20,13 @@ class EndpointsTest {
     }
 
     @Test
+    void awsPartitionsNotRegionsDecideWhetherTwoAwsTargetsAreOneService() {
+        assertThat(MirrorCatalog.partition("eu-west-1")).isEqualTo(MirrorCatalog.partition("us-east-1"));
+        assertThat(MirrorCatalog.partition("cn-north-1")).isNotEqualTo(MirrorCatalog.partition("us-east-1"));
+        assertThat(MirrorCatalog.partition("us-gov-west-1")).isNotEqualTo(MirrorCatalog.partition("us-east-1"));
+    }
+
+    @Test
     void otherServersPortsAndPathsStayDifferent() {
         assertThat(n("http://127.example.com:9000")).isNotEqualTo(n("http://127.0.0.1:9000"));
         assertThat(n("http://127.0.0.2:9000")).as("another local server").isNotEqualTo(n("http://127.0.0.1:9000"));

@@ -17,5 +17,7 @@ class EtagMeaningTest {
         assertThat(S3Store.etagIsContentMd5("aws:kms", null)).isFalse();
         assertThat(S3Store.etagIsContentMd5("aws:kms:dsse", null)).isFalse();
         assertThat(S3Store.etagIsContentMd5(null, "AES256")).as("SSE-C").isFalse();
+        assertThat(S3Store.etagIsContentMd5("SM4", null)).as("an encryption not known to change ETags keeps the checks")
+                .isTrue();
     }
 }
