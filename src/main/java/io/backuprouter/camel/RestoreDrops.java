@@ -95,11 +95,7 @@ public final class RestoreDrops {
     static void writeResult(Path file, Object result) throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Manifests.json().writeValue(temp.toFile(), result);
-        try {
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        io.backuprouter.AtomicMove.replace(temp, file);
     }
 
     /** Carries out one request; throws (so that the route moves it to failed/) when it is not complete. */

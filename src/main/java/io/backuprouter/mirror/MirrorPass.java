@@ -152,8 +152,7 @@ public final class MirrorPass {
         String fullTo = MirrorCatalog.fullPrefix(to, mirror.toPrefix());
         // Asked once a day in a process: a router's scheduled passes do not write a probe every time
         // (a versioned bucket would keep each one).
-        String question = String.join("|", from.endpointText(), from.region() == null ? "" : from.region(), to.endpointText(),
-                to.region() == null ? "" : to.region(), from.bucket(), fullFrom, fullTo);
+        String question = String.join("|", from.endpointText(), to.endpointText(), from.bucket(), fullFrom, fullTo);
         Instant asked = APART.get(question);
         if (asked != null && asked.isAfter(clock.instant().minus(PROBE_AGAIN_AFTER))) {
             return;
@@ -498,7 +497,7 @@ public final class MirrorPass {
     }
 
     static boolean isMd5(String etag) {
-        return etag != null && etag.matches("[0-9a-fA-F]{32}");
+        return ObjectInfo.looksLikeMd5(etag);
     }
 
     private static MessageDigest digest(String algorithm) {

@@ -67,7 +67,7 @@ public final class RestoreRequestFile {
             String closest = io.backuprouter.config.Suggestions.closest(e.getPropertyName(), FIELDS);
             throw new Invalid("unknown field \"" + e.getPropertyName() + "\"" + lineOf(file, e.getPropertyName()) + "; "
                     + (closest != null ? "did you mean " + closest + "? " : "")
-                    + "a request has job, destination, snapshot, at, target, include, overwrite");
+                    + "a request has " + String.join(", ", FIELDS.subList(0, FIELDS.indexOf("comment"))));
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
             if (field == null) {
@@ -117,8 +117,9 @@ public final class RestoreRequestFile {
                 destination, fields.include() == null ? List.of() : fields.include(), overwrite);
     }
 
-    private static final List<String> FIELDS = List.of("job", "destination", "snapshot", "at", "target", "include",
-            "overwrite", "comment");
+    /** The fields a request may have, in the record's order (comment last). */
+    private static final List<String> FIELDS = java.util.Arrays.stream(Fields.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
     private static final java.util.Map<String, String> EXAMPLES = java.util.Map.of("job", "notes", "destination",
             "/srv/restored", "snapshot", "latest", "at", "2026-11-20T18:00:00Z", "target", "r2", "overwrite", "if-older");
 

@@ -2,7 +2,6 @@ package io.backuprouter.targets;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -84,11 +83,7 @@ public final class FolderStore implements ObjectStore {
         try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        io.backuprouter.AtomicMove.replace(temp, target);
     }
 
     /** Fails when the configured folder is missing, e.g. when a disk or NAS is not mounted. */

@@ -293,7 +293,7 @@ public final class S3Store implements ObjectStore {
                 String etag = response.eTag();
                 String tag = etag == null ? "" : etag.replace("\"", "");
                 if (md5 != null && etagIsContentMd5(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm())
-                        && tag.matches("[0-9a-fA-F]{32}") && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
+                        && ObjectInfo.looksLikeMd5(tag) && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
                     throw new IOException(target.name() + ": put " + key + ": part " + number
                             + " arrived other than it was sent (ETag " + tag + ")");
                 }
