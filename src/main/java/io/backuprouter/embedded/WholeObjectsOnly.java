@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * upload ends; listings showed that file meanwhile as an object of its own, so a mirror pass (or any
  * client) listing during an upload could copy a half-written object, or a sync pass delete it from
  * under the upload. A listed name of that shape is left out when an upload of {@code <key>} is in
- * progress and the file was written since that upload began, or when it has gone by the time it is
- * listed. An object a client named that way itself, written before, is listed as ever; pages keep
+ * progress and the file was written since that upload began (give or take the file system's clock:
+ * {@link #CLOCK_SLACK}), or when it has gone by the time it is listed. An object a client named that
+ * way itself, written before, is listed as ever; pages keep
  * the store's own continuation (a page left without keys is not the last one).
  */
 final class WholeObjectsOnly extends ForwardingBlobStore {
@@ -41,6 +42,8 @@ final class WholeObjectsOnly extends ForwardingBlobStore {
     /** An upload in progress: how many, and when the earliest of them began. */
     private record Uploads(int count, Instant since) {
     }
+
+    static final java.time.Duration CLOCK_SLACK = java.time.Duration.ofSeconds(2);
 
     /** Uploads in progress, by bucket and key. */
     private final Map<String, Uploads> writing = new ConcurrentHashMap<>();
@@ -117,7 +120,9 @@ final class WholeObjectsOnly extends ForwardingBlobStore {
 
     private <T> T whileWriting(String bucket, String key, Supplier<T> write) {
         String id = id(bucket, key);
-        Instant now = Instant.now();
+        // A file's time comes from the file system's coarser clock (a few milliseconds behind; whole
+        // seconds on some, two on FAT): an upload counts from a little before it began.
+        Instant now = Instant.now().minus(CLOCK_SLACK);
         writing.merge(id, new Uploads(1, now), (a, b) -> new Uploads(a.count() + 1, a.since()));
         try {
             return write.get();

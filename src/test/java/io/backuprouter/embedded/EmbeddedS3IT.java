@@ -49,6 +49,9 @@ class EmbeddedS3IT {
                 client.putObject(b -> b.bucket("backups").key(key), RequestBody.fromString("whole: " + key));
             }
             List<String> whole = List.of("data/a", LOOKALIKE, "data/c");
+            // Written well before the upload (an upload counts from a little before it began: file times are coarse).
+            Files.setLastModifiedTime(settings.dataDir().resolve("backups").resolve(LOOKALIKE),
+                    java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
 
             // An upload over HTTP held open half-way: the store is writing data/big.bin-<uuid>.
             long size = 4L * 1024 * 1024;
