@@ -39,17 +39,6 @@ public final class S3Clients {
         return builder(target).httpClient(httpClient(target)).build();
     }
 
-    /**
-     * Whether the client built here signs each request body whole: over plain http, without
-     * aws-chunked encoding, the SDK sends the body's SHA-256 in the signed {@code x-amz-content-sha256}
-     * header and the service refuses a body that does not match it. aws-chunked bodies carry
-     * per-chunk signatures instead, which not every server checks; over https bodies go unsigned
-     * ({@code UNSIGNED-PAYLOAD}).
-     */
-    public static boolean signsWholeBodies(TargetSettings target) {
-        return isPlainHttp(target) && !target.preset().chunkedEncoding();
-    }
-
     private static boolean isPlainHttp(TargetSettings target) {
         return target.endpoint() != null && "http".equalsIgnoreCase(target.endpoint().getScheme());
     }
@@ -94,6 +83,10 @@ public final class S3Clients {
                         .build());
         if (target.endpoint() != null) {
             builder.endpointOverride(target.endpoint());
+        }
+        if (isPlainHttp(target)) {
+            // Over http the SDK hashes every body into the signature; one that carries its MD5 need not be.
+            builder.putAuthScheme(new PlainHttpSigning());
         }
         return builder;
     }

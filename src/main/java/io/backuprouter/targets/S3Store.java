@@ -48,12 +48,6 @@ public final class S3Store implements ObjectStore {
     private final int pageSize;
     private final ExecutorService parts;
 
-    /**
-     * Whether the service already checks each body against its signed SHA-256
-     * ({@link S3Clients#signsWholeBodies}): a {@code Content-MD5} would check the same thing again, at
-     * the cost of an MD5 of every byte on both sides, so it is sent only where this is false.
-     */
-    private final boolean payloadSigned;
 
     public S3Store(TargetSettings target, S3Client client) {
         this(target, client, MAX_PAGE);
@@ -64,7 +58,6 @@ public final class S3Store implements ObjectStore {
         this.target = target;
         this.client = client;
         this.pageSize = pageSize;
-        this.payloadSigned = S3Clients.signsWholeBodies(target);
         this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "upload-" + target.name());
             thread.setDaemon(true);
@@ -213,17 +206,18 @@ public final class S3Store implements ObjectStore {
      * a body that arrived other than it was sent. Returns the ETag the service gave it.
      */
     public String put(String key, byte[] content, int length, ObjectAttributes attributes) throws IOException {
-        return put(key, content, length, payloadSigned ? null : md5(content, length), attributes);
+        return put(key, content, length, md5(content, length), attributes);
     }
 
     /**
      * Like {@link #put(String, byte[], int, ObjectAttributes)}, with the content's MD5 already computed
-     * (null: none is sent, which is safe only where {@link #payloadSigned} holds).
+     * (never null: over plain http, the body is checked against it instead of a signed SHA-256; see
+     * {@link PlainHttpSigning}).
      */
     public String put(String key, byte[] content, int length, byte[] contentMd5, ObjectAttributes attributes)
             throws IOException {
         String fullKey = fullKey(key);
-        String md5 = contentMd5 == null ? null : Base64.getEncoder().encodeToString(contentMd5);
+        String md5 = Base64.getEncoder().encodeToString(java.util.Objects.requireNonNull(contentMd5, "contentMd5"));
         try {
             return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
                     .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
@@ -270,8 +264,7 @@ public final class S3Store implements ObjectStore {
 
         /**
          * Uploads part {@code number} (from 1) from {@code content[0, length)} on this store's upload
-         * threads, with its MD5 as {@code Content-MD5} (over https; over http the signed SHA-256 of the
-         * body does that job: see {@link #payloadSigned}), and checks the part's ETag where the service
+         * threads, with its MD5 as {@code Content-MD5}, and checks the part's ETag where the service
          * gives an MD5 one. Parts may be sent in any order and at once; the buffer must stay untouched
          * until the returned future is done.
          */
@@ -283,16 +276,16 @@ public final class S3Store implements ObjectStore {
         }
 
         private void sendNow(int number, byte[] content, int length) throws IOException {
-            byte[] md5 = payloadSigned ? null : md5(content, length);
+            byte[] md5 = md5(content, length);
             try {
                 var response = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
                         .partNumber(number).contentLength((long) length)
-                        .contentMD5(md5 == null ? null : Base64.getEncoder().encodeToString(md5)),
+                        .contentMD5(Base64.getEncoder().encodeToString(md5)),
                         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
                                 CONTENT_TYPE));
                 String etag = response.eTag();
                 String tag = etag == null ? "" : etag.replace("\"", "");
-                if (md5 != null && etagIsContentMd5(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm())
+                if (etagIsContentMd5(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm())
                         && ObjectInfo.looksLikeMd5(tag) && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
                     throw new IOException(target.name() + ": put " + key + ": part " + number
                             + " arrived other than it was sent (ETag " + tag + ")");

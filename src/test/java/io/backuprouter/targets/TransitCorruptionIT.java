@@ -9,10 +9,15 @@ import io.backuprouter.testing.TestTargets;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -22,10 +27,12 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 
 /**
- * A body altered on its way to the service (after the SDK signed the request) is refused, for the
- * in-memory uploads a mirror makes: over http the signed SHA-256 of the body catches it (no
- * Content-MD5 is sent there), on both the lenient and the strict server. A control upload through
- * the same stack, unaltered, lands.
+ * A body altered on its way to the service (after the SDK signed the request) is refused, on both
+ * the lenient and the strict server. The in-memory uploads a mirror makes carry their MD5 as
+ * Content-MD5, which catches it, and go over plain http as {@code UNSIGNED-PAYLOAD} (no SHA-256 of
+ * the body in the signature: see {@link PlainHttpSigning}); file uploads (a backup's archives) carry
+ * no MD5, and the signed SHA-256 of the body catches it. A control upload through the same stack,
+ * unaltered, lands.
  */
 class TransitCorruptionIT {
     @RegisterExtension
@@ -38,9 +45,17 @@ class TransitCorruptionIT {
         private final SdkHttpClient delegate = ApacheHttpClient.create();
         volatile boolean armed;
         final AtomicInteger flipped = new AtomicInteger();
+        /** Each PUT with a body, by path: its x-amz-content-sha256 and whether it had a Content-MD5. */
+        final Map<String, String> payloadHashes = new ConcurrentHashMap<>();
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            if (request.httpRequest().method() == SdkHttpMethod.PUT && request.contentStreamProvider().isPresent()) {
+                var http = request.httpRequest();
+                payloadHashes.put(http.encodedPath().substring(http.encodedPath().lastIndexOf('/') + 1),
+                        http.firstMatchingHeader("x-amz-content-sha256").orElse("none")
+                                + (http.firstMatchingHeader("Content-MD5").isPresent() ? " +md5" : ""));
+            }
             if (armed && request.httpRequest().method() == SdkHttpMethod.PUT && request.contentStreamProvider().isPresent()) {
                 var original = request.contentStreamProvider().get();
                 request = HttpExecuteRequest.builder().request(request.httpRequest())
@@ -84,18 +99,23 @@ class TransitCorruptionIT {
         }
     }
 
+    @TempDir
+    Path dir;
+
     @ParameterizedTest
     @ValueSource(strings = {"lenient minio", "strict minio", "lenient aws"})
     void anAlteredBodyIsRefusedAndNothingLands(String serverAndPreset) throws Exception {
         String[] words = serverAndPreset.split(" ");
         TestS3Server server = words[0].equals("lenient") ? LENIENT : STRICT;
         String bucket = server.createBucket();
-        // minio: whole bodies, signed over http (no Content-MD5); aws: aws-chunked bodies, with Content-MD5.
+        // minio: whole bodies; aws: aws-chunked bodies. In-memory uploads with Content-MD5 in both.
         TargetSettings settings = TestTargets.s3("t", server, bucket, "root", words[1]);
         assertThat(settings.endpoint().getScheme()).isEqualTo("http");
         FlippingHttpClient http = new FlippingHttpClient();
         byte[] content = new byte[6 * 1024 * 1024];
         new Random(3).nextBytes(content);
+        Path file = Files.write(dir.resolve("archive"), content);
+        boolean chunked = words[1].equals("aws");
         try (S3Store store = new S3Store(settings, S3Clients.builder(settings).httpClient(http).build())) {
             // Control: the same stack, unaltered, stores both kinds of upload.
             store.put("whole-ok", content, content.length, ObjectAttributes.NONE);
@@ -103,8 +123,15 @@ class TransitCorruptionIT {
                 parts.send(1, content, content.length).get();
                 parts.complete();
             }
+            store.put("file-ok", file);
             assertThat(store.stat("whole-ok")).get().extracting(ObjectInfo::size).isEqualTo((long) content.length);
             assertThat(store.stat("parts-ok")).get().extracting(ObjectInfo::size).isEqualTo((long) content.length);
+            assertThat(store.stat("file-ok")).get().extracting(ObjectInfo::size).isEqualTo((long) content.length);
+            // Over plain http, a body with its MD5 goes unsigned; one without (a file) is signed with its SHA-256.
+            String unsigned = chunked ? "STREAMING-UNSIGNED-PAYLOAD-TRAILER +md5" : "UNSIGNED-PAYLOAD +md5";
+            assertThat(http.payloadHashes.get("whole-ok")).isEqualTo(unsigned);
+            assertThat(http.payloadHashes.get("parts-ok")).isEqualTo(unsigned);
+            assertThat(http.payloadHashes.get("file-ok")).matches(chunked ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD.*" : "[0-9a-f]{64}");
 
             http.armed = true;
             // Whole signed bodies: refused by the service for the body's digest, not for anything else. The
@@ -118,11 +145,16 @@ class TransitCorruptionIT {
                 assertThatThrownBy(() -> parts.send(1, content, content.length).get())
                         .isInstanceOf(ExecutionException.class).cause().hasMessageMatching(refused);
             }
+            if (!chunked) {
+                assertThatThrownBy(() -> store.put("file", file)).isInstanceOf(IOException.class)
+                        .hasMessageMatching("(?s).*(XAmzContentSHA256Mismatch|x-amz-content-sha256|BadDigest).*");
+            }
             http.armed = false;
             assertThat(http.flipped.get()).isPositive();
             assertThat(store.stat("whole")).isEmpty();
             assertThat(store.stat("parts")).isEmpty();
-            assertThat(store.list("")).extracting(ObjectInfo::key).containsExactlyInAnyOrder("whole-ok", "parts-ok");
+            assertThat(store.stat("file")).isEmpty();
+            assertThat(store.list("")).extracting(ObjectInfo::key).containsExactlyInAnyOrder("whole-ok", "parts-ok", "file-ok");
         }
     }
 }
