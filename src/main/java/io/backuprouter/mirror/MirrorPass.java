@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * when the source listing failed, and never more than the configured share of the destination.
  *
  * <p>An object is unchanged when the sizes match and either both ETags are single-part MD5s and
- * equal, or the destination records ({@value #SOURCE_ETAG}) the source ETag it was copied from and
- * that ETag is still the source's. Never "same size, so same".
+ * equal, or the destination records ({@value #SOURCE_ETAG}) the source ETag it was copied from,
+ * that ETag is still the source's, and the two ETags are not contents' MD5s that differ. Never
+ * "same size, so same".
  */
 public final class MirrorPass {
     /** Destination metadata: the source object's ETag at copy time. */
@@ -197,8 +198,19 @@ public final class MirrorPass {
         if (isMd5(fromTag) && fromTag.equalsIgnoreCase(toTag)) {
             return true;
         }
-        String recorded = destination.attributes(to.key()).map(a -> a.metadata().get(SOURCE_ETAG)).orElse(null);
-        return recorded != null && recorded.equals(fromTag);
+        ObjectAttributes copy = destination.attributes(to.key()).orElse(null);
+        String recorded = copy == null ? null : copy.metadata().get(SOURCE_ETAG);
+        if (recorded == null || !recorded.equals(fromTag)) {
+            return false;
+        }
+        // The copy names this source version. Where both ETags are their contents' MD5s they must agree as
+        // well (they do not, or the test above held): a copy that arrived damaged, on a server that did not
+        // check its Content-MD5, and that a crash kept from being removed, is copied again. Only then is
+        // the source asked whether its ETag is an MD5 (SSE-KMS ETags look like one).
+        if (copy.etagIsMd5() && isMd5(fromTag) && isMd5(toTag)) {
+            return !source.attributes(from.key()).map(ObjectAttributes::etagIsMd5).orElse(false);
+        }
+        return true;
     }
 
     /** Runs the pass; with {@code dryRun} only reports, through {@code report}, what it would do. */
@@ -351,7 +363,7 @@ public final class MirrorPass {
                 throw new IOException(source.name() + ": " + object.key() + " is no longer " + object.size()
                         + " bytes, as listed (changed during the pass?)");
             }
-            MessageDigest md5 = digest("MD5");
+            MessageDigest md5 = io.backuprouter.crypto.Digests.md5();
             md5.update(content, 0, length);
             byte[] md5Bytes = md5.digest();
             String md5Hex = HexFormat.of().formatHex(md5Bytes);
@@ -384,7 +396,7 @@ public final class MirrorPass {
         }
         // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
         // (each part is checked on its own on arrival: see S3Store.Parts#send).
-        MessageDigest md5 = sourceTagIsMd5 ? digest("MD5") : null;
+        MessageDigest md5 = sourceTagIsMd5 ? io.backuprouter.crypto.Digests.md5() : null;
         long total = 0;
         java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
         List<byte[]> owned = new ArrayList<>();

@@ -24,7 +24,9 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  * check of the same thing: a pass over every byte on the client, and on a server that verifies it
  * (S3Proxy, the embedded endpoint) the whole body held in memory and hashed again before it is
  * stored. Presigned URLs (what rclone uploads with) carry {@code UNSIGNED-PAYLOAD} over http too,
- * and S3-compatible servers accept it.
+ * and S3-compatible servers accept it. This relies on the service checking {@code Content-MD5},
+ * as S3's API specifies (over https the same uploads relied on it already); the mirror also checks the stored object's or part's ETag against
+ * the MD5 afterwards, where the ETag is one.
  *
  * <p>A request's scheme is not part of a SigV4 signature (method, path, query, headers and the
  * payload hash are), so this signer signs such a request as its https twin and gives it back with
@@ -32,9 +34,10 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  * without failing the MD5 check, nor the MD5 without failing the signature. A request without one
  * is signed as the SDK signs it, body hash included.
  *
- * <p>Port 80 maps to 443, so that the signed {@code Host} header (which names no standard port)
- * is the one the HTTP client sends. An http endpoint on port 443 has no such twin: its requests
- * are signed as they are.
+ * <p>Port 80 maps to 443, so that the signed {@code Host} header is the one the SDK signs for the
+ * http request itself (no port for http on 80, the port for any other). An http endpoint on port
+ * 443 has no twin with that property: its requests are signed as the SDK signs them, body hash
+ * included.
  */
 final class PlainHttpSigning implements AuthScheme<AwsCredentialsIdentity> {
     private final AwsV4AuthScheme standard = AwsV4AuthScheme.create();
@@ -56,12 +59,20 @@ final class PlainHttpSigning implements AuthScheme<AwsCredentialsIdentity> {
     }
 
     /**
-     * Whether a request is signed as its https twin: a plain-http request whose body the service checks
-     * against its {@code Content-MD5}, on any port but 443.
+     * Whether a request is signed as its https twin: a plain-http request, on any port but 443, whose
+     * body the service checks against its {@code Content-MD5} (an MD5: 16 bytes in base64).
      */
     static boolean signedAsHttps(SdkHttpRequest request) {
         return "http".equalsIgnoreCase(request.protocol()) && request.port() != 443
-                && request.firstMatchingHeader("Content-MD5").isPresent();
+                && request.firstMatchingHeader("Content-MD5").filter(PlainHttpSigning::isMd5).isPresent();
+    }
+
+    private static boolean isMd5(String base64) {
+        try {
+            return java.util.Base64.getDecoder().decode(base64.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The https twin of a plain-http request: same host, path, query and headers. */

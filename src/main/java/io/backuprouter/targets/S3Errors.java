@@ -57,7 +57,12 @@ public final class S3Errors {
                                 + region(s3));
                 case "SecondLevelDomainForbidden" -> new Explanation("path-style requests refused (" + what + ")",
                         "set " + p + "addressing = virtual-hosted");
-                case "NotImplemented", "InvalidArgument", "XAmzContentSHA256Mismatch", "BadDigest" ->
+                case "BadDigest", "XAmzContentSHA256Mismatch", "InvalidDigest" ->
+                        new Explanation("the body arrived other than it was sent (" + what + "); nothing was stored",
+                                "it was damaged on the way (a proxy or network fault) or the server reads aws-chunked "
+                                        + "bodies differently: if it keeps happening, check the network path, or use a "
+                                        + "provider preset other than aws (" + p + "provider)");
+                case "NotImplemented", "InvalidArgument" ->
                         new Explanation("the server refused the request's headers (" + what + ")",
                                 "this usually means checksums or aws-chunked uploads it does not support: use a "
                                         + "provider preset other than aws (" + p + "provider)");

@@ -339,13 +339,9 @@ public final class S3Store implements ObjectStore {
     }
 
     private static byte[] md5(byte[] content, int length) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(content, 0, length);
-            return md5.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md5 = io.backuprouter.crypto.Digests.md5();
+        md5.update(content, 0, length);
+        return md5.digest();
     }
 
     /** The object's attributes (type, encoding, cache control, user metadata), or empty when it does not exist. */

@@ -143,6 +143,25 @@ class MirrorIT {
     }
 
     @Test
+    void aDamagedCopyThatNamesItsSourceIsCopiedAgain() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            putSource(r2, "data/a.md", "alpha");
+            MirrorSettings copy = mirror("copy", 100);
+            assertThat(pass(copy).copied()).isEqualTo(1);
+            String sourceTag = r2.headObject(b -> b.bucket(from).key("data/a.md")).eTag().replace("\"", "");
+            // What a crash leaves when a body arrived damaged on a server that did not check its Content-MD5:
+            // a copy of the right size, naming the source's ETag, whose own ETag (its content's MD5) differs.
+            oss.putObject(b -> b.bucket(to).key("copy/a.md").metadata(Map.of(MirrorPass.SOURCE_ETAG, sourceTag)),
+                    RequestBody.fromString("alpHa"));
+
+            MirrorSummary again = pass(copy);
+            assertThat(again.copied()).isEqualTo(1);
+            assertThat(destination(oss)).containsEntry("copy/a.md", "alpha");
+            assertThat(pass(copy).unchanged()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMirrorIntoItsOwnSourceIsRefusedEvenThroughTwoTargetsOnOneBucket() throws IOException {
         lines.putAll(TestTargets.s3Lines("same-bucket", R2, from, "data/nested", "cloudflare-r2"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> mirrorBetween("r2", "same-bucket", "data/"))

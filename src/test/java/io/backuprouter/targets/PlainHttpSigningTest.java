@@ -16,9 +16,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Which plain-http requests go as {@code UNSIGNED-PAYLOAD}, and that the request comes back with its
- * own scheme and port and a {@code Host} header the HTTP client sends for it (Apache names no port
- * for http on 80, and names every other). The end-to-end proof that servers accept these signatures
- * is TransitCorruptionIT's control uploads.
+ * own scheme and port and the {@code Host} header the SDK signs for the http request itself (no
+ * port for http on 80, the port for any other). The end-to-end proof that servers accept these
+ * signatures is TransitCorruptionIT's control uploads.
  */
 class PlainHttpSigningTest {
     private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
@@ -26,6 +26,8 @@ class PlainHttpSigningTest {
     @ParameterizedTest
     @CsvSource({
             "http://example.com:80,   true,  UNSIGNED-PAYLOAD, example.com",
+            // A header that is no MD5 does not count.
+            "http://example.com:80,   garbage, sha256,         example.com",
             "http://example.com:9000, true,  UNSIGNED-PAYLOAD, example.com:9000",
             "http://example.com:80,   false, sha256,           example.com",
             "http://example.com:9000, false, sha256,           example.com:9000",
@@ -34,11 +36,13 @@ class PlainHttpSigningTest {
             "https://example.com:443, true,  UNSIGNED-PAYLOAD, example.com",
             "https://example.com:443, false, UNSIGNED-PAYLOAD, example.com",
     })
-    void bodiesWithAnMd5GoUnsignedOverHttp(String endpoint, boolean withMd5, String payloadHash, String host) {
+    void bodiesWithAnMd5GoUnsignedOverHttp(String endpoint, String withMd5, String payloadHash, String host) {
         URI uri = URI.create(endpoint + "/bucket/key");
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.PUT).uri(uri);
-        if (withMd5) {
+        if (withMd5.equals("true")) {
             request.putHeader("Content-MD5", "VsIO2Wm9eO9vnRxDBdmaTw==");
+        } else if (withMd5.equals("garbage")) {
+            request.putHeader("Content-MD5", "bm90IGFuIG1kNQ==");
         }
         SignedRequest signed = new PlainHttpSigning().signer().sign(
                 SignRequest.builder(AwsCredentialsIdentity.create("AKIDEXAMPLE", "secret"))
