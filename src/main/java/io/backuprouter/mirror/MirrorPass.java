@@ -48,6 +48,13 @@ public final class MirrorPass {
     public static final String SOURCE_ETAG = "br-source-etag";
     /** Destination metadata: the SHA-256 of the content, when it went through this machine. */
     public static final String SHA256 = "br-sha256";
+    /**
+     * The largest object sent in one streamed PUT when its source ETag is its MD5 (rclone's default
+     * upload cutoff): larger ones go in parts, which upload side by side and retry one part at a time.
+     */
+    static final long STREAMED_PUT_MAX = 200L * 1024 * 1024;
+    /** {@link #STREAMED_PUT_MAX}, lowered by tests to reach the parts path with small objects. */
+    long streamedPutMax = STREAMED_PUT_MAX;
     private static final Logger LOG = LoggerFactory.getLogger(MirrorPass.class);
 
     private final MirrorSettings mirror;
@@ -330,10 +337,15 @@ public final class MirrorPass {
         // The source's ETag is checked against the content only where it is an MD5 (not SSE-KMS or SSE-C, not multipart).
         boolean sourceTagIsMd5 = attributes.etagIsMd5() && isMd5(unquote(object.etag()));
         String md5Hex;
-        try (InputStream in = source.get(object.key())) {
-            md5Hex = object.size() <= destination.settings().partSize()
-                    ? putWhole(object, sourceTagIsMd5, in, target, attributes, metadata)
-                    : putInParts(object, sourceTagIsMd5, in, target, withMetadata(attributes, metadata));
+        if (sourceTagIsMd5 && object.size() > destination.settings().partSize() && object.size() <= streamedPutMax) {
+            putStreamed(object, target, withMetadata(attributes, metadata));
+            md5Hex = unquote(object.etag()).toLowerCase(java.util.Locale.ROOT);
+        } else {
+            try (InputStream in = source.get(object.key())) {
+                md5Hex = object.size() <= destination.settings().partSize()
+                        ? putWhole(object, sourceTagIsMd5, in, target, attributes, metadata)
+                        : putInParts(object, sourceTagIsMd5, in, target, withMetadata(attributes, metadata));
+            }
         }
         ObjectInfo written = destination.stat(target)
                 .orElseThrow(() -> new IOException(destination.name() + ": " + target + " is missing after the upload"));
@@ -377,6 +389,49 @@ public final class MirrorPass {
             if (!small) {
                 freeBuffers.offer(content);
                 partBuffers.release();
+            }
+        }
+    }
+
+    /**
+     * A larger object whose source ETag is its MD5 (up to {@link #streamedPutMax}): one PUT that
+     * streams from the source's GET, held nowhere, hashed nowhere on this machine. It is sent with
+     * the source's ETag as its {@code Content-MD5}, so the destination itself checks, on arrival, that
+     * what it received is what the source listed; one that is not is refused and nothing appears.
+     * (Its metadata is sent before its content is read, so it carries no {@value #SHA256}.)
+     */
+    private void putStreamed(ObjectInfo object, String target, ObjectAttributes attributes) throws IOException {
+        byte[] md5 = HexFormat.of().parseHex(unquote(object.etag()));
+        List<InputStream> opened = new ArrayList<>();
+        boolean stored = false;
+        try {
+            destination.putStreamed(target, () -> {
+                try {
+                    InputStream in = source.get(object.key());
+                    synchronized (opened) {
+                        opened.add(in);
+                    }
+                    return in;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, object.size(), md5, attributes);
+            stored = true;
+        } catch (S3Store.DigestMismatchException e) {
+            throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (" + destination.name()
+                    + " refused what was read, which was not the listed content; nothing was stored)", e);
+        } finally {
+            synchronized (opened) {
+                for (InputStream in : opened) {
+                    if (!stored && in instanceof software.amazon.awssdk.http.Abortable abortable) {
+                        abortable.abort(); // not read to its end: do not drain the rest of the object
+                    }
+                    try {
+                        in.close();
+                    } catch (IOException ignored) {
+                        // the upload's outcome is what counts
+                    }
+                }
             }
         }
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import org.apache.commons.io.input.BoundedInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -227,6 +228,47 @@ public final class S3Store implements ObjectStore {
                             CONTENT_TYPE)).eTag();
         } catch (SdkException e) {
             throw failure("put", key, e);
+        }
+    }
+
+    /**
+     * Stores content that streams from elsewhere in one PUT, without holding it in memory:
+     * {@code content} opens it (again, should the SDK retry the request). The caller knows its MD5
+     * beforehand (a mirror: the source's single-part ETag) and the service checks the body against
+     * it on arrival; a body that does not match is refused with {@link DigestMismatchException} and
+     * nothing is stored. Returns the ETag the service gave it.
+     */
+    public String putStreamed(String key, ContentStreamProvider content, long length, byte[] contentMd5,
+                              ObjectAttributes attributes) throws IOException {
+        String fullKey = fullKey(key);
+        String md5 = Base64.getEncoder().encodeToString(java.util.Objects.requireNonNull(contentMd5, "contentMd5"));
+        try {
+            return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
+                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                    .metadata(attributes.metadata()).contentLength(length).contentMD5(md5),
+                    RequestBody.fromContentProvider(content, length, CONTENT_TYPE)).eTag();
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if ("BadDigest".equals(code) || "InvalidDigest".equals(code)) {
+                throw new DigestMismatchException(target.name() + ": put " + key + ": refused, the body did not match its "
+                        + "MD5 (" + code + "); nothing was stored", e);
+            }
+            throw failure("put", key, e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (SdkException e) {
+            if (e.getCause() instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            throw failure("put", key, e);
+        }
+    }
+
+    /** The service refused a body because it did not match the MD5 it was sent with. */
+    public static final class DigestMismatchException extends IOException {
+        DigestMismatchException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /** Mirrors between two S3 servers playing two providers (the destination strict about checksums). */
 class MirrorIT {
@@ -89,8 +92,36 @@ class MirrorIT {
     }
 
     MirrorSummary pass(MirrorSettings mirror, Targets targets) throws IOException {
-        return new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(), (S3Store) targets.store("oss").orElseThrow(),
-                Clock.systemUTC(), BackupProgress.NONE, Duration.ofMillis(20)).run(false, line -> { });
+        return pass(mirror, targets, MirrorPass.STREAMED_PUT_MAX);
+    }
+
+    MirrorSummary pass(MirrorSettings mirror, Targets targets, long streamedPutMax) throws IOException {
+        MirrorPass pass = new MirrorPass(mirror, (S3Store) targets.store("r2").orElseThrow(),
+                (S3Store) targets.store("oss").orElseThrow(), Clock.systemUTC(), BackupProgress.NONE, Duration.ofMillis(20));
+        pass.streamedPutMax = streamedPutMax;
+        return pass.run(false, line -> { });
+    }
+
+    /** A pass that sends every object above the part size in parts, as it does those above 200 MiB. */
+    MirrorSummary passInParts(MirrorSettings mirror) throws IOException {
+        try (Targets targets = new Targets(settings().targets())) {
+            return pass(mirror, targets, 0);
+        }
+    }
+
+    /** A source object uploaded in parts of 5 MiB, as large uploads are: its ETag is not its MD5. */
+    void putSourceInParts(S3Client r2, String key, byte[] content) {
+        String uploadId = r2.createMultipartUpload(b -> b.bucket(from).key(key)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        int partSize = 5 * 1024 * 1024;
+        for (int offset = 0, number = 1; offset < content.length; offset += partSize, number++) {
+            int n = number;
+            byte[] part = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + partSize));
+            String etag = r2.uploadPart(b -> b.bucket(from).key(key).uploadId(uploadId).partNumber(n),
+                    RequestBody.fromBytes(part)).eTag();
+            parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+        }
+        r2.completeMultipartUpload(b -> b.bucket(from).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
     }
 
     void putSource(S3Client r2, String key, String content) {
@@ -282,11 +313,32 @@ class MirrorIT {
         byte[] large = new byte[13 * 1024 * 1024 + 5];
         new Random(3).nextBytes(large);
         try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
-            r2.putObject(b -> b.bucket(from).key("data/big.bin"), RequestBody.fromBytes(large));
+            putSourceInParts(r2, "data/big.bin", large);
+            assertThat(r2.headObject(b -> b.bucket(from).key("data/big.bin")).eTag()).as("not an MD5: sent in parts").contains("-");
             MirrorSummary summary = pass(mirror("copy", 10));
             assertThat(summary.ok()).as(summary.failed().toString()).isTrue();
             byte[] copied = oss.getObject(b -> b.bucket(to).key("copy/big.bin"), ResponseTransformer.toBytes()).asByteArray();
             assertThat(copied).isEqualTo(large);
+            assertThat(pass(mirror("copy", 10)).unchanged()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLargeObjectWhoseETagIsItsMd5StreamsInOnePutCheckedByTheDestination() throws IOException {
+        byte[] large = new byte[13 * 1024 * 1024 + 5];
+        new Random(4).nextBytes(large);
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            r2.putObject(b -> b.bucket(from).key("data/big.bin").contentType("video/mp4").metadata(Map.of("owner", "bob")),
+                    RequestBody.fromBytes(large));
+            String sourceTag = r2.headObject(b -> b.bucket(from).key("data/big.bin")).eTag();
+            MirrorSummary summary = pass(mirror("copy", 10));
+            assertThat(summary.ok()).as(summary.failed().toString()).isTrue();
+            byte[] copied = oss.getObject(b -> b.bucket(to).key("copy/big.bin"), ResponseTransformer.toBytes()).asByteArray();
+            assertThat(copied).isEqualTo(large);
+            var head = oss.headObject(b -> b.bucket(to).key("copy/big.bin"));
+            assertThat(head.eTag()).as("one PUT, not parts (above the 5 MiB part size)").isEqualTo(sourceTag);
+            assertThat(head.contentType()).isEqualTo("video/mp4");
+            assertThat(head.metadata()).containsEntry("owner", "bob").containsEntry(MirrorPass.SOURCE_ETAG, sourceTag.replace("\"", ""));
             assertThat(pass(mirror("copy", 10)).unchanged()).isEqualTo(1);
         }
     }
@@ -300,7 +352,7 @@ class MirrorIT {
                 byte[] content = new byte[(11 + 4 * i) * 1024 * 1024 + i];
                 new Random(i).nextBytes(content);
                 objects.put("big" + i + ".bin", content);
-                r2.putObject(b -> b.bucket(from).key("data/" + objects.size() + ".bin"), RequestBody.fromBytes(content));
+                putSourceInParts(r2, "data/" + objects.size() + ".bin", content);
             }
             Path cwd = Path.of("").toAbsolutePath();
             long filesBefore = countFiles(cwd);
@@ -341,12 +393,18 @@ class MirrorIT {
                     tag.equals(r2.headObject(b -> b.bucket(from).key("data/big.bin")).eTag()),
                     "the server recomputes ETags from the stored bytes");
 
-            MirrorSummary summary = pass(mirror("copy", 10));
+            // Both ways a larger object goes: in one streamed PUT (the destination refuses it) and in parts
+            // (the pass refuses to complete the upload).
+            for (boolean inParts : new boolean[] {false, true}) {
+                MirrorSummary summary = inParts ? passInParts(mirror("copy", 10)) : pass(mirror("copy", 10));
 
-            assertThat(summary.ok()).isFalse();
-            assertThat(summary.failed()).singleElement().asString().contains("data/big.bin").contains("does not match its ETag");
-            assertThat(destination(oss)).containsOnlyKeys("copy/small.md");
-            assertThat(oss.listMultipartUploads(b -> b.bucket(to)).uploads()).as("aborted, not left behind").isEmpty();
+                assertThat(summary.ok()).isFalse();
+                assertThat(summary.failed()).singleElement().asString().contains("data/big.bin").contains("does not match its ETag")
+                        // refused by the destination on arrival, or found by the pass before completing the upload
+                        .contains(inParts ? "(read " : "oss refused what was read");
+                assertThat(destination(oss)).containsOnlyKeys("copy/small.md");
+                assertThat(oss.listMultipartUploads(b -> b.bucket(to)).uploads()).as("aborted, not left behind").isEmpty();
+            }
         }
     }
 
