@@ -78,6 +78,18 @@ public final class BackupRun {
         this.progress = progress;
     }
 
+    private boolean allowEmpty;
+
+    /**
+     * Lets this run record a source that holds no files where the previous snapshot held some (an
+     * unmounted disk looks just like that, and retention would then forget the snapshots that still
+     * have the files): for a folder emptied on purpose, once.
+     */
+    public BackupRun allowEmpty(boolean allow) {
+        this.allowEmpty = allow;
+        return this;
+    }
+
     public BackupSummary run() throws IOException {
         Instant started = clock.instant();
         try (JobState state = JobState.open(job.jobStateDir(), job.name())) {
@@ -157,6 +169,7 @@ public final class BackupRun {
         Snapshot previous = previousSnapshot(state, await(latest, "reading the local state"), targets);
         progress.step("scanning " + job.source());
         SourceScanner.Scan scan = await(scanning, "scanning");
+        refuseSuddenlyEmpty(previous, scan);
         List<String> warnings = new ArrayList<>(scan.problems());
 
         Map<String, FileEntry> before = new HashMap<>();
@@ -385,6 +398,21 @@ public final class BackupRun {
 
     private static boolean newArchivesHave(List<ArchiveInfo> newArchives, FileEntry file) {
         return newArchives.stream().anyMatch(a -> a.id().equals(file.archive()));
+    }
+
+    /** Refuses a source with no files where the previous snapshot had some, unless {@link #allowEmpty}. */
+    private void refuseSuddenlyEmpty(Snapshot previous, SourceScanner.Scan scan) {
+        if (allowEmpty || previous == null || scan.entries().stream().anyMatch(FileEntry::isFile)) {
+            return;
+        }
+        long files = previous.files().stream().filter(FileEntry::isFile).count();
+        if (files > 0) {
+            throw new UserException("job " + job.name() + ": the source " + job.source() + " holds no files, where the "
+                    + "previous snapshot (" + previous.id() + ") holds " + files + ": is a disk unmounted, or the folder "
+                    + "moved? Nothing was backed up and no snapshot was forgotten"
+                    + "\n    hint: if the folder is empty on purpose, run `backup-router backup " + job.name()
+                    + " --allow-empty` once");
+        }
     }
 
     private static void keepPrevious(FileEntry previous, List<FileEntry> entries) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +23,10 @@ final class BackupCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB", description = "The job, as named in its route file.")
     String jobName;
 
+    @Option(names = "--allow-empty", description = "Record the source even when it holds no files where the previous "
+            + "snapshot held some (refused otherwise: an unmounted disk looks just like that).")
+    boolean allowEmpty;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -29,7 +34,8 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (JobContext context = JobContext.open(spec, jobOptions, jobName);
              TerminalProgress progress = TerminalProgress.forTask("backup " + jobName)) {
-            BackupSummary summary = new BackupRun(context.job(), context.targets().stores(), Clock.systemUTC(), progress).run();
+            BackupSummary summary = new BackupRun(context.job(), context.targets().stores(), Clock.systemUTC(), progress)
+                    .allowEmpty(allowEmpty).run();
             PrintWriter out = spec.commandLine().getOut();
             progress.close();
             out.println(summary);

@@ -1,6 +1,7 @@
 package io.backuprouter.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprouter.backup.BackupProgress;
 import io.backuprouter.backup.BackupRun;
@@ -73,6 +74,37 @@ class RetentionIT {
                 assertThat(dir.resolve("r-" + id + "/changing.txt")).hasContent(stateAt.get(id));
             }
             assertThat(new HashSet<>(stored.archiveKeys())).isEqualTo(needed);
+        }
+    }
+
+    @Test
+    void aSourceThatSuddenlyHoldsNoFilesIsRefusedSoRetentionKeepsTheSnapshotsThatHaveThem() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("s3", S3, S3.createBucket());
+        JobSettings job = jobs.job("photos", source, "s3", Map.of("keepLast", "1"));
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            StoredBackups stored = new StoredBackups(targets.store("s3").orElseThrow(), "photos", jobs.identityFile());
+            Files.writeString(source.resolve("a.jpg"), "alpha");
+            Files.createDirectories(source.resolve("2024"));
+            Files.writeString(source.resolve("2024/b.jpg"), "bravo");
+            String good = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().snapshotId();
+
+            // What an unmounted disk looks like: the mount point, empty.
+            Files.delete(source.resolve("2024/b.jpg"));
+            Files.delete(source.resolve("2024"));
+            Files.delete(source.resolve("a.jpg"));
+            assertThatThrownBy(() -> new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run())
+                    .isInstanceOf(io.backuprouter.UserException.class)
+                    .hasMessageContaining("holds no files, where the previous snapshot (" + good + ") holds 2")
+                    .hasMessageContaining("no snapshot was forgotten").hasMessageContaining("--allow-empty");
+            assertThat(stored.snapshotIds()).containsExactly(good);
+
+            // Empty on purpose: recorded once when asked, and from then on an empty source is no news.
+            String empty = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).allowEmpty(true)
+                    .run().snapshotId();
+            assertThat(stored.snapshotIds()).containsExactly(empty);
+            String again = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().snapshotId();
+            assertThat(stored.snapshotIds()).containsExactly(again);
         }
     }
 
