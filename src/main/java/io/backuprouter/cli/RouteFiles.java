@@ -53,18 +53,21 @@ final class RouteFiles {
         String problem = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
         if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
             problem = yaml.getProblem();
-            // Where parsing gave up; when that is the end of the file (an unclosed quote or bracket),
-            // where the broken construct starts.
+            // Where parsing gave up; when that is past the last character of the file (an unclosed quote
+            // or bracket), where the broken construct starts.
             var mark = yaml.getProblemMark();
-            if (yaml.getContextMark() != null && (mark == null || atEnd(file, mark.getLine()))) {
-                mark = yaml.getContextMark();
+            var context = yaml.getContextMark();
+            boolean pastTheEnd = mark == null || pastTheEnd(file, mark.getIndex());
+            if (context != null && pastTheEnd) {
+                mark = context;
             }
             if (mark != null) {
                 line = mark.getLine() + 1;
                 column = mark.getColumn() + 1;
             }
             if (yaml.getContext() != null) {
-                problem = yaml.getContext() + ": " + problem;
+                problem = yaml.getContext() + (context != null && !pastTheEnd && context.getLine() + 1 != line
+                        ? " that starts at line " + (context.getLine() + 1) : "") + ": " + problem;
             }
         }
         return new ConfigProblem(file.toString(), line, null,
@@ -72,9 +75,10 @@ final class RouteFiles {
                 "check the indentation (spaces, not tabs) and the quoting around that line");
     }
 
-    private static boolean atEnd(Path file, int zeroBasedLine) {
+    /** Whether a character index is at or past the file's last character that is not white space. */
+    private static boolean pastTheEnd(Path file, int index) {
         try {
-            return zeroBasedLine >= Files.readAllLines(file).size() - 1;
+            return index >= Files.readString(file).stripTrailing().length();
         } catch (IOException e) {
             return false;
         }

@@ -1,0 +1,56 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.backuprouter.config.ConfigException;
+import io.backuprouter.config.ConfigProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A YAML mistake is reported at the line that holds it, not at the start of the block around it. */
+class RouteFilesTest {
+    private static final String ROUTE = """
+            - route:
+                from:
+                  uri: kamelet:backup-on-schedule
+                  parameters:
+                    job: docs
+                    source: /srv/docs
+                    targets: local
+                    recipients: age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq
+                    keepLast: 3
+                    schedule: "0 0 3 * * ?"
+            """;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // what                      | key      | indent | value                | reported line
+            "a dedented last key          | schedule | 7      | '\"0 0 3 * * ?\"'   | 10",
+            "an over-indented middle key  | keepLast | 10     | 3                    | 9",
+            "an unclosed quote at the end | schedule | 8      | '\"0 0 3 * * ?'     | 10",
+    })
+    void aMistakeIsReportedAtItsLine(String what, String key, int indent, String value, int line) throws Exception {
+        String[] lines = ROUTE.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].strip().startsWith(key + ":")) {
+                lines[i] = " ".repeat(indent) + key + ": " + value;
+            }
+        }
+        Files.writeString(dir.resolve("docs.camel.yaml"), String.join("\n", lines) + "\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> RouteFiles.validate(dir));
+
+        assertThat(e).as(what).isNotNull();
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).as(what + ": " + p).isEqualTo(line);
+            assertThat(p.message()).startsWith("not valid YAML");
+        });
+    }
+}
