@@ -801,6 +801,16 @@ public final class Restorer {
                 }
             }
         }
+        // The links' own times (never their targets'), before the folders' (making a link changes its folder's).
+        for (FileEntry entry : createdLinks) {
+            try {
+                Files.getFileAttributeView(SafePaths.resolve(destination, entry.path()),
+                        java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.from(entry.mtime()), null, null);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.debug("{}: the link's time is not set: {}", entry.path(), e.toString());
+            }
+        }
         dirs.sort(Comparator.comparing(FileEntry::path).reversed());
         for (FileEntry dir : dirs) {
             try {

@@ -106,6 +106,10 @@ class RestoreIT {
         Files.setPosixFilePermissions(source.resolve("tool.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createSymbolicLink(source.resolve("a/link"), Path.of("keep.txt"));
         Files.setLastModifiedTime(source.resolve("a/keep.txt"), FileTime.from(Instant.parse("2021-06-01T12:00:00.5Z")));
+        // The link's own time (not its target's), and a folder's, set after everything in it was made.
+        Files.getFileAttributeView(source.resolve("a/link"), java.nio.file.attribute.BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.from(Instant.parse("2019-03-04T05:06:07Z")), null, null);
+        Files.setLastModifiedTime(source.resolve("a"), FileTime.from(Instant.parse("2018-01-01T00:00:00Z")));
         Map<String, String> first = tree(source);
         BackupSummary one = backup();
         Files.writeString(source.resolve("a/b/change.txt"), "version 2, longer");
@@ -564,9 +568,10 @@ class RestoreIT {
             for (Path p : files.filter(p -> !p.equals(root)).toList()) {
                 String key = root.relativize(p).toString();
                 if (Files.isSymbolicLink(p)) {
-                    tree.put(key, "link->" + Files.readSymbolicLink(p));
+                    tree.put(key, "link->" + Files.readSymbolicLink(p) + " " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
                 } else if (Files.isDirectory(p)) {
-                    tree.put(key, "dir " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                    tree.put(key, "dir " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " "
+                            + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
                 } else {
                     tree.put(key, Files.readString(p) + " " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()
                             + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
