@@ -66,7 +66,8 @@ public final class Age {
             return Channels.newInputStream(factory.newDecryptingChannel(
                     Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
         } catch (GeneralSecurityException e) {
-            throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: " + e.getMessage(), e);
+            throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
+                    + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
         }
     }
 

@@ -254,6 +254,9 @@ class RestoreIT {
                     List.of(), RestoreRequest.Overwrite.IF_OLDER)))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("cannot decrypt snapshot").hasMessageContaining("encrypted to other recipients");
+            // verify (and prune, which reads the manifests the same way) say it in the same words
+            assertThatThrownBy(() -> new Verifier("docs", targets.store("a").orElseThrow(), AgeIdentity.read(other)).verify(null, true))
+                    .isInstanceOf(Age.WrongKeyException.class).hasMessageContaining("encrypted to other recipients");
         }
         assertThat(dir.resolve("to")).doesNotExist();
     }
