@@ -130,8 +130,12 @@ public final class BackupJobs implements AutoCloseable {
     }
 
     public JobSettings job(String name) {
-        return catalog.job(name).orElseThrow(() -> new UserException("unknown job \"" + name + "\"; jobs: "
-                + String.join(", ", catalog.jobs().keySet())));
+        return catalog.job(name).orElseThrow(() -> {
+            String near = io.backuprouter.config.Suggestions.closest(name, catalog.jobs().keySet());
+            return new UserException("unknown job \"" + name + "\"" + (near == null ? "" : " (did you mean " + near + "?)")
+                    + "; jobs: " + String.join(", ", catalog.jobs().keySet())
+                    + " (route files are read when the router starts: restart it after adding or renaming a job)");
+        });
     }
 
     @Override

@@ -44,9 +44,12 @@ final class JobContext implements AutoCloseable {
         });
         try {
             JobCatalog catalog = JobCatalog.read(jobOptions.routes, loaded.settings());
-            JobSettings job = catalog.job(jobName).orElseThrow(() -> new UserException("unknown job \"" + jobName + "\"; "
-                    + (catalog.jobs().isEmpty() ? "no job is declared in " + jobOptions.routes
-                    : "jobs declared in " + jobOptions.routes + ": " + String.join(", ", catalog.jobs().keySet()))));
+            JobSettings job = catalog.job(jobName).orElseThrow(() -> {
+                String near = io.backuprouter.config.Suggestions.closest(jobName, catalog.jobs().keySet());
+                return new UserException("unknown job \"" + jobName + "\"" + (near == null ? "" : " (did you mean " + near + "?)")
+                        + "; " + (catalog.jobs().isEmpty() ? "no job is declared in " + jobOptions.routes
+                        : "jobs declared in " + jobOptions.routes + ": " + String.join(", ", catalog.jobs().keySet())));
+            });
             return new JobContext(loaded, job, new Targets(loaded.settings().targets()));
         } catch (RuntimeException e) {
             loaded.close();

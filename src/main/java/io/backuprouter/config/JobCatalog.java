@@ -44,6 +44,7 @@ public final class JobCatalog {
         List<KameletUses.Declaration> declarations = KameletUses.findAll(routesDir, JOB_KAMELETS, problems);
         problems.addAll(KameletUses.misspelt(routesDir));
         for (KameletUses.Declaration declaration : declarations) {
+            problems.addAll(declaration.misplaced(JobSettings.SETTINGS));
             JobSettings job = JobSettingsReader.read(declaration, settings, problems);
             if (job == null) {
                 continue;

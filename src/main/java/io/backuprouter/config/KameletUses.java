@@ -29,7 +29,26 @@ public final class KameletUses {
     }
 
     /** One kamelet use: the route file, the line, the kamelet and its parameters with their lines. */
-    public record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
+    public record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines,
+                              Map<String, Integer> around) {
+        public Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
+            this(file, line, kamelet, parameters, lines, Map.of());
+        }
+
+        /**
+         * Problems for keys beside the kamelet's {@code uri} or its route's {@code from} that are
+         * among the kamelet's own parameters: misplaced (indented wrongly), they would be ignored.
+         */
+        public List<ConfigProblem> misplaced(List<Setting> settings) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            around.forEach((key, keyLine) -> {
+                if (!key.equals("from") && !key.equals("to") && settings.stream().anyMatch(s -> s.name().equals(key))) {
+                    problems.add(new ConfigProblem(file, keyLine, key, "outside the parameters of kamelet:" + kamelet
+                            + " (line " + line + "), so it would be ignored", "indent it under that kamelet's parameters:"));
+                }
+            });
+            return problems;
+        }
     }
 
     /** Every use of the kamelets in the folder's {@code *.yaml} files, in file order; a listing failure is a problem. */
@@ -81,6 +100,11 @@ public final class KameletUses {
     }
 
     private static void walk(String file, Node node, List<String> kamelets, List<Declaration> found) {
+        walk(file, node, kamelets, found, Map.of());
+    }
+
+    /** {@code outer}: the keys beside {@code from} in the route that holds this node, when it is that from. */
+    private static void walk(String file, Node node, List<String> kamelets, List<Declaration> found, Map<String, Integer> outer) {
         if (node instanceof SequenceNode sequence) {
             sequence.getValue().forEach(child -> walk(file, child, kamelets, found));
         } else if (node instanceof MappingNode mapping) {
@@ -93,23 +117,37 @@ public final class KameletUses {
                 } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
                     parameters = value;
                 }
-                walk(file, tuple.getValueNode(), kamelets, found);
+                walk(file, tuple.getValueNode(), kamelets, found, key.equals("from") ? keysBesides(mapping, "from") : Map.of());
             }
             if (uri == null) {
                 for (NodeTuple tuple : mapping.getValue()) {
                     String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
                     if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
-                        declaration(file, value, null, kamelets).ifPresent(found::add);
+                        declaration(file, value, null, kamelets, key.equals("from") ? keysBesides(mapping, "from") : Map.of())
+                                .ifPresent(found::add);
                     }
                 }
             } else {
-                declaration(file, uri, parameters, kamelets).ifPresent(found::add);
+                Map<String, Integer> around = new LinkedHashMap<>(keysBesides(mapping, "uri"));
+                around.remove("parameters");
+                around.putAll(outer);
+                declaration(file, uri, parameters, kamelets, around).ifPresent(found::add);
             }
         }
     }
 
+    private static Map<String, Integer> keysBesides(MappingNode mapping, String key) {
+        Map<String, Integer> keys = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && !k.getValue().equals(key)) {
+                keys.put(k.getValue(), k.getStartMark().getLine() + 1);
+            }
+        }
+        return keys;
+    }
+
     private static Optional<Declaration> declaration(String file, ScalarNode uri, MappingNode parameters,
-                                                     List<String> kamelets) {
+                                                     List<String> kamelets, Map<String, Integer> around) {
         String text = uri.getValue().trim();
         if (!text.startsWith("kamelet:")) {
             return Optional.empty();
@@ -145,7 +183,7 @@ public final class KameletUses {
                 }
             }
         }
-        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines));
+        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines, around));
     }
 
 }

@@ -29,6 +29,7 @@ public final class MirrorCatalog {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, MirrorSettings> mirrors = new LinkedHashMap<>();
         for (KameletUses.Declaration d : KameletUses.findAll(routesDir, MIRROR_KAMELETS, problems)) {
+            problems.addAll(d.misplaced(MirrorSettings.SETTINGS));
             MirrorSettings mirror = read(d, settings, problems);
             if (mirror == null) {
                 continue;

@@ -118,7 +118,8 @@ class AppJarIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> router.output().contains("job demo-nightly: snapshot")
                     && Files.exists(home.resolve("var/triggers/failed/no-such-job.trigger")));
             assertThat(router.output()).containsPattern("job demo-nightly: snapshot .*: 6 files")
-                    .contains("backup-triggers: unknown job \"no-such-job\"").doesNotContain("\tat ");
+                    .contains("backup-triggers: unknown job \"no-such-job\"").contains("restart it after adding")
+                    .doesNotContain("\tat ");
             assertThat(home.resolve("var/triggers/demo-nightly")).doesNotExist();
             assertThat(router.isAlive()).isTrue();
         }
@@ -266,7 +267,11 @@ class AppJarIT {
         }
         try (AppProcess unknown = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "nope")) {
             assertThat(unknown.waitFor(COMMAND)).isEqualTo(1);
-            assertThat(unknown.output()).contains("unknown job \"nope\"").contains("demo");
+            assertThat(unknown.output()).contains("unknown job \"nope\"").contains("demo").doesNotContain("did you mean");
+        }
+        try (AppProcess misspelt = AppProcess.start(home, Map.of(), FREE_PORT, "snapshots", "dmeo")) {
+            assertThat(misspelt.waitFor(COMMAND)).isEqualTo(1);
+            assertThat(misspelt.output()).contains("unknown job \"dmeo\" (did you mean demo?)");
         }
     }
 

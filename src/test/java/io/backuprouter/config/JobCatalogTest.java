@@ -77,6 +77,36 @@ class JobCatalogTest {
     }
 
     @Test
+    void aParameterIndentedOutsideItsParametersIsNamedNotIgnored() throws IOException {
+        // keepLast beside from (route level) and schedule beside uri (from level): valid YAML that the
+        // kamelet would never see.
+        Files.writeString(dir.resolve("docs.camel.yaml"), """
+                - route:
+                    id: backup-docs
+                    keepLast: 3
+                    from:
+                      uri: kamelet:backup-on-schedule
+                      schedule: "0 0 3 * * ?"
+                      parameters:
+                        job: docs
+                        source: /srv/docs
+                        targets: nas
+                        recipients: %s
+                      steps:
+                        - log: "${body}"
+                """.formatted(recipient));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        String file = dir.resolve("docs.camel.yaml").toString();
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                file + ":3: keepLast: outside the parameters of kamelet:backup-on-schedule (line 5), so it would be ignored"
+                        + "\n    hint: indent it under that kamelet's parameters:",
+                file + ":6: schedule: outside the parameters of kamelet:backup-on-schedule (line 5), so it would be ignored"
+                        + "\n    hint: indent it under that kamelet's parameters:");
+    }
+
+    @Test
     void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
