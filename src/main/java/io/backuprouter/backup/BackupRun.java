@@ -128,6 +128,11 @@ public final class BackupRun {
         this.scanning = scanning;
         Thread scanner = new Thread(() -> {
             try {
+                if (!Files.isDirectory(job.source())) {
+                    throw new UserException("job " + job.name() + ": the source folder " + job.source() + " does not exist or is "
+                            + "not a folder (parameter source, declared at " + job.declaredAt() + "); nothing was backed up"
+                            + "\n    hint: fix the job's source, or mount the disk it is on");
+                }
                 scanning.complete(SourceScanner.scan(job.source(),
                         new PathFilter(job.includes(), job.excludes(), job.defaultExcludes()), scanning::isDone));
             } catch (Throwable e) {

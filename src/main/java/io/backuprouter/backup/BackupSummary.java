@@ -33,9 +33,9 @@ public record BackupSummary(String job, String snapshotId, long files, long byte
     @Override
     public String toString() {
         String result = snapshotId == null ? "job " + job + ": no snapshot committed"
-                : "job " + job + ": snapshot " + snapshotId + ": " + files + " files, " + ByteSize.format(bytes)
-                + "; added " + addedFiles + " files, " + ByteSize.format(addedBytes) + " (" + ByteSize.format(uploadedBytes)
-                + " uploaded in " + archives + " archives); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
+                : "job " + job + ": snapshot " + snapshotId + ": " + ByteSize.count(files, "file") + ", " + ByteSize.format(bytes)
+                + "; added " + ByteSize.count(addedFiles, "file") + ", " + ByteSize.format(addedBytes) + " ("
+                + ByteSize.format(uploadedBytes) + " uploaded in " + ByteSize.count(archives, "archive") + "); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
         StringBuilder line = new StringBuilder(result);
         failed.forEach((target, reason) -> line.append("; ").append(target).append(" FAILED: ").append(reason));
         if (!warnings.isEmpty()) {

@@ -75,8 +75,8 @@ public final class JobState implements AutoCloseable {
     public static JobState open(Path dir, String job) throws IOException {
         Files.createDirectories(dir.resolve("outbox"));
         LockFile lock = LockFile.tryAcquire(dir.resolve("lock")).orElseThrow(() -> new UserException("job " + job
-                + " is already running (its state " + dir + " is locked" + LockFile.holder(dir.resolve("lock"))
-                + "); this run is skipped"));
+                + " is busy: a backup, forget or prune of it is running (its state " + dir + " is locked"
+                + LockFile.holder(dir.resolve("lock")) + "); nothing was done, run it again when that ends"));
         return new JobState(dir, lock);
     }
 

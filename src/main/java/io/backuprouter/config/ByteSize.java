@@ -32,6 +32,11 @@ public final class ByteSize {
     }
 
     /** Formats a size for people: {@code 16 MiB}, {@code 1.5 GiB}, {@code 900 B}. */
+    /** A count with its noun, singular for one: {@code 1 file}, {@code 7 files}. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     public static String format(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double value = bytes;

@@ -33,4 +33,21 @@ public final class Durations {
         }
         return total;
     }
+
+    /** The way users write it, largest unit first: {@code 14d}, {@code 1h30m}, {@code 1s}, {@code 500ms}. */
+    public static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder(duration.isNegative() ? "-" : "");
+        Duration rest = duration.abs();
+        long[] amounts = {rest.toDays(), rest.toHoursPart(), rest.toMinutesPart(), rest.toSecondsPart(), rest.toMillisPart()};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            if (amounts[i] > 0) {
+                text.append(amounts[i]).append(units[i]);
+            }
+        }
+        return text.toString();
+    }
 }

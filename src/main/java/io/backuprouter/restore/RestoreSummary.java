@@ -37,7 +37,7 @@ public record RestoreSummary(String job, String snapshot, String target, long fi
 
     @Override
     public String toString() {
-        return "job " + job + ": restored snapshot " + snapshot + " from " + target + ": " + files + " files, "
+        return "job " + job + ": restored snapshot " + snapshot + " from " + target + ": " + ByteSize.count(files, "file") + ", "
                 + ByteSize.format(bytes) + " verified"
                 + (kept.isEmpty() ? "" : "; " + kept.size() + " kept (newer or existing locally)")
                 + (problems.isEmpty() ? "" : "; " + problems.size() + " NOT restored")

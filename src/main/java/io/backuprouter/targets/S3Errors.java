@@ -57,11 +57,15 @@ public final class S3Errors {
                                 + region(s3));
                 case "SecondLevelDomainForbidden" -> new Explanation("path-style requests refused (" + what + ")",
                         "set " + p + "addressing = virtual-hosted");
-                case "BadDigest", "XAmzContentSHA256Mismatch", "InvalidDigest" ->
+                case "BadDigest", "InvalidDigest" ->
                         new Explanation("the body arrived other than it was sent (" + what + "); nothing was stored",
-                                "it was damaged on the way (a proxy or network fault) or the server reads aws-chunked "
-                                        + "bodies differently: if it keeps happening, check the network path, or use a "
-                                        + "provider preset other than aws (" + p + "provider)");
+                                "it was damaged on the way (a proxy or a network fault): if it keeps happening, check the "
+                                        + "network path");
+                case "XAmzContentSHA256Mismatch" ->
+                        new Explanation("the server found another SHA-256 of the body than the one signed (" + what
+                                + "); nothing was stored", "with the aws preset on a service that is not AWS, the server "
+                                + "does not read its aws-chunked uploads: use a provider preset other than aws (" + p
+                                + "provider); with any other, the body was damaged on the way: check the network path");
                 case "NotImplemented", "InvalidArgument" ->
                         new Explanation("the server refused the request's headers (" + what + ")",
                                 "this usually means checksums or aws-chunked uploads it does not support: use a "

@@ -134,6 +134,19 @@ class BackupIT {
     }
 
     @Test
+    void aMissingSourceFolderNamesTheJobsDeclarationAndStoresNothing() throws IOException {
+        JobSettings lost = jobs.job("lost", dir.resolve("unmounted/photos"), "a", Map.of());
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new BackupRun(lost, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run())
+                    .isInstanceOf(io.backuprouter.UserException.class)
+                    .hasMessageContaining("job lost: the source folder " + dir.resolve("unmounted/photos") + " does not exist")
+                    .hasMessageContaining("declared at " + lost.declaredAt()).hasMessageContaining("nothing was backed up");
+            assertThat(targets.store("a").orElseThrow().list("lost/")).isEmpty();
+        }
+    }
+
+    @Test
     void theNextSnapshotUploadsOnlyWhatChangedAndBothAreListed() throws IOException {
         BackupSummary first = backup();
         Files.writeString(source.resolve("notes/2026/plan.md"), "# Plan, edited\n");

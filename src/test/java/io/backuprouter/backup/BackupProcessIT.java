@@ -112,7 +112,7 @@ class BackupProcessIT {
         try (AppProcess restore = AppProcess.start(dir, Map.of(), jvm,
                 concat(new String[] {"restore", "big", "--to", restored.toString()}, common))) {
             assertThat(restore.waitFor(Duration.ofSeconds(180))).as(restore.output()).isZero();
-            assertThat(restore.output()).contains("1 files, 300 MiB verified");
+            assertThat(restore.output()).contains("1 file, 300 MiB verified");
         }
         assertThat(Files.size(restored.resolve("video.mp4"))).isEqualTo(LARGE);
         assertThat(sha256(Files.newInputStream(restored.resolve("video.mp4")))).isEqualTo(sha256(Files.newInputStream(large)));

@@ -35,6 +35,17 @@ class JobStateTest {
     }
 
     @Test
+    void aSecondOpenOfABusyJobSaysWhatHoldsItAndThatNothingWasDone() throws Exception {
+        try (JobState held = JobState.open(dir.resolve("state"), "docs")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobState.open(dir.resolve("state"), "docs"))
+                    .isInstanceOf(io.backuprouter.UserException.class)
+                    .hasMessageStartingWith("job docs is busy: a backup, forget or prune of it is running")
+                    .hasMessageEndingWith("nothing was done, run it again when that ends");
+        }
+        JobState.open(dir.resolve("state"), "docs").close(); // free again
+    }
+
+    @Test
     void aDamagedHistoryReadSeveralTimesIsReportedOnceForEachVersionOfTheFile() throws Exception {
         Path history = dir.resolve("history.json");
         Files.writeString(history, "[{\"id\": \"2026");

@@ -42,7 +42,7 @@ class ProviderPresetsOnStrictServerIT {
         try (ObjectStore store = Targets.open(target)) {
             TargetCheck.Result result = TargetCheck.check(target, store);
             assertThat(result.ok()).isFalse();
-            assertThat(result.failure()).as(TargetCheck.render(result)).contains("the server refused the request's headers");
+            assertThat(result.failure()).as(TargetCheck.render(result)).contains("the server found another SHA-256 of the body");
             assertThat(result.hint()).contains("use a provider preset other than aws");
         }
     }

@@ -147,7 +147,7 @@ class TransitCorruptionIT {
             assertThat(http.payloadHashes.get("parts")).isEqualTo(unsigned);
             if (!chunked) {
                 assertThatThrownBy(() -> store.put("file", file)).isInstanceOf(IOException.class)
-                        .hasMessageMatching("(?s).*the body arrived other than it was sent \\(XAmzContentSHA256Mismatch\\b.*");
+                        .hasMessageMatching("(?s).*the server found another SHA-256 of the body than the one signed \\(XAmzContentSHA256Mismatch\\b.*");
             }
             http.armed = false;
             assertThat(http.flipped.get()).isPositive();
