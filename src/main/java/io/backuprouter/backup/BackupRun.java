@@ -411,6 +411,12 @@ public final class BackupRun {
             return;
         }
         long files = previous.files().stream().filter(FileEntry::isFile).count();
+        if (files > 0 && !scan.problems().isEmpty()) {
+            throw new UserException("job " + job.name() + ": no file of the source " + job.source() + " could be read ("
+                    + String.join("; ", scan.problems().subList(0, Math.min(3, scan.problems().size())))
+                    + "), where the previous snapshot (" + previous.id() + ") holds " + files + ": nothing was backed up and "
+                    + "no snapshot was forgotten\n    hint: check the folder's permissions for the user this runs as");
+        }
         if (files > 0) {
             throw new UserException("job " + job.name() + ": the source " + job.source() + " holds no files, where the "
                     + "previous snapshot (" + previous.id() + ") holds " + files + ": is a disk unmounted, or the folder "

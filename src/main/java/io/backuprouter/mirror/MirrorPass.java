@@ -402,36 +402,93 @@ public final class MirrorPass {
      */
     private void putStreamed(ObjectInfo object, String target, ObjectAttributes attributes) throws IOException {
         byte[] md5 = HexFormat.of().parseHex(unquote(object.etag()));
-        List<InputStream> opened = new ArrayList<>();
-        boolean stored = false;
+        List<SourceBody> opened = new ArrayList<>();
         try {
             destination.putStreamed(target, () -> {
                 try {
-                    InputStream in = source.get(object.key());
                     synchronized (opened) {
-                        opened.add(in);
+                        // A retry: the attempt before it is over, and its GET must not hold a connection.
+                        opened.forEach(SourceBody::close);
+                        SourceBody body = new SourceBody(source.get(object.key()), object.size());
+                        opened.add(body);
+                        return body;
                     }
-                    return in;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, object.size(), md5, attributes);
-            stored = true;
         } catch (S3Store.DigestMismatchException e) {
-            throw new IOException(source.name() + ": " + object.key() + " does not match its ETag (" + destination.name()
-                    + " refused what was read, which was not the listed content; nothing was stored)", e);
+            throw new IOException(source.name() + ": " + object.key() + " does not match its ETag, or was damaged on its way: "
+                    + destination.name() + " refused what was read, which was not the listed content; nothing was stored", e);
         } finally {
             synchronized (opened) {
-                for (InputStream in : opened) {
-                    if (!stored && in instanceof software.amazon.awssdk.http.Abortable abortable) {
-                        abortable.abort(); // not read to its end: do not drain the rest of the object
-                    }
-                    try {
-                        in.close();
-                    } catch (IOException ignored) {
-                        // the upload's outcome is what counts
-                    }
-                }
+                opened.forEach(SourceBody::close);
+            }
+        }
+    }
+
+    /**
+     * A source GET fed to a streamed PUT. Closed after it was read to its end, its connection goes
+     * back to the pool; closed before (the PUT failed, or is retried), it is aborted, so that closing
+     * does not download the rest of the object (up to {@link #STREAMED_PUT_MAX}) only to discard it.
+     */
+    static final class SourceBody extends java.io.FilterInputStream {
+        private final long length;
+        private long read;
+        private boolean closed;
+
+        SourceBody(InputStream in, long length) {
+            super(in);
+            this.length = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                read++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) throws IOException {
+            int n = super.read(buffer, offset, count);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            read += skipped;
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        /** Whether it was aborted rather than closed (for tests). */
+        boolean aborted;
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (read < length && in instanceof software.amazon.awssdk.http.Abortable abortable) {
+                abortable.abort();
+                aborted = true;
+            }
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the upload's outcome is what counts
             }
         }
     }

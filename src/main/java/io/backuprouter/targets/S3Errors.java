@@ -57,7 +57,7 @@ public final class S3Errors {
                                 + region(s3));
                 case "SecondLevelDomainForbidden" -> new Explanation("path-style requests refused (" + what + ")",
                         "set " + p + "addressing = virtual-hosted");
-                case "BadDigest", "InvalidDigest" ->
+                case "BadDigest" ->
                         new Explanation("the body arrived other than it was sent (" + what + "); nothing was stored",
                                 "it was damaged on the way (a proxy or a network fault): if it keeps happening, check the "
                                         + "network path");
@@ -66,7 +66,7 @@ public final class S3Errors {
                                 + "); nothing was stored", "with the aws preset on a service that is not AWS, the server "
                                 + "does not read its aws-chunked uploads: use a provider preset other than aws (" + p
                                 + "provider); with any other, the body was damaged on the way: check the network path");
-                case "NotImplemented", "InvalidArgument" ->
+                case "NotImplemented", "InvalidArgument", "InvalidDigest" ->
                         new Explanation("the server refused the request's headers (" + what + ")",
                                 "this usually means checksums or aws-chunked uploads it does not support: use a "
                                         + "provider preset other than aws (" + p + "provider)");

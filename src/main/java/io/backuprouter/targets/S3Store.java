@@ -250,7 +250,7 @@ public final class S3Store implements ObjectStore {
                     RequestBody.fromContentProvider(content, length, CONTENT_TYPE)).eTag();
         } catch (S3Exception e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            if ("BadDigest".equals(code) || "InvalidDigest".equals(code)) {
+            if ("BadDigest".equals(code)) {
                 throw new DigestMismatchException(target.name() + ": put " + key + ": refused, the body did not match its "
                         + "MD5 (" + code + "); nothing was stored", e);
             }

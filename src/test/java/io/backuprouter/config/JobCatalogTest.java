@@ -107,6 +107,26 @@ class JobCatalogTest {
     }
 
     @Test
+    void aMirrorParameterOutsideItsParametersIsNamedToo() throws IOException {
+        Files.writeString(dir.resolve("mirror.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:mirror-on-schedule
+                      maxDeletePercent: 5
+                      parameters:
+                        mirror: photos
+                        from: nas
+                        to: usb
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> MirrorCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).contains(dir.resolve("mirror.camel.yaml")
+                + ":4: maxDeletePercent: outside the parameters of kamelet:mirror-on-schedule (line 3), so it would be ignored"
+                + "\n    hint: indent it under that kamelet's parameters:");
+    }
+
+    @Test
     void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
