@@ -217,18 +217,22 @@ public final class S3Store implements ObjectStore {
      */
     public String put(String key, byte[] content, int length, byte[] contentMd5, ObjectAttributes attributes)
             throws IOException {
-        String fullKey = fullKey(key);
-        String md5 = Base64.getEncoder().encodeToString(java.util.Objects.requireNonNull(contentMd5, "contentMd5"));
         try {
-            return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
-                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
-                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
-                    .metadata(attributes.metadata()).contentLength((long) length).contentMD5(md5),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
-                            CONTENT_TYPE)).eTag();
+            return putWithMd5(key, () -> new ByteArrayInputStream(content, 0, length), length, contentMd5, attributes);
         } catch (SdkException e) {
             throw failure("put", key, e);
         }
+    }
+
+    /** One PUT of {@code length} bytes with their MD5 as Content-MD5; returns the ETag. */
+    private String putWithMd5(String key, ContentStreamProvider content, long length, byte[] contentMd5,
+                              ObjectAttributes attributes) {
+        String md5 = Base64.getEncoder().encodeToString(java.util.Objects.requireNonNull(contentMd5, "contentMd5"));
+        return client.putObject(b -> b.bucket(target.bucket()).key(fullKey(key))
+                .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
+                .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
+                .metadata(attributes.metadata()).contentLength(length).contentMD5(md5),
+                RequestBody.fromContentProvider(content, length, CONTENT_TYPE)).eTag();
     }
 
     /**
@@ -240,14 +244,8 @@ public final class S3Store implements ObjectStore {
      */
     public String putStreamed(String key, ContentStreamProvider content, long length, byte[] contentMd5,
                               ObjectAttributes attributes) throws IOException {
-        String fullKey = fullKey(key);
-        String md5 = Base64.getEncoder().encodeToString(java.util.Objects.requireNonNull(contentMd5, "contentMd5"));
         try {
-            return client.putObject(b -> b.bucket(target.bucket()).key(fullKey)
-                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
-                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
-                    .metadata(attributes.metadata()).contentLength(length).contentMD5(md5),
-                    RequestBody.fromContentProvider(content, length, CONTENT_TYPE)).eTag();
+            return putWithMd5(key, content, length, contentMd5, attributes);
         } catch (S3Exception e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if ("BadDigest".equals(code)) {
