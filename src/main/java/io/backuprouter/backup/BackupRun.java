@@ -407,7 +407,7 @@ public final class BackupRun {
 
     /** Refuses a source with no files where the previous snapshot had some, unless {@link #allowEmpty}. */
     private void refuseSuddenlyEmpty(Snapshot previous, SourceScanner.Scan scan) {
-        if (allowEmpty || previous == null || scan.entries().stream().anyMatch(FileEntry::isFile)) {
+        if (allowEmpty || job.allowEmpty() || previous == null || scan.entries().stream().anyMatch(FileEntry::isFile)) {
             return;
         }
         long files = previous.files().stream().filter(FileEntry::isFile).count();
@@ -422,7 +422,7 @@ public final class BackupRun {
                     + "previous snapshot (" + previous.id() + ") holds " + files + ": is a disk unmounted, or the folder "
                     + "moved? Nothing was backed up and no snapshot was forgotten"
                     + "\n    hint: if the folder is empty on purpose, run `backup-router backup " + job.name()
-                    + " --allow-empty` once");
+                    + " --allow-empty` once (or set the job's allowEmpty parameter, at " + job.declaredAt() + ")");
         }
     }
 

@@ -110,6 +110,7 @@ public final class JobCatalog {
             List<String> includes = s.globs(JobSettings.INCLUDE);
             List<String> excludes = s.globs(JobSettings.EXCLUDE);
             Boolean defaultExcludes = s.bool(JobSettings.DEFAULT_EXCLUDES);
+            Boolean allowEmpty = s.bool(JobSettings.ALLOW_EMPTY);
             Long batchSize = s.size(JobSettings.BATCH_SIZE);
             Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
             Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, 9);
@@ -153,7 +154,7 @@ public final class JobCatalog {
                     counts[2], counts[3], counts[4], counts[5], keepWithin);
             return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
                     identity == null ? null : Path.of(identity),
-                    includes, excludes, defaultExcludes, batchSize, batchFiles, level, Path.of(stateDir),
+                    includes, excludes, defaultExcludes, allowEmpty, batchSize, batchFiles, level, Path.of(stateDir),
                     host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, retention, d.file(), d.line());
         }
 

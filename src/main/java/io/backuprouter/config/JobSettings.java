@@ -23,6 +23,7 @@ import java.util.List;
  * @param includes include globs (empty: everything)
  * @param excludes exclude globs
  * @param defaultExcludes whether the default excludes apply
+ * @param allowEmpty whether a source that suddenly holds no files is backed up (refused otherwise)
  * @param batchSize most content bytes per archive
  * @param batchFiles most files per archive
  * @param compressionLevel deflate level 1-9
@@ -37,7 +38,7 @@ import java.util.List;
  */
 public record JobSettings(String name, Path source, List<String> targets, List<String> recipients, String passphrase,
                           Path identity,
-                          List<String> includes, List<String> excludes, boolean defaultExcludes, long batchSize,
+                          List<String> includes, List<String> excludes, boolean defaultExcludes, boolean allowEmpty, long batchSize,
                           int batchFiles, int compressionLevel, Path stateDir, String host, String trigger,
                           java.time.Duration quietPeriod, String schedule,
                           io.backuprouter.catalog.RetentionPolicy retention, String file, int line) {
@@ -58,6 +59,9 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
             "comma-separated globs to leave out; a pattern without / matches names at any depth", "");
     public static final Setting DEFAULT_EXCLUDES = Setting.of("defaultExcludes", BOOLEAN, "Default Excludes",
             "leave out editor swap files, partial downloads and desktop litter (*.tmp, *~, .DS_Store...)", "true");
+    public static final Setting ALLOW_EMPTY = Setting.of("allowEmpty", BOOLEAN, "Allow Empty",
+            "back up the source even when it suddenly holds no files, where the previous snapshot held some "
+            + "(refused otherwise: an unmounted disk looks just like that)", "false");
     public static final Setting BATCH_SIZE = Setting.of("batchSize", SIZE, "Batch Size",
             "most content per archive; a larger file gets an archive of its own", "256MiB");
     public static final Setting BATCH_FILES = Setting.of("batchFiles", INTEGER, "Batch Files", "most files per archive", "10000");
@@ -91,7 +95,7 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
 
     /** Settings of the job itself, used by every trigger. */
     public static final List<Setting> JOB_SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(JOB, SOURCE,
-            TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE, DEFAULT_EXCLUDES, BATCH_SIZE, BATCH_FILES,
+            TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE, DEFAULT_EXCLUDES, ALLOW_EMPTY, BATCH_SIZE, BATCH_FILES,
             COMPRESSION_LEVEL, STATE_DIR, HOST), RETENTION.stream()).toList();
 
     /** Everything a job declaration may set. */

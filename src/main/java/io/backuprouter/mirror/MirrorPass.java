@@ -395,7 +395,8 @@ public final class MirrorPass {
 
     /**
      * A larger object whose source ETag is its MD5 (up to {@link #streamedPutMax}): one PUT that
-     * streams from the source's GET, held nowhere, hashed nowhere on this machine. It is sent with
+     * streams from the source's GET, held nowhere and not hashed here (the aws preset's CRC32 trailer
+     * aside). It is sent with
      * the source's ETag as its {@code Content-MD5}, so the destination itself checks, on arrival, that
      * what it received is what the source listed; one that is not is refused and nothing appears.
      * (Its metadata is sent before its content is read, so it carries no {@value #SHA256}.)
@@ -436,6 +437,8 @@ public final class MirrorPass {
         private final long length;
         private long read;
         private boolean closed;
+        /** Whether it was aborted rather than closed (for tests). */
+        boolean aborted;
 
         SourceBody(InputStream in, long length) {
             super(in);
@@ -471,9 +474,6 @@ public final class MirrorPass {
         public boolean markSupported() {
             return false;
         }
-
-        /** Whether it was aborted rather than closed (for tests). */
-        boolean aborted;
 
         @Override
         public synchronized void close() {

@@ -105,6 +105,14 @@ class RetentionIT {
             assertThat(stored.snapshotIds()).containsExactly(empty);
             String again = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().snapshotId();
             assertThat(stored.snapshotIds()).containsExactly(again);
+
+            // A drop folder, emptied now and then on purpose: the job says so.
+            Path drop = Files.createDirectories(dir.resolve("drop"));
+            JobSettings dropJob = jobs.job("drop", drop, "s3", Map.of("allowEmpty", "true"));
+            Files.writeString(drop.resolve("scan.pdf"), "scan");
+            new BackupRun(dropJob, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+            Files.delete(drop.resolve("scan.pdf"));
+            assertThat(new BackupRun(dropJob, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run().complete()).isTrue();
         }
     }
 
