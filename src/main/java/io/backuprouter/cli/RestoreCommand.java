@@ -36,8 +36,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "The folder to restore into (created if missing).")
     Path to;
 
-    @Option(names = "--snapshot", defaultValue = "latest", paramLabel = "ID",
-            description = "A snapshot id (or its start), or latest (default).")
+    @Option(names = "--snapshot", paramLabel = "ID",
+            description = "A snapshot id (or its start), or latest (the default).")
     String snapshot;
 
     @Option(names = "--at", paramLabel = "TIME", description = "The newest snapshot at or before this time (ISO-8601, e.g. 2026-11-20T18:00:00Z).")
@@ -63,11 +63,12 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RestoreRequest request;
         try {
-            if (at != null && !"latest".equals(snapshot)) {
+            if (at != null && snapshot != null) {
                 throw new io.backuprouter.UserException("--snapshot " + snapshot + " and --at " + at + " each choose a snapshot;"
                         + " give one of them");
             }
-            request = new RestoreRequest(jobName, snapshot, parseTime(at), target, to, includes, policy(overwrite));
+            request = new RestoreRequest(jobName, snapshot == null ? "latest" : snapshot, parseTime(at), target, to, includes,
+                    policy(overwrite));
         } catch (io.backuprouter.UserException e) {
             // A wrong option value is a wrong command line: exit code 2, with the usage.
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

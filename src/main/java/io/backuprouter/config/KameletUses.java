@@ -30,9 +30,9 @@ public final class KameletUses {
 
     /** One kamelet use: the route file, the line, the kamelet and its parameters with their lines. */
     public record Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines,
-                              Map<String, Integer> around) {
+                              Map<String, Integer> around, Map<String, Integer> repeated) {
         public Declaration(String file, int line, String kamelet, Map<String, String> parameters, Map<String, Integer> lines) {
-            this(file, line, kamelet, parameters, lines, Map.of());
+            this(file, line, kamelet, parameters, lines, Map.of(), Map.of());
         }
 
         /**
@@ -41,6 +41,9 @@ public final class KameletUses {
          */
         public List<ConfigProblem> misplaced(List<Setting> settings) {
             List<ConfigProblem> problems = new ArrayList<>();
+            // YAML parsers keep the last of a repeated key; which one was meant is not for this tool to guess.
+            repeated.forEach((key, keyLine) -> problems.add(new ConfigProblem(file, keyLine, key, "given twice for kamelet:"
+                    + kamelet + " (line " + line + ")", "keep the one you mean")));
             around.forEach((key, keyLine) -> {
                 if (!key.equals("from") && !key.equals("to") && settings.stream().anyMatch(s -> s.name().equals(key))) {
                     problems.add(new ConfigProblem(file, keyLine, key, "outside the parameters of kamelet:" + kamelet
@@ -103,7 +106,10 @@ public final class KameletUses {
         walk(file, node, kamelets, found, Map.of());
     }
 
-    /** {@code outer}: the keys beside {@code from} in the route that holds this node, when it is that from. */
+    /**
+     * {@code outer}: for a route, the keys beside {@code route:} in its list item; for a route's
+     * {@code from}, those and the keys beside {@code from} in the route.
+     */
     private static void walk(String file, Node node, List<String> kamelets, List<Declaration> found, Map<String, Integer> outer) {
         if (node instanceof SequenceNode sequence) {
             sequence.getValue().forEach(child -> walk(file, child, kamelets, found));
@@ -117,14 +123,25 @@ public final class KameletUses {
                 } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
                     parameters = value;
                 }
-                walk(file, tuple.getValueNode(), kamelets, found, key.equals("from") ? keysBesides(mapping, "from") : Map.of());
+                Map<String, Integer> besides = Map.of();
+                if (key.equals("route")) {
+                    besides = keysBesides(mapping, "route");
+                } else if (key.equals("from")) {
+                    besides = new LinkedHashMap<>(keysBesides(mapping, "from"));
+                    besides.putAll(outer);
+                }
+                walk(file, tuple.getValueNode(), kamelets, found, besides);
             }
             if (uri == null) {
                 for (NodeTuple tuple : mapping.getValue()) {
                     String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
                     if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
-                        declaration(file, value, null, kamelets, key.equals("from") ? keysBesides(mapping, "from") : Map.of())
-                                .ifPresent(found::add);
+                        Map<String, Integer> besides = new LinkedHashMap<>();
+                        if (key.equals("from")) {
+                            besides.putAll(keysBesides(mapping, "from"));
+                            besides.putAll(outer);
+                        }
+                        declaration(file, value, null, kamelets, besides).ifPresent(found::add);
                     }
                 }
             } else {
@@ -175,15 +192,19 @@ public final class KameletUses {
                 }
             }
         }
+        Map<String, Integer> repeated = new LinkedHashMap<>();
         if (parameters != null) {
             for (NodeTuple tuple : parameters.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode key && tuple.getValueNode() instanceof ScalarNode value) {
+                    if (values.containsKey(key.getValue())) {
+                        repeated.put(key.getValue(), key.getStartMark().getLine() + 1);
+                    }
                     values.put(key.getValue(), value.getValue());
                     lines.put(key.getValue(), key.getStartMark().getLine() + 1);
                 }
             }
         }
-        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines, around));
+        return Optional.of(new Declaration(file, uriLine, kamelet, values, lines, around, repeated));
     }
 
 }

@@ -32,6 +32,8 @@ public final class RestoreRequestFile {
     public static final long MAX_SIZE = 64 * 1024;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // destination: twice is a mistake to name, not a choice of the last one
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // include: "docs/**" means the one pattern
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
     private static final Set<String> SYSTEM_FOLDERS = Set.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
@@ -79,6 +81,10 @@ public final class RestoreRequestFile {
                     : "expected text, like " + field + ": " + EXAMPLES.getOrDefault(field, "...")));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '(.+)'").matcher(message);
+            if (twice.find()) {
+                throw new Invalid("\"" + twice.group(1) + "\" is given twice" + where(e) + "; keep the one you mean");
+            }
             throw new Invalid("not a YAML or JSON request" + where(e) + ": " + message);
         }
         if (fields == null || fields.job() == null || fields.job().isBlank()) {
@@ -96,7 +102,7 @@ public final class RestoreRequestFile {
         checkDestination(destination, allowedRoots);
         checkDestination(real(destination), allowedRoots.stream().map(RestoreRequestFile::real).toList());
         Instant at = null;
-        if (fields.at() != null && fields.snapshot() != null && !"latest".equals(fields.snapshot())) {
+        if (fields.at() != null && fields.snapshot() != null) {
             throw new Invalid("\"snapshot\": " + fields.snapshot() + " and \"at\": " + fields.at() + " each choose a snapshot;"
                     + " give one of them (at picks the newest at or before its time)");
         }

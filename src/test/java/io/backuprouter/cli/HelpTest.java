@@ -58,5 +58,8 @@ class HelpTest {
                 "--at", "2026-11-20T18:00:00Z");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("each choose a snapshot; give one of them");
+        Cli.Result latest = Cli.run("restore", "notes", "--to", "restored", "--snapshot", "latest", "--at", "2026-11-20T18:00:00Z");
+        assertThat(latest.exitCode()).isEqualTo(2);
+        assertThat(latest.err()).contains("--snapshot latest and --at 2026-11-20T18:00:00Z each choose a snapshot");
     }
 }

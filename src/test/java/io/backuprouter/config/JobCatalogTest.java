@@ -108,6 +108,7 @@ class JobCatalogTest {
 
     @Test
     void aMirrorParameterOutsideItsParametersIsNamedToo() throws IOException {
+        // Beside uri, and beside route: (the list item); and one parameter given twice.
         Files.writeString(dir.resolve("mirror.camel.yaml"), """
                 - route:
                     from:
@@ -117,13 +118,20 @@ class JobCatalogTest {
                         mirror: photos
                         from: nas
                         to: usb
+                        mode: sync
+                        mode: copy
+                  concurrency: 2
                 """);
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> MirrorCatalog.read(dir, settings));
 
-        assertThat(e.problems()).extracting(ConfigProblem::toString).contains(dir.resolve("mirror.camel.yaml")
-                + ":4: maxDeletePercent: outside the parameters of kamelet:mirror-on-schedule (line 3), so it would be ignored"
-                + "\n    hint: indent it under that kamelet's parameters:");
+        String file = dir.resolve("mirror.camel.yaml").toString();
+        assertThat(e.problems()).extracting(ConfigProblem::toString).contains(
+                file + ":4: maxDeletePercent: outside the parameters of kamelet:mirror-on-schedule (line 3), so it would be "
+                        + "ignored\n    hint: indent it under that kamelet's parameters:",
+                file + ":11: concurrency: outside the parameters of kamelet:mirror-on-schedule (line 3), so it would be "
+                        + "ignored\n    hint: indent it under that kamelet's parameters:",
+                file + ":10: mode: given twice for kamelet:mirror-on-schedule (line 3)\n    hint: keep the one you mean");
     }
 
     @Test

@@ -51,6 +51,12 @@ class RestoreRequestFileTest {
         assertInvalid(write("e.yaml", "job: x\ndestination: /tmp/x\noverwrite: sometimes\n"), List.of(), "\"overwrite\": \"sometimes\"");
         assertInvalid(write("e2.yaml", "job: x\ndestination: /tmp/x\nsnapshot: 20261122T051500.123Z-3fa9c2d1\n"
                 + "at: 2026-11-20T18:00:00Z\n"), List.of(), "each choose a snapshot; give one of them");
+        assertInvalid(write("e3.yaml", "job: x\ndestination: /tmp/x\nsnapshot: latest\nat: 2026-11-20T18:00:00Z\n"), List.of(),
+                "each choose a snapshot; give one of them");
+        assertInvalid(write("e4.yaml", "job: x\ndestination: /tmp/x\ndestination: /tmp/y\n"), List.of(),
+                "\"destination\" is given twice (line 3");
+        assertInvalid(write("e5.json", "{\"job\": \"x\", \"destination\": \"/tmp/x\", \"destination\": \"/tmp/y\"}"), List.of(),
+                "\"destination\" is given twice");
         assertInvalid(write("f.yaml", "job: x\ndestination: /\n"), List.of(), "is the root of the file system");
         assertInvalid(write("g.yaml", "job: x\ndestination: /usr/local/restored\n"), List.of(), "is a system folder (/usr)");
         assertInvalid(write("h.yaml", "{{{ not yaml"), List.of(), "not a YAML or JSON request");
