@@ -176,6 +176,7 @@ public final class BackupRun {
         SourceScanner.Scan scan = await(scanning, "scanning");
         refuseSuddenlyEmpty(previous, scan);
         List<String> warnings = new ArrayList<>(scan.problems());
+        linksLeadingOutside(scan).ifPresent(warnings::add);
 
         Map<String, FileEntry> before = new HashMap<>();
         Map<String, FileEntry> byContent = new HashMap<>();
@@ -403,6 +404,26 @@ public final class BackupRun {
 
     private static boolean newArchivesHave(List<ArchiveInfo> newArchives, FileEntry file) {
         return newArchives.stream().anyMatch(a -> a.id().equals(file.archive()));
+    }
+
+    /**
+     * Links that lead outside the folder (absolute, or up past its top) are recorded as they are, but
+     * a restore does not create them (it never makes a link that leads outside its destination):
+     * said once per run, so that it is not first learnt from a restore.
+     */
+    private java.util.Optional<String> linksLeadingOutside(SourceScanner.Scan scan) {
+        List<FileEntry> outside = scan.entries().stream().filter(e -> FileEntry.SYMLINK.equals(e.type()))
+                .filter(e -> !io.backuprouter.restore.SafePaths.linkStaysInside(job.source(), job.source().resolve(e.path()),
+                        e.target()))
+                .toList();
+        if (outside.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        FileEntry first = outside.get(0);
+        return java.util.Optional.of(outside.size() + (outside.size() == 1 ? " link leads" : " links lead")
+                + " outside the folder (" + first.path() + " -> " + first.target() + (outside.size() > 1 ? ", ..." : "")
+                + "): recorded as they are, but a restore does not create them (it never makes a link that leads "
+                + "outside its destination)");
     }
 
     /** Refuses a source with no files where the previous snapshot had some, unless {@link #allowEmpty}. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs one pass of a mirror now, then exits.",
                 "Copies what is new or changed from the source target to the destination (and, in sync mode, "
                 + "deletes what the source no longer has). Exit code 0 when every object is mirrored; 1 when any "
-                + "failed."})
+                + "failed, or when the deletion ceiling held a sync's deletions back."})
 final class MirrorCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;

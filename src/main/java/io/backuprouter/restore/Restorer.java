@@ -655,8 +655,13 @@ public final class Restorer {
     private boolean place(Path verified, FileEntry file, Path target, RestoreRequest.Overwrite overwrite, List<String> kept,
                           boolean lastUse) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
-                throw new SafePaths.Refused(file.path() + " exists in the destination as a folder or link");
+            if (Files.isSymbolicLink(target)) {
+                throw new SafePaths.Refused(file.path() + " exists in the destination as a symbolic link (a restore never "
+                        + "writes through or over one, whatever --overwrite says): remove the link to restore the file there");
+            }
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new SafePaths.Refused(file.path() + " exists in the destination as a folder: move it aside to restore "
+                        + "the file there");
             }
             if (sameContent(target, file)) {
                 applyAttributes(target, file);

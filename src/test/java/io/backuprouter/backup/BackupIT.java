@@ -134,6 +134,18 @@ class BackupIT {
     }
 
     @Test
+    void linksThatLeadOutsideTheFolderAreRecordedWithAWarningThatRestoresLeaveThemOut() throws IOException {
+        Files.createSymbolicLink(source.resolve("hosts"), Path.of("/etc/hosts"));
+        Files.createSymbolicLink(source.resolve("notes/up"), Path.of("../../elsewhere"));
+
+        BackupSummary summary = backup();
+
+        assertThat(summary.warnings()).singleElement().asString().startsWith("2 links lead outside the folder (")
+                .contains("a restore does not create them");
+        assertThat(backup().warnings()).as("once a run; link-to-plan, inside, is no news").hasSize(1);
+    }
+
+    @Test
     void aMissingSourceFolderNamesTheJobsDeclarationAndStoresNothing() throws IOException {
         JobSettings lost = jobs.job("lost", dir.resolve("unmounted/photos"), "a", Map.of());
         try (Targets targets = new Targets(jobs.settings().targets())) {

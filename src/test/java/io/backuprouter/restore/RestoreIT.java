@@ -325,6 +325,16 @@ class RestoreIT {
         assertThat(summary.complete()).isFalse();
         assertThat(summary.problems()).anySatisfy(p -> assertThat(p).contains("sub/file.txt").contains("symbolic link"));
         assertThat(outside.resolve("file.txt")).doesNotExist();
+
+        // The file's own name a link to a file outside: left alone, and the message says what to do.
+        Files.writeString(source.resolve("top.txt"), "top");
+        backup();
+        Path victim = Files.writeString(outside.resolve("victim.txt"), "untouched");
+        Files.createSymbolicLink(to.resolve("top.txt"), victim);
+        RestoreSummary again = restore("latest", to);
+        assertThat(again.problems()).anySatisfy(p -> assertThat(p).contains("top.txt exists in the destination as a symbolic link")
+                .contains("remove the link to restore the file there"));
+        assertThat(victim).hasContent("untouched");
     }
 
     @Test
