@@ -123,43 +123,39 @@ public final class KameletUses {
                 } else if (key.equals("parameters") && tuple.getValueNode() instanceof MappingNode value) {
                     parameters = value;
                 }
-                Map<String, Integer> besides = Map.of();
-                if (key.equals("route")) {
-                    besides = keysBesides(mapping, "route");
-                } else if (key.equals("from")) {
-                    besides = new LinkedHashMap<>(keysBesides(mapping, "from"));
-                    besides.putAll(outer);
-                }
-                walk(file, tuple.getValueNode(), kamelets, found, besides);
+                walk(file, tuple.getValueNode(), kamelets, found, inherited(mapping, key, outer));
             }
             if (uri == null) {
                 for (NodeTuple tuple : mapping.getValue()) {
                     String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
                     if ((key.equals("to") || key.equals("from")) && tuple.getValueNode() instanceof ScalarNode value) {
-                        Map<String, Integer> besides = new LinkedHashMap<>();
-                        if (key.equals("from")) {
-                            besides.putAll(keysBesides(mapping, "from"));
-                            besides.putAll(outer);
-                        }
-                        declaration(file, value, null, kamelets, besides).ifPresent(found::add);
+                        declaration(file, value, null, kamelets, inherited(mapping, key, outer)).ifPresent(found::add);
                     }
                 }
             } else {
-                Map<String, Integer> around = new LinkedHashMap<>(keysBesides(mapping, "uri"));
-                around.remove("parameters");
-                around.putAll(outer);
-                declaration(file, uri, parameters, kamelets, around).ifPresent(found::add);
+                declaration(file, uri, parameters, kamelets, keysBesides(mapping, "uri", outer)).ifPresent(found::add);
             }
         }
     }
 
-    private static Map<String, Integer> keysBesides(MappingNode mapping, String key) {
+    /** What the value under {@code key} inherits: beside route:, its keys; beside from:, those and its route's. */
+    private static Map<String, Integer> inherited(MappingNode mapping, String key, Map<String, Integer> outer) {
+        return switch (key) {
+            case "route" -> keysBesides(mapping, "route", Map.of());
+            case "from" -> keysBesides(mapping, "from", outer);
+            default -> Map.of();
+        };
+    }
+
+    /** The mapping's keys with their lines, but {@code key} and parameters, and then {@code plus}. */
+    private static Map<String, Integer> keysBesides(MappingNode mapping, String key, Map<String, Integer> plus) {
         Map<String, Integer> keys = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
-            if (tuple.getKeyNode() instanceof ScalarNode k && !k.getValue().equals(key)) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && !k.getValue().equals(key) && !k.getValue().equals("parameters")) {
                 keys.put(k.getValue(), k.getStartMark().getLine() + 1);
             }
         }
+        keys.putAll(plus);
         return keys;
     }
 

@@ -110,7 +110,8 @@ public final class ChaChaProvider {
         return version == null ? "(version unknown)" : version.major() + "." + version.minor() + "." + version.patch();
     }
 
-    private static Provider conscrypt() {
+    /** A new Conscrypt provider; fails where its native library does not load here. */
+    static Provider conscrypt() {
         // Its native library loads here, on first use of age, not at start-up.
         if (!org.conscrypt.Conscrypt.isAvailable()) {
             throw new IllegalStateException("no native library for " + System.getProperty("os.name") + " "

@@ -24,15 +24,13 @@ public final class Digests {
 
         private static Provider load() {
             try {
-                if (org.conscrypt.Conscrypt.isAvailable()) {
-                    Provider provider = org.conscrypt.Conscrypt.newProvider();
-                    MessageDigest.getInstance("MD5", provider);
-                    return provider;
-                }
+                Provider provider = ChaChaProvider.conscrypt();
+                MessageDigest.getInstance("MD5", provider);
+                return provider;
             } catch (LinkageError | Exception e) {
                 LOG.debug("Conscrypt does not load here ({}): MD5 from the JDK", e.toString());
+                return null;
             }
-            return null;
         }
     }
 
