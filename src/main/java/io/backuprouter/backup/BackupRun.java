@@ -90,6 +90,21 @@ public final class BackupRun {
         return this;
     }
 
+    private boolean skipIfUnchanged;
+
+    /**
+     * Makes no new snapshot when the source is exactly as the previous snapshot recorded it (every
+     * file, folder and link, with its size, time and permissions) and every target of the job holds
+     * that snapshot, with nothing waiting to be sent: the run is then a check, recorded in the job's
+     * history, and retention forgets nothing. A router restart or a change to excluded files would
+     * otherwise add snapshots that are copies of the previous one, and with {@code keepLast} push
+     * out older snapshots that differ.
+     */
+    public BackupRun skipIfUnchanged(boolean skip) {
+        this.skipIfUnchanged = skip;
+        return this;
+    }
+
     public BackupSummary run() throws IOException {
         Instant started = clock.instant();
         try (JobState state = JobState.open(job.jobStateDir(), job.name())) {
@@ -297,6 +312,14 @@ public final class BackupRun {
 
         // The manifest: every entry, and every archive the files need.
         entries.sort(Comparator.comparing(FileEntry::path));
+        if (skipIfUnchanged && newArchives.isEmpty() && pending.isEmpty() && sameAs(previous, entries)
+                && targets.values().stream().allMatch(t -> t.alive() && t.have.contains(previous.key()))) {
+            state.checkedUnchanged(previous, List.copyOf(targets.keySet()), clock.instant());
+            warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
+            return new BackupSummary(job.name(), previous.id(), entries.stream().filter(FileEntry::isFile).count(),
+                    entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(), 0, 0, 0, 0,
+                    List.copyOf(targets.keySet()), Map.of(), warnings, Duration.between(started, clock.instant()), true);
+        }
         Map<String, ArchiveInfo> needed = new TreeMap<>();
         entries.stream().filter(FileEntry::isFile).forEach(f -> needed.put(f.archive(), knownArchives.get(f.archive())));
         long addedFiles = entries.stream().filter(FileEntry::isFile).filter(f -> newArchivesHave(newArchives, f)).count();
@@ -336,7 +359,7 @@ public final class BackupRun {
         // Recorded even when no target has it yet (its manifest waits in pending.json): when a target
         // catches up with it, the entry says so, and verify expects it there.
         state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
-                stats.addedBytes(), committed));
+                stats.addedBytes(), committed, null));
         if (!committed.isEmpty() && !job.retention().isEmpty()) {
             applyRetention(state, targets, committed, warnings);
         }
@@ -346,7 +369,7 @@ public final class BackupRun {
         warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
         return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
                 addedFiles, addedBytes, uploadedBytes, newArchives.size(), committed, failed, warnings,
-                Duration.between(started, clock.instant()));
+                Duration.between(started, clock.instant()), false);
     }
 
     /** Forgets, on each target that committed this run, the snapshots the job's policy does not keep. */
@@ -400,6 +423,12 @@ public final class BackupRun {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    /** Whether these entries, of this machine and source, are the previous snapshot's. */
+    private boolean sameAs(Snapshot previous, List<FileEntry> entries) {
+        return previous != null && previous.files().equals(entries) && job.host().equals(previous.host())
+                && job.source().toAbsolutePath().normalize().toString().equals(previous.source());
     }
 
     private static boolean newArchivesHave(List<ArchiveInfo> newArchives, FileEntry file) {

@@ -20,10 +20,13 @@ import java.util.Map;
  * @param failed targets that do not, with the reason; they catch up on a later run
  * @param warnings files left for the next run (changed while read, unreadable)
  * @param duration how long the run took
+ * @param unchanged the run found the source as the previous snapshot recorded it, which every target
+ *     holds, and made no new snapshot: {@code snapshotId} is that previous snapshot (runs that skip
+ *     unchanged snapshots only, see {@link BackupRun#skipIfUnchanged})
  */
 public record BackupSummary(String job, String snapshotId, long files, long bytes, long addedFiles, long addedBytes,
                             long uploadedBytes, int archives, List<String> committed, Map<String, String> failed,
-                            List<String> warnings, Duration duration) {
+                            List<String> warnings, Duration duration, boolean unchanged) {
 
     public boolean complete() {
         return snapshotId != null && failed.isEmpty();
@@ -32,12 +35,22 @@ public record BackupSummary(String job, String snapshotId, long files, long byte
     /** One line, as the router logs it for every snapshot. */
     @Override
     public String toString() {
+        if (unchanged) {
+            StringBuilder line = new StringBuilder("job " + job + ": nothing changed since snapshot " + snapshotId + " ("
+                    + ByteSize.count(files, "file") + ", " + ByteSize.format(bytes) + "), which " + String.join(", ", committed)
+                    + (committed.size() == 1 ? " holds" : " hold") + "; no new snapshot");
+            return ending(line);
+        }
         String result = snapshotId == null ? "job " + job + ": no snapshot committed"
                 : "job " + job + ": snapshot " + snapshotId + ": " + ByteSize.count(files, "file") + ", " + ByteSize.format(bytes)
                 + "; added " + ByteSize.count(addedFiles, "file") + ", " + ByteSize.format(addedBytes) + " ("
                 + ByteSize.format(uploadedBytes) + " uploaded in " + ByteSize.count(archives, "archive") + "); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
         StringBuilder line = new StringBuilder(result);
         failed.forEach((target, reason) -> line.append("; ").append(target).append(" FAILED: ").append(reason));
+        return ending(line);
+    }
+
+    private String ending(StringBuilder line) {
         if (!warnings.isEmpty()) {
             line.append("; ").append(warnings.size()).append(" warning(s)");
         }

@@ -66,9 +66,17 @@ public final class JobState implements AutoCloseable {
      * @param bytes their total size
      * @param addedBytes content this run added
      * @param targets targets it was committed on when the run ended
+     * @param unchangedAt the last time a run found the source unchanged since this snapshot, held by
+     *     every target of the job, and made none (see {@link BackupRun#skipIfUnchanged}), or null
      */
-    @JsonPropertyOrder({"id", "time", "files", "bytes", "addedBytes", "targets"})
-    public record HistoryEntry(String id, Instant time, long files, long bytes, long addedBytes, List<String> targets) {
+    @JsonPropertyOrder({"id", "time", "files", "bytes", "addedBytes", "targets", "unchangedAt"})
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record HistoryEntry(String id, Instant time, long files, long bytes, long addedBytes, List<String> targets,
+                               Instant unchangedAt) {
+        /** When the source was last known to be as this snapshot holds it: its time, or a later check. */
+        public Instant upToDateAt() {
+            return unchangedAt != null && unchangedAt.isAfter(time) ? unchangedAt : time;
+        }
     }
 
     /** Opens and locks the job's state; fails with a clear message when another run holds it. */
@@ -252,7 +260,28 @@ public final class JobState implements AutoCloseable {
                 : new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(), add
                 ? java.util.stream.Stream.concat(h.targets() == null ? java.util.stream.Stream.empty() : h.targets().stream(),
                         java.util.stream.Stream.of(target)).toList()
-                : h.targets().stream().filter(t -> !t.equals(target)).toList())).toList();
+                : h.targets().stream().filter(t -> !t.equals(target)).toList(), h.unchangedAt())).toList();
+        write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
+    /**
+     * Records that a run found the source as this snapshot holds it, on every one of these targets,
+     * and made no new one: {@code status} and the router's health count the check as a backup.
+     */
+    public void checkedUnchanged(Snapshot snapshot, List<String> targets, Instant at) throws IOException {
+        List<HistoryEntry> history = new ArrayList<>(history());
+        int index = -1;
+        for (int i = history.size() - 1; i >= 0 && index < 0; i--) {
+            index = history.get(i).id().equals(snapshot.id()) ? i : -1;
+        }
+        if (index >= 0) {
+            HistoryEntry h = history.get(index);
+            history.set(index, new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(), h.targets(), at));
+        } else {
+            // Made before this machine's record began (a lost state folder, another machine): it is known now.
+            history.add(new HistoryEntry(snapshot.id(), snapshot.time(), snapshot.stats().files(), snapshot.stats().bytes(),
+                    snapshot.stats().addedBytes(), targets, at));
+        }
         write("history.json", out -> Manifests.json().writeValue(out, history));
     }
 

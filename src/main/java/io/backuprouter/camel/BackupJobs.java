@@ -10,6 +10,7 @@ import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.Targets;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,12 +39,18 @@ public final class BackupJobs implements AutoCloseable {
     });
 
     private final RouterMetrics metrics;
+    private final Duration recheck;
 
-    public BackupJobs(JobCatalog catalog, Targets targets, Clock clock, RouterMetrics metrics) {
+    /**
+     * @param recheck how long a {@code backup-on-change} job's folder may stay quiet before it is
+     *     looked at anyway (half of {@code backup.health.max-age} in the router)
+     */
+    public BackupJobs(JobCatalog catalog, Targets targets, Clock clock, RouterMetrics metrics, Duration recheck) {
         this.catalog = catalog;
         this.targets = targets;
         this.clock = clock;
         this.metrics = metrics;
+        this.recheck = recheck;
     }
 
     /**
@@ -51,13 +58,26 @@ public final class BackupJobs implements AutoCloseable {
      * failure that leaves no snapshot anywhere is thrown; the router keeps running.
      */
     public BackupSummary run(@Header(JOB_HEADER) String name) throws IOException {
+        return run(name, false);
+    }
+
+    /**
+     * For {@code backup-on-change}: as {@link #run}, but a run that finds the folder as the previous
+     * snapshot holds it, on every target, makes no new snapshot (a restart, a recheck of a quiet
+     * folder, or changes to excluded files only).
+     */
+    public BackupSummary runOnChange(@Header(JOB_HEADER) String name) throws IOException {
+        return run(name, true);
+    }
+
+    private BackupSummary run(String name, boolean skipIfUnchanged) throws IOException {
         JobSettings job = job(name);
         ReentrantLock lock = running.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {
             BackupSummary summary;
             try {
-                summary = new BackupRun(job, targets.stores(), clock, BackupProgress.NONE).run();
+                summary = new BackupRun(job, targets.stores(), clock, BackupProgress.NONE).skipIfUnchanged(skipIfUnchanged).run();
             } catch (IOException | RuntimeException e) {
                 metrics.backupFailed(name, job.targets(), e.getMessage());
                 throw e;
@@ -83,10 +103,10 @@ public final class BackupJobs implements AutoCloseable {
         JobSettings job = job(name);
         FolderWatch watch = watches.get(name);
         if (watch == null) {
-            watch = new FolderWatch(job.source(), job.quietPeriod(), clock);
+            watch = new FolderWatch(job.source(), job.quietPeriod(), recheck, clock);
             watches.put(name, watch);
-            LOG.info("Job {}: watching {}; backs up {} s after the last change", name, job.source(),
-                    job.quietPeriod().toMillis() / 1000.0);
+            LOG.info("Job {}: watching {}; backs up {} s after the last change, and looks again after {} without one", name,
+                    job.source(), job.quietPeriod().toMillis() / 1000.0, io.backuprouter.config.Durations.format(recheck));
         }
         return watch.takeQuietChange();
     }

@@ -34,7 +34,8 @@ public final class Router {
         main.bind("targetHealth", targetHealth);
         RouterMetrics metrics = new RouterMetrics(Clock.systemUTC());
         main.bind("routerMetrics", metrics);
-        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC(), metrics);
+        // A quiet on-change folder is looked at twice within the health check's limit, so that quiet is not taken for stalled.
+        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC(), metrics, settings.health().maxAge().dividedBy(2));
         main.bind("backupJobs", backupJobs);
         main.bind("mirrors", new MirrorRuns(mirrors, targets, metrics));
         main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore(), Clock.systemUTC(), metrics));

@@ -27,6 +27,10 @@ final class BackupCommand implements Callable<Integer> {
             + "snapshot held some (refused otherwise: an unmounted disk looks just like that).")
     boolean allowEmpty;
 
+    @Option(names = "--skip-if-unchanged", description = "Make no new snapshot when the source is exactly as the previous "
+            + "snapshot holds it and every target has that snapshot (as backup-on-change jobs do); exit 0.")
+    boolean skipIfUnchanged;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +39,7 @@ final class BackupCommand implements Callable<Integer> {
         try (JobContext context = JobContext.open(spec, jobOptions, jobName);
              TerminalProgress progress = TerminalProgress.forTask("backup " + jobName)) {
             BackupSummary summary = new BackupRun(context.job(), context.targets().stores(), Clock.systemUTC(), progress)
-                    .allowEmpty(allowEmpty).run();
+                    .allowEmpty(allowEmpty).skipIfUnchanged(skipIfUnchanged).run();
             PrintWriter out = spec.commandLine().getOut();
             progress.close();
             out.println(summary);

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
-                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h), "
-                + "UNREACHABLE when it cannot be listed, pending before its first snapshot.",
+                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h) and no run "
+                + "has found the source unchanged since within that time, UNREACHABLE when it cannot be listed, pending "
+                + "before its first snapshot.",
                 "Exit code 0 unless one is STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
@@ -41,9 +42,10 @@ final class StatusCommand implements Callable<Integer> {
 
     /** One job on one target. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"job", "target", "health", "snapshots", "newest", "ageSeconds", "files", "bytes", "reason"})
-    record Row(String job, String target, String health, int snapshots, String newest, Long ageSeconds, Long files,
-               Long bytes, String reason) {
+    @JsonPropertyOrder({"job", "target", "health", "snapshots", "newest", "ageSeconds", "unchangedSeconds", "files", "bytes",
+            "reason"})
+    record Row(String job, String target, String health, int snapshots, String newest, Long ageSeconds,
+               Long unchangedSeconds, Long files, Long bytes, String reason) {
     }
 
     @Override
@@ -72,18 +74,25 @@ final class StatusCommand implements Callable<Integer> {
         try {
             ids = List.copyOf(SnapshotIds.on(targets.store(target).orElseThrow(), job.name()).keySet());
         } catch (IOException | RuntimeException e) {
-            return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, e.getMessage());
+            return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, null, e.getMessage());
         }
         if (ids.isEmpty()) {
-            return new Row(job.name(), target, "pending", 0, null, null, null, null, "no snapshot yet");
+            return new Row(job.name(), target, "pending", 0, null, null, null, null, null, "no snapshot yet");
         }
         String newest = ids.get(ids.size() - 1);
-        long age = Duration.between(SnapshotIds.timeOf(newest), Instant.now()).toSeconds();
+        Instant now = Instant.now();
+        long age = Duration.between(SnapshotIds.timeOf(newest), now).toSeconds();
         Optional<JobState.HistoryEntry> known = history.stream().filter(h -> h.id().equals(newest)).findFirst();
-        boolean stale = age > maxAge.toSeconds();
-        return new Row(job.name(), target, stale ? "STALE" : "ok", ids.size(), newest, age,
+        // A run that found the source unchanged since the newest snapshot, which every target held, made no new one.
+        Long unchanged = known.map(JobState.HistoryEntry::unchangedAt).filter(at -> at.isAfter(SnapshotIds.timeOf(newest)))
+                .map(at -> Duration.between(at, now).toSeconds()).orElse(null);
+        boolean stale = Math.min(age, unchanged == null ? age : unchanged) > maxAge.toSeconds();
+        String reason = stale ? "the newest snapshot is older than " + maxAge.toHours() + " h"
+                + (unchanged == null ? "" : ", and the last run that found the source unchanged since was " + age(unchanged) + " ago")
+                : unchanged == null ? null : "a run " + age(unchanged) + " ago found the source unchanged since this snapshot";
+        return new Row(job.name(), target, stale ? "STALE" : "ok", ids.size(), newest, age, unchanged,
                 known.map(JobState.HistoryEntry::files).orElse(null), known.map(JobState.HistoryEntry::bytes).orElse(null),
-                stale ? "the newest snapshot is older than " + maxAge.toHours() + " h" : null);
+                reason);
     }
 
     private void print(List<Row> rows) throws IOException {

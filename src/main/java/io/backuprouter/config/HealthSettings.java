@@ -8,13 +8,16 @@ import java.util.List;
 /**
  * When a job or target counts as unhealthy, {@code backup.health.*}.
  *
- * @param maxAge a job whose newest snapshot on a target is older than this is reported stale there
+ * @param maxAge a job whose newest snapshot on a target is older than this, with no run since that found
+ *     the source unchanged, is reported stale there; {@code backup-on-change} jobs look at a quiet
+ *     folder every half of it
  */
 public record HealthSettings(Duration maxAge) {
     static final String PREFIX = "backup.health.";
 
     public static final Setting MAX_AGE = Setting.of("max-age", TEXT, "Max Age",
-            "a job whose newest snapshot on a target is older than this is reported stale there", "26h");
+            "a job whose newest snapshot on a target is older than this, with no run since that found the source unchanged, "
+            + "is reported stale there; backup-on-change jobs look at a quiet folder every half of it", "26h");
 
     public static final Setting CHECK_INTERVAL = Setting.of("check-interval", TEXT, "Check Interval",
             "how often the router checks every target (the target-health route)", "5m");

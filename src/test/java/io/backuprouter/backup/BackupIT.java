@@ -77,6 +77,16 @@ class BackupIT {
         }
     }
 
+    BackupSummary backupSkippingUnchanged() throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            return new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).skipIfUnchanged(true).run();
+        }
+    }
+
+    List<String> snapshotsOn(String target) throws IOException {
+        return onTarget(target, (store, backups) -> backups.snapshotIds());
+    }
+
     <T> T onTarget(String name, StoreFunction<T> function) throws IOException {
         try (Targets targets = new Targets(jobs.settings().targets())) {
             return function.apply(targets.store(name).orElseThrow(), new StoredBackups(targets.store(name).orElseThrow(),
@@ -181,6 +191,58 @@ class BackupIT {
             assertThat(backups.archiveKeys()).hasSize(first.archives() + 1);
             return null;
         });
+    }
+
+    @Test
+    void aRunThatSkipsUnchangedSnapshotsMakesNoneUntilAFileOrItsTimeChanges() throws IOException {
+        BackupSummary first = backup();
+
+        BackupSummary unchanged = backupSkippingUnchanged();
+        // An excluded file (an editor's temporary) is no change either.
+        Files.writeString(source.resolve("draft.tmp"), "not backed up");
+        BackupSummary stillUnchanged = backupSkippingUnchanged();
+
+        assertThat(unchanged.unchanged()).isTrue();
+        assertThat(unchanged.complete()).isTrue();
+        assertThat(unchanged.snapshotId()).isEqualTo(first.snapshotId());
+        assertThat(unchanged.committed()).containsExactly("a", "b");
+        assertThat(unchanged.files()).isEqualTo(first.files());
+        assertThat(unchanged.toString()).contains("nothing changed since snapshot " + first.snapshotId())
+                .contains("which a, b hold; no new snapshot");
+        assertThat(stillUnchanged.unchanged()).isTrue();
+        for (String target : List.of("a", "b")) {
+            assertThat(snapshotsOn(target)).containsExactly(first.snapshotId());
+        }
+        List<JobState.HistoryEntry> history = JobState.readHistory(job.jobStateDir());
+        assertThat(history).singleElement().satisfies(h -> {
+            assertThat(h.id()).isEqualTo(first.snapshotId());
+            assertThat(h.unchangedAt()).isAfter(h.time());
+        });
+
+        // A new time is a change the snapshot records, even with the same content.
+        Files.setLastModifiedTime(source.resolve("run.sh"), FileTime.from(Instant.parse("2021-05-06T07:08:09Z")));
+        BackupSummary touched = backupSkippingUnchanged();
+
+        assertThat(touched.unchanged()).isFalse();
+        assertThat(touched.snapshotId()).isNotEqualTo(first.snapshotId());
+        assertThat(touched.addedFiles()).isZero();
+        assertThat(snapshotsOn("b")).containsExactly(first.snapshotId(), touched.snapshotId());
+    }
+
+    @Test
+    void aTargetThatLacksThePreviousSnapshotGetsANewOneEvenWhenNothingChanged() throws IOException {
+        BackupSummary first = backup();
+        onTarget("b", (store, backups) -> {
+            store.delete("notes/" + Snapshot.keyOf(first.snapshotId()));
+            return null;
+        });
+
+        BackupSummary again = backupSkippingUnchanged();
+
+        assertThat(again.unchanged()).isFalse();
+        assertThat(again.complete()).isTrue();
+        assertThat(snapshotsOn("b")).containsExactly(again.snapshotId());
+        assertThat(snapshotsOn("a")).containsExactly(first.snapshotId(), again.snapshotId());
     }
 
     @Test

@@ -50,10 +50,7 @@ class RouterIT {
         jobs.writeConfig("watched", source, "up", Map.of());
         // The same job, triggered on change with a short quiet period, next to the shipped health route.
         Path routes = jobs.routesDir();
-        Files.writeString(routes.resolve("watched.camel.yaml"), Files.readString(routes.resolve("watched.camel.yaml"))
-                .replace("uri: direct:backup-watched\n      steps:\n        - to:\n            uri: kamelet:backup-run\n            parameters:",
-                        "uri: kamelet:backup-on-change\n      parameters:\n        quietPeriod: 1s")
-                .replaceAll("\n              ", "\n        ") + "      steps:\n        - log: \"${body}\"\n");
+        onChange(routes.resolve("watched.camel.yaml"), "watched");
         Files.copy(Path.of("routes/target-health.camel.yaml"), routes.resolve("target-health.camel.yaml"));
         Files.writeString(jobs.configFile(), """
                 backup.targets.down.provider = minio
@@ -103,6 +100,48 @@ class RouterIT {
             } finally {
                 router.main().stop();
             }
+        }
+    }
+
+    /** Turns the job TestJobs declared with backup-run into a backup-on-change job with a 1 s quiet period. */
+    static void onChange(Path route, String job) throws IOException {
+        Files.writeString(route, Files.readString(route)
+                .replace("uri: direct:backup-" + job + "\n      steps:\n        - to:\n            uri: kamelet:backup-run\n            parameters:",
+                        "uri: kamelet:backup-on-change\n      parameters:\n        quietPeriod: 1s")
+                .replaceAll("\n              ", "\n        ") + "      steps:\n        - log: \"${body}\"\n");
+    }
+
+    @Test
+    void aRestartWithNothingChangedMakesNoSnapshotButCountsAsASuccess() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
+        jobs.writeConfig("watched", source, "up", Map.of("keepLast", "2"));
+        Path routes = jobs.routesDir();
+        onChange(routes.resolve("watched.camel.yaml"), "watched");
+        RouterSettings settings = jobs.settings();
+        JobCatalog catalog = JobCatalog.read(routes, settings);
+        try (Targets targets = new Targets(settings.targets())) {
+            String before = new io.backuprouter.backup.BackupRun(catalog.job("watched").orElseThrow(), targets.stores(),
+                    java.time.Clock.systemUTC(), io.backuprouter.backup.BackupProgress.NONE).run().snapshotId();
+            StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
+
+            for (int start = 0; start < 3; start++) {
+                Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
+                        jobs.configFile(), routes);
+                router.main().start();
+                try {
+                    RouterMetrics metrics = router.main().getCamelContext().getRegistry()
+                            .lookupByNameAndType("routerMetrics", RouterMetrics.class);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> metrics.outcome("job", "watched", "up")
+                            .map(RouterMetrics.Outcome::lastSuccess).isPresent());
+                    assertThat(stored.snapshotIds()).containsExactly(before);
+                } finally {
+                    router.main().stop();
+                }
+            }
+            assertThat(io.backuprouter.backup.JobState.readHistory(jobs.stateDir().resolve("watched")))
+                    .singleElement().satisfies(h -> assertThat(h.unchangedAt()).isNotNull());
         }
     }
 

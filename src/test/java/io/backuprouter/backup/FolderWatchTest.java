@@ -1,0 +1,57 @@
+package io.backuprouter.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FolderWatchTest {
+    @TempDir
+    Path folder;
+
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    void advance(Duration by) {
+        now.set(now.get().plus(by));
+    }
+
+    @Test
+    void aQuietFolderIsTakenAtStartThenAgainOnlyOnceTheRecheckPeriodHasPassed() throws Exception {
+        try (FolderWatch watch = new FolderWatch(folder, Duration.ofSeconds(30), Duration.ofHours(13), clock)) {
+            assertThat(watch.takeQuietChange()).as("at start: what changed while nothing watched").isTrue();
+            assertThat(watch.takeQuietChange()).isFalse();
+
+            advance(Duration.ofHours(12));
+            assertThat(watch.takeQuietChange()).isFalse();
+            advance(Duration.ofHours(1));
+            assertThat(watch.takeQuietChange()).as("13 h without a change").isTrue();
+            assertThat(watch.takeQuietChange()).isFalse();
+
+            advance(Duration.ofHours(12).plusMinutes(59));
+            assertThat(watch.takeQuietChange()).as("the period counts from the last time taken").isFalse();
+        }
+    }
+}

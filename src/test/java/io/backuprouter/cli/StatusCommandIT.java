@@ -1,0 +1,56 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.BackupRun;
+import io.backuprouter.backup.BackupSummary;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.TestJobs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code status}: a target is STALE when its newest snapshot is old, unless a run has found nothing changed since. */
+class StatusCommandIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOldSnapshotIsStaleUntilARunFindsTheSourceUnchangedSinceIt() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "quiet for days");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
+        JobSettings job = jobs.job("notes", source, "nas");
+        Clock threeDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC);
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            new BackupRun(job, targets.stores(), threeDaysAgo, BackupProgress.NONE).run();
+        }
+        String[] status = {"status", "--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString()};
+
+        Cli.Result stale = Cli.run(status);
+
+        assertThat(stale.exitCode()).as(stale.all()).isEqualTo(1);
+        assertThat(stale.out()).containsPattern("notes +nas +STALE +1 ").contains("the newest snapshot is older than 26 h");
+
+        BackupSummary check;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            check = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).skipIfUnchanged(true).run();
+        }
+        assertThat(check.unchanged()).as(check.toString()).isTrue();
+
+        Cli.Result ok = Cli.run(status);
+
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+        assertThat(ok.out()).containsPattern("notes +nas +ok +1 +" + check.snapshotId() + " +3d ")
+                .containsPattern("a run \\d+s ago found the source unchanged since this snapshot");
+        assertThat(Cli.run("status", "--json", "--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString())
+                .out()).contains("\"health\" : \"ok\"").containsPattern("\"unchangedSeconds\" : \\d+");
+    }
+}
