@@ -451,8 +451,8 @@ public final class BackupRun {
         FileEntry first = outside.get(0);
         return java.util.Optional.of(outside.size() + (outside.size() == 1 ? " link leads" : " links lead")
                 + " outside the folder (" + first.path() + " -> " + first.target() + (outside.size() > 1 ? ", ..." : "")
-                + "): recorded as they are, but a restore does not create them (it never makes a link that leads "
-                + "outside its destination)");
+                + "): recorded as they are; a restore reports them and does not create them unless told to with "
+                + "--outside-links create (or skip)");
     }
 
     /** Refuses a source with no files where the previous snapshot had some, unless {@link #allowEmpty}. */

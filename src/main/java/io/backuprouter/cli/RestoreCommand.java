@@ -53,6 +53,12 @@ final class RestoreCommand implements Callable<Integer> {
             description = "never, if-older (default: never replace a newer local file; it is reported) or always.")
     String overwrite;
 
+    @Option(names = "--outside-links", defaultValue = "refuse", paramLabel = "POLICY",
+            description = "Symbolic links that lead outside the destination (absolute ones, say): refuse (default: not "
+                    + "created, the restore reports them and exits 1), skip (not created, listed) or create (made as stored,"
+                    + " after every file; nothing is ever written through a link).")
+    String outsideLinks;
+
     @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
     Path identity;
 
@@ -68,7 +74,7 @@ final class RestoreCommand implements Callable<Integer> {
                         + " give one of them");
             }
             request = new RestoreRequest(jobName, snapshot == null ? "latest" : snapshot, parseTime(at), target, to, includes,
-                    policy(overwrite));
+                    policy(overwrite), outsideLinks(outsideLinks));
         } catch (io.backuprouter.UserException e) {
             // A wrong option value is a wrong command line: exit code 2, with the usage.
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -118,6 +124,14 @@ final class RestoreCommand implements Callable<Integer> {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new UserException("--at \"" + text + "\" is not a time; write it as 2026-11-20T18:00:00Z");
+        }
+    }
+
+    static RestoreRequest.OutsideLinks outsideLinks(String text) {
+        try {
+            return RestoreRequest.OutsideLinks.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--outside-links " + e.getMessage());
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.Set;
  * target: r2                      # read from this target first
  * include: ["docs/**"]            # only these paths
  * overwrite: if-older             # never | if-older | always
+ * outsideLinks: refuse            # refuse | skip | create: links leading outside the destination
  * </pre>
  * Parsing fails with a message that says what is wrong; nothing is restored then.
  */
@@ -44,7 +45,7 @@ public final class RestoreRequestFile {
 
     /** The fields as written in the file. */
     record Fields(String job, String destination, String snapshot, String at, String target, List<String> include,
-                  String overwrite, @JsonProperty("comment") String comment) {
+                  String overwrite, String outsideLinks, @JsonProperty("comment") String comment) {
     }
 
     /** A request that cannot be carried out, and why. */
@@ -117,17 +118,24 @@ public final class RestoreRequestFile {
         try {
             overwrite = RestoreRequest.Overwrite.parse(fields.overwrite() == null ? "if-older" : fields.overwrite());
         } catch (IllegalArgumentException e) {
-            throw new Invalid("\"overwrite\": " + e.getMessage());
+            throw new Invalid("\"overwrite\"" + lineOf(file, "overwrite") + ": " + e.getMessage());
+        }
+        RestoreRequest.OutsideLinks outsideLinks;
+        try {
+            outsideLinks = RestoreRequest.OutsideLinks.parse(fields.outsideLinks() == null ? "refuse" : fields.outsideLinks());
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("\"outsideLinks\"" + lineOf(file, "outsideLinks") + ": " + e.getMessage());
         }
         return new RestoreRequest(fields.job(), fields.snapshot() == null ? "latest" : fields.snapshot(), at, fields.target(),
-                destination, fields.include() == null ? List.of() : fields.include(), overwrite);
+                destination, fields.include() == null ? List.of() : fields.include(), overwrite, outsideLinks);
     }
 
     /** The fields a request may have, in the record's order (comment last). */
     private static final List<String> FIELDS = java.util.Arrays.stream(Fields.class.getRecordComponents())
             .map(java.lang.reflect.RecordComponent::getName).toList();
     private static final java.util.Map<String, String> EXAMPLES = java.util.Map.of("job", "notes", "destination",
-            "/srv/restored", "snapshot", "latest", "at", "2026-11-20T18:00:00Z", "target", "r2", "overwrite", "if-older");
+            "/srv/restored", "snapshot", "latest", "at", "2026-11-20T18:00:00Z", "target", "r2", "overwrite", "if-older",
+            "outsideLinks", "refuse");
 
     /** " (line 3)": the first line that sets the field (the parser's position is past it by then). */
     private static String lineOf(Path file, String field) {

@@ -217,7 +217,7 @@ public final class Restorer {
                 joinQuietly(onExit);
             }
         }
-        finishFoldersAndLinks(snapshot, filter, destination, problems);
+        finishFoldersAndLinks(snapshot, filter, destination, request.outsideLinks(), problems, notes);
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
                 Duration.between(started, clock.instant()));
     }
@@ -531,6 +531,8 @@ public final class Restorer {
     /** How long a stopping restore waits for its workers before it removes the temporary files anyway. */
     private static final int STOP_WAIT_SECONDS = 10;
 
+    private static final String OUTSIDE_LINKS_HINT = "; --outside-links create makes such links as stored, skip leaves them out";
+
     /** The destination of the restore in progress, links resolved. */
     private Path realDestination;
 
@@ -749,10 +751,15 @@ public final class Restorer {
         return permissions;
     }
 
-    /** Creates folders (even empty ones) and safe links, then sets folder times, deepest first. */
-    private void finishFoldersAndLinks(Snapshot snapshot, PathFilter filter, Path destination, List<String> problems) {
+    /**
+     * Creates folders (even empty ones) and links (those that lead outside only when asked), then
+     * sets folder times, deepest first.
+     */
+    private void finishFoldersAndLinks(Snapshot snapshot, PathFilter filter, Path destination, RestoreRequest.OutsideLinks outside,
+                                       List<String> problems, List<String> notes) {
         List<FileEntry> dirs = new ArrayList<>();
         List<FileEntry> createdLinks = new ArrayList<>();
+        List<String> outsideLinks = new ArrayList<>();
         Set<String> holdingRestored = foldersHoldingRestored(snapshot, filter);
         for (FileEntry entry : snapshot.files()) {
             boolean wanted = filter.includesFile(entry.path());
@@ -768,8 +775,15 @@ public final class Restorer {
                 } else if (FileEntry.SYMLINK.equals(entry.type()) && wanted) {
                     Path link = SafePaths.resolve(destination, entry.path());
                     if (!SafePaths.linkStaysInside(destination, link, entry.target())) {
-                        problems.add(entry.path() + ": refused: the link points outside the destination (" + entry.target() + ")");
-                        continue;
+                        if (outside == RestoreRequest.OutsideLinks.REFUSE) {
+                            problems.add(entry.path() + ": refused: the link points outside the destination (" + entry.target() + ")"
+                                    + OUTSIDE_LINKS_HINT);
+                            continue;
+                        }
+                        outsideLinks.add(entry.path() + " -> " + entry.target());
+                        if (outside == RestoreRequest.OutsideLinks.SKIP) {
+                            continue;
+                        }
                     }
                     if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                         if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(entry.target())) {
@@ -788,7 +802,7 @@ public final class Restorer {
         }
         // Links judged by their text may still escape through other links (made here or already there):
         // follow each one through the real file system, and remove those that end outside, until none do.
-        boolean removed = true;
+        boolean removed = outside != RestoreRequest.OutsideLinks.CREATE;
         while (removed) {
             removed = false;
             for (FileEntry entry : new ArrayList<>(createdLinks)) {
@@ -797,14 +811,24 @@ public final class Restorer {
                     if (!SafePaths.resolvesInside(destination, link)) {
                         Files.deleteIfExists(link);
                         createdLinks.remove(entry);
-                        problems.add(entry.path() + ": refused: the link leads outside the destination through other links ("
-                                + entry.target() + ")");
+                        if (outside == RestoreRequest.OutsideLinks.SKIP) {
+                            outsideLinks.add(entry.path() + " -> " + entry.target() + " (through other links)");
+                        } else {
+                            problems.add(entry.path() + ": refused: the link leads outside the destination through other links ("
+                                    + entry.target() + ")" + OUTSIDE_LINKS_HINT);
+                        }
                         removed = true;
                     }
                 } catch (IOException e) {
                     problems.add(entry.path() + ": " + io.backuprouter.LocalErrors.describe(e));
                 }
             }
+        }
+        if (!outsideLinks.isEmpty()) {
+            notes.add(io.backuprouter.config.ByteSize.count(outsideLinks.size(), "link") + " leading outside the destination "
+                    + (outside == RestoreRequest.OutsideLinks.CREATE ? "created as stored" : "left out, as asked") + ": "
+                    + String.join(", ", outsideLinks.subList(0, Math.min(10, outsideLinks.size())))
+                    + (outsideLinks.size() > 10 ? ", ..." : ""));
         }
         // The links' own times (never their targets'), before the folders' (making a link changes its folder's).
         for (FileEntry entry : createdLinks) {

@@ -151,7 +151,7 @@ class BackupIT {
         BackupSummary summary = backup();
 
         assertThat(summary.warnings()).singleElement().asString().startsWith("2 links lead outside the folder (")
-                .contains("a restore does not create them");
+                .contains("a restore reports them and does not create them unless told to with --outside-links create");
         assertThat(backup().warnings()).as("once a run; link-to-plan, inside, is no news").hasSize(1);
     }
 

@@ -53,6 +53,13 @@ class HelpTest {
     }
 
     @Test
+    void anUnknownPolicyForOutsideLinksIsAUsageError() {
+        Cli.Result result = Cli.run("restore", "notes", "--to", "restored", "--outside-links", "follow");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--outside-links \"follow\" is not refuse, skip or create");
+    }
+
+    @Test
     void aSnapshotIdAndATimeTogetherAreAUsageError() {
         Cli.Result result = Cli.run("restore", "notes", "--to", "restored", "--snapshot", "20261122T051500.123Z-3fa9c2d1",
                 "--at", "2026-11-20T18:00:00Z");

@@ -338,6 +338,57 @@ class RestoreIT {
     }
 
     @Test
+    void linksLeadingOutsideAreRefusedByDefaultLeftOutOrCreatedAsStoredWhenAskedAndNothingIsWrittenThroughThem()
+            throws Exception {
+        Files.createDirectories(source.resolve("home/notes"));
+        Files.writeString(source.resolve("home/notes/a.md"), "a");
+        Files.createSymbolicLink(source.resolve("home/.bashrc"), Path.of("/etc/dotfiles/bashrc"));
+        Files.createSymbolicLink(source.resolve("home/shared"), Path.of("../../shared"));
+        Files.createSymbolicLink(source.resolve("home/today"), Path.of("notes/a.md"));
+        backup();
+
+        RestoreSummary refused = restoreLinks(dir.resolve("refused"), RestoreRequest.OutsideLinks.REFUSE);
+        assertThat(refused.complete()).isFalse();
+        assertThat(refused.problems()).hasSize(2).allSatisfy(p -> assertThat(p)
+                .contains("refused: the link points outside the destination")
+                .contains("--outside-links create makes such links as stored, skip leaves them out"));
+        assertThat(dir.resolve("refused/home/.bashrc")).doesNotExist();
+
+        RestoreSummary skipped = restoreLinks(dir.resolve("skipped"), RestoreRequest.OutsideLinks.SKIP);
+        assertThat(skipped.complete()).as(skipped.toString()).isTrue();
+        assertThat(skipped.notes()).contains("2 links leading outside the destination left out, as asked: "
+                + "home/.bashrc -> /etc/dotfiles/bashrc, home/shared -> ../../shared");
+        assertThat(dir.resolve("skipped/home/shared")).doesNotExist();
+        assertThat(Files.readSymbolicLink(dir.resolve("skipped/home/today"))).isEqualTo(Path.of("notes/a.md"));
+
+        Path to = dir.resolve("created");
+        RestoreSummary created = restoreLinks(to, RestoreRequest.OutsideLinks.CREATE);
+        assertThat(created.complete()).as(created.toString()).isTrue();
+        assertThat(created.notes()).contains("2 links leading outside the destination created as stored: "
+                + "home/.bashrc -> /etc/dotfiles/bashrc, home/shared -> ../../shared");
+        assertThat(Files.readSymbolicLink(to.resolve("home/.bashrc"))).isEqualTo(Path.of("/etc/dotfiles/bashrc"));
+        assertThat(Files.readSymbolicLink(to.resolve("home/shared"))).isEqualTo(Path.of("../../shared"));
+        assertThat(to.resolve("home/notes/a.md")).hasContent("a");
+
+        // A later snapshot where shared is a real folder, restored over the first: never written through the link.
+        Files.delete(source.resolve("home/shared"));
+        Files.createDirectories(source.resolve("home/shared"));
+        Files.writeString(source.resolve("home/shared/x.txt"), "x");
+        backup();
+        RestoreSummary over = restoreLinks(to, RestoreRequest.OutsideLinks.CREATE);
+        assertThat(over.problems()).anySatisfy(p -> assertThat(p).contains("home/shared/x.txt").contains("symbolic link"));
+        assertThat(dir.resolve("shared")).doesNotExist();
+    }
+
+    RestoreSummary restoreLinks(Path to, RestoreRequest.OutsideLinks outsideLinks) throws IOException {
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            return new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE).restore(new RestoreRequest("docs", "latest", null, null, to, List.of(),
+                    RestoreRequest.Overwrite.IF_OLDER, outsideLinks));
+        }
+    }
+
+    @Test
     void linksThatEscapeThroughOtherLinksAreRemovedAndNamed() throws Exception {
         Files.createDirectories(source.resolve("x"));
         Files.createSymbolicLink(source.resolve("x/y"), Path.of(".."));

@@ -27,7 +27,9 @@ class RestoreRequestFileTest {
                 target: r2
                 include: ["docs/**", "*.md"]
                 overwrite: always
+                outsideLinks: create
                 """.formatted(dir.resolve("out"))), List.of());
+        assertThat(yaml.outsideLinks()).isEqualTo(RestoreRequest.OutsideLinks.CREATE);
         assertThat(yaml.job()).isEqualTo("notes");
         assertThat(yaml.includes()).containsExactly("docs/**", "*.md");
         assertThat(yaml.overwrite()).isEqualTo(RestoreRequest.Overwrite.ALWAYS);
@@ -36,6 +38,7 @@ class RestoreRequestFileTest {
         assertThat(json.snapshot()).isEqualTo("latest");
         assertThat(json.at()).hasToString("2026-11-20T18:00:00Z");
         assertThat(json.overwrite()).isEqualTo(RestoreRequest.Overwrite.IF_OLDER);
+        assertThat(json.outsideLinks()).isEqualTo(RestoreRequest.OutsideLinks.REFUSE);
     }
 
     @Test
@@ -48,7 +51,10 @@ class RestoreRequestFileTest {
         assertInvalid(write("c3.json", "{\"job\": \"x\", \"destinaton\": \"/tmp/x\"}"), List.of(),
                 "unknown field \"destinaton\" (line 1); did you mean destination?");
         assertInvalid(write("d.yaml", "job: x\ndestination: /tmp/x\nat: yesterday\n"), List.of(), "\"at\": \"yesterday\" is not a time");
-        assertInvalid(write("e.yaml", "job: x\ndestination: /tmp/x\noverwrite: sometimes\n"), List.of(), "\"overwrite\": \"sometimes\"");
+        assertInvalid(write("e.yaml", "job: x\ndestination: /tmp/x\noverwrite: sometimes\n"), List.of(),
+                "\"overwrite\" (line 3): \"sometimes\" is not never, if-older or always");
+        assertInvalid(write("e1.json", "{\"job\": \"x\",\n \"destination\": \"/tmp/x\",\n \"outsideLinks\": \"follow\"}"), List.of(),
+                "\"outsideLinks\" (line 3): \"follow\" is not refuse, skip or create");
         assertInvalid(write("e2.yaml", "job: x\ndestination: /tmp/x\nsnapshot: 20261122T051500.123Z-3fa9c2d1\n"
                 + "at: 2026-11-20T18:00:00Z\n"), List.of(), "each choose a snapshot; give one of them");
         assertInvalid(write("e3.yaml", "job: x\ndestination: /tmp/x\nsnapshot: latest\nat: 2026-11-20T18:00:00Z\n"), List.of(),
