@@ -134,18 +134,43 @@ class AppJarIT {
         try (AppProcess router = AppProcess.start(home, Map.of(), FREE_PORT)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> router.output().contains("job demo: snapshot") || !router.isAlive());
             Path requests = Files.createDirectories(home.resolve("var/restore/requests"));
-            Files.writeString(requests.resolve("notes.yaml"), "job: demo\ndestination: var/restored/notes\ninclude: [\"notes/**\"]\n");
-            Files.writeString(requests.resolve("all.json"), "{\"job\": \"demo\", \"destination\": \"var/restored/all\"}");
-            Files.writeString(requests.resolve("unknown-job.yaml"), "job: nope\ndestination: var/restored/x\n");
-            Files.writeString(requests.resolve("system.yaml"), "job: demo\ndestination: /etc/restored\n");
-            Files.writeString(requests.resolve("garbage.yaml"), "job: [\n  : :\n");
-            Files.writeString(requests.resolve("note.txt"), "job: demo\ndestination: var/restored/txt\n");
+            Map<String, String> dropped = new java.util.LinkedHashMap<>();
+            dropped.put("notes.yaml", "job: demo\ndestination: var/restored/notes\ninclude: [\"notes/**\"]\n");
+            dropped.put("all.json", "{\"job\": \"demo\", \"destination\": \"var/restored/all\"}");
+            dropped.put("unknown-job.yaml", "job: nope\ndestination: var/restored/x\n");
+            dropped.put("system.yaml", "job: demo\ndestination: /etc/restored\n");
+            dropped.put("garbage.yaml", "job: [\n  : :\n");
+            dropped.put("note.txt", "job: demo\ndestination: var/restored/txt\n");
+            dropped.put("1-readme.yaml", "job: demo\ndestination: var/restored/readme\ninclude: [README.md]\n");
+            // Written under hidden names (never taken), then renamed: all arrive at once, in no particular order.
+            for (var request : dropped.entrySet()) {
+                Files.writeString(requests.resolve("." + request.getKey()), request.getValue());
+            }
+            for (String name : dropped.keySet()) {
+                Files.move(requests.resolve("." + name), requests.resolve(name));
+            }
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/all.json.result.json"))
                     && Files.exists(requests.resolve("done/notes.yaml.result.json"))
+                    && Files.exists(requests.resolve("done/1-readme.yaml.result.json"))
                     && Files.exists(requests.resolve("failed/unknown-job.yaml"))
                     && Files.exists(requests.resolve("failed/system.yaml"))
                     && Files.exists(requests.resolve("failed/garbage.yaml"))
                     && Files.exists(requests.resolve("failed/note.txt.result.json")));
+            // Requests that arrive together run in name order (number them to choose).
+            java.util.List<Path> results = new java.util.ArrayList<>();
+            for (String name : dropped.keySet()) {
+                Path result = requests.resolve("done/" + name + ".result.json");
+                results.add(Files.exists(result) ? result : requests.resolve("failed/" + name + ".result.json"));
+            }
+            java.util.Comparator<Path> byTime = java.util.Comparator.comparing(p -> {
+                try {
+                    return Files.getLastModifiedTime(p);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(results.stream().sorted(byTime).map(p -> p.getFileName().toString()).toList())
+                    .isEqualTo(results.stream().map(p -> p.getFileName().toString()).sorted().toList());
 
             assertThat(Files.readString(requests.resolve("done/all.json.result.json")))
                     .contains("\"status\" : \"done\"").contains("\"files\" : 7")
