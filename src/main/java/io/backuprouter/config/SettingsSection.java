@@ -116,7 +116,9 @@ public final class SettingsSection {
         }
         String normalized = value.toLowerCase(Locale.ROOT);
         if (!setting.choices().contains(normalized)) {
-            problem(setting, "\"" + value + "\" is not one of " + String.join(", ", setting.choices()), null);
+            String near = Suggestions.closest(normalized, setting.choices());
+            problem(setting, "\"" + value + "\" is not one of " + String.join(", ", setting.choices())
+                    + (near == null ? "" : " (did you mean " + near + "?)"), null);
             return null;
         }
         return normalized;

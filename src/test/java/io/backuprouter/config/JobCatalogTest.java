@@ -135,6 +135,25 @@ class JobCatalogTest {
     }
 
     @Test
+    void aMisspeltMirrorModeSaysWhichItMeant() throws IOException {
+        Files.writeString(dir.resolve("mirror.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:mirror-on-schedule
+                      parameters:
+                        mirror: photos
+                        from: nas
+                        to: usb
+                        mode: snyc
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> MirrorCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString)
+                .contains(dir.resolve("mirror.camel.yaml") + ":8: mode: \"snyc\" is not one of copy, sync (did you mean sync?)");
+    }
+
+    @Test
     void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
