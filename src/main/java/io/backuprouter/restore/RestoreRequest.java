@@ -37,13 +37,9 @@ public record RestoreRequest(String job, String snapshot, Instant at, String tar
         /** Created as stored, once every file is written (as tar and restic do), and listed as a note. */
         CREATE;
 
+        /** refuse, skip or create. */
         public static OutsideLinks parse(String text) {
-            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "refuse" -> REFUSE;
-                case "skip" -> SKIP;
-                case "create" -> CREATE;
-                default -> throw new IllegalArgumentException("\"" + text + "\" is not refuse, skip or create");
-            };
+            return choice(text, values());
         }
     }
 
@@ -56,13 +52,24 @@ public record RestoreRequest(String job, String snapshot, Instant at, String tar
         /** Always replace it. */
         ALWAYS;
 
+        /** never, if-older or always. */
         public static Overwrite parse(String text) {
-            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "never" -> NEVER;
-                case "if-older" -> IF_OLDER;
-                case "always" -> ALWAYS;
-                default -> throw new IllegalArgumentException("\"" + text + "\" is not never, if-older or always");
-            };
+            return choice(text, values());
         }
+    }
+
+    /** The value written as its name in lower case with hyphens ({@code if-older} for IF_OLDER). */
+    private static <E extends Enum<E>> E choice(String text, E[] values) {
+        List<String> names = java.util.Arrays.stream(values).map(RestoreRequest::written).toList();
+        int index = names.indexOf(text.trim().toLowerCase(java.util.Locale.ROOT));
+        if (index < 0) {
+            throw new IllegalArgumentException("\"" + text + "\" is not " + String.join(", ", names.subList(0, names.size() - 1))
+                    + " or " + names.get(names.size() - 1));
+        }
+        return values[index];
+    }
+
+    private static String written(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }
