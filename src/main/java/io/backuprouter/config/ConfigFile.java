@@ -213,7 +213,9 @@ public final class ConfigFile {
                 return rest.substring(dflt + 1);
             }
             throw new PlaceholderException(("env".equals(function) ? "environment variable " : "system property ")
-                    + name + " is not set", "set it, or give a default: {{" + function + ":" + name + ":value}}");
+                    + name + " is not set", ("env".equals(function) ? "set it where the program starts (export " + name
+                    + "=...; in docker-compose.yml, under environment:)" : "set it (-D" + name + "=...)")
+                    + "; a setting that is not secret may give a default instead: {{" + function + ":" + name + ":value}}");
         }
         if ("file".equals(function)) {
             Path path = baseDir.resolve(expression.substring(colon + 1).trim());

@@ -96,7 +96,9 @@ public final class JobCatalog {
                 s.problem(JobSettings.PASSPHRASE, "is written in plain text",
                         "give it through a placeholder: passphrase: \"{{env:BACKUP_PASSPHRASE}}\"");
             }
-            List<String> recipients = passphrase != null && !s.isSet(JobSettings.RECIPIENTS) ? List.of()
+            // A passphrase whose placeholder cannot be resolved is reported as such, not as missing recipients.
+            boolean passphraseGiven = passphrase != null || file.raw(JobSettings.PASSPHRASE.name()) != null;
+            List<String> recipients = passphraseGiven && !s.isSet(JobSettings.RECIPIENTS) ? List.of()
                     : recipients(s, s.required(JobSettings.RECIPIENTS,
                     "archives are encrypted to them; create a key pair with: backup-router keygen (or use a passphrase)"));
             if (passphrase != null && !recipients.isEmpty()) {

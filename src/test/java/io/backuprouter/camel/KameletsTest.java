@@ -68,8 +68,10 @@ class KameletsTest {
                             .isEqualTo(setting.defaultValue());
                 }
             }
+            // recipients or passphrase: one of the two, which JobCatalog checks (Camel would demand both)
             assertThat(definition.get("required")).extracting(JsonNode::asText).as(name)
-                    .contains("job", "source", "targets", "recipients");
+                    .contains("job", "source", "targets").doesNotContain("recipients", "passphrase");
+            assertThat(properties.get("recipients").get("description").asText()).contains("required unless passphrase");
         }
     }
 }

@@ -146,6 +146,33 @@ class RouterIT {
     }
 
     @Test
+    void aPassphraseJobRunsInTheRouter() throws Exception {
+        System.setProperty("router-it.passphrase", "a long passphrase for the router test");
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
+        jobs.writeConfig("secret", source, "up", Map.of("passphrase", "{{sys:router-it.passphrase}}"));
+        Path routes = jobs.routesDir();
+        Path route = routes.resolve("secret.camel.yaml");
+        // A job takes recipients or a passphrase: the route without the recipients TestJobs writes.
+        Files.writeString(route, Files.readString(route).replaceAll("\n *recipients: \"age1[^\"]*\"", ""));
+        onChange(route, "secret");
+        RouterSettings settings = jobs.settings();
+        JobCatalog catalog = JobCatalog.read(routes, settings);
+        try (Targets targets = new Targets(settings.targets())) {
+            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
+                    jobs.configFile(), routes);
+            router.main().start();
+            try {
+                var store = targets.store("up").orElseThrow();
+                await().atMost(Duration.ofSeconds(30)).until(() -> io.backuprouter.catalog.SnapshotIds.on(store, "secret").size() == 1);
+            } finally {
+                router.main().stop();
+            }
+        }
+    }
+
+    @Test
     void aScheduledRunMissedWhileTheRouterWasStoppedRunsOnceAtStart() throws Exception {
         Path source = Files.createDirectories(dir.resolve("source"));
         Files.writeString(source.resolve("a.txt"), "a");

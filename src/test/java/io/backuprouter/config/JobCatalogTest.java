@@ -135,6 +135,29 @@ class JobCatalogTest {
     }
 
     @Test
+    void aPassphraseWhoseVariableIsNotSetIsNamedAloneWithoutInvitingItIntoTheFile() throws IOException {
+        Files.writeString(dir.resolve("secret.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: secret
+                        source: /home/me/secret
+                        targets: nas
+                        passphrase: "{{env:BACKUP_ROUTER_TEST_UNSET_PASSPHRASE}}"
+                      steps:
+                        - log: "${body}"
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).singleElement().asString()
+                .contains(":8: passphrase: environment variable BACKUP_ROUTER_TEST_UNSET_PASSPHRASE is not set")
+                .contains("hint: set it where the program starts (export BACKUP_ROUTER_TEST_UNSET_PASSPHRASE=...")
+                .contains("a setting that is not secret may give a default instead");
+    }
+
+    @Test
     void aMisspeltMirrorModeSaysWhichItMeant() throws IOException {
         Files.writeString(dir.resolve("mirror.camel.yaml"), """
                 - route:
