@@ -90,6 +90,18 @@ public final class BackupRun {
         return this;
     }
 
+    private boolean rekey;
+
+    /**
+     * Packs every file again, under the job's current recipients or passphrase, so that this
+     * snapshot needs no older key; also how a changed passphrase is accepted (a run with another
+     * passphrase than the job's earlier snapshots otherwise stops: it is most often mistyped).
+     */
+    public BackupRun rekey(boolean rekey) {
+        this.rekey = rekey;
+        return this;
+    }
+
     private boolean skipIfUnchanged;
 
     /**
@@ -187,16 +199,23 @@ public final class BackupRun {
         catchUp(state, pending, targets);
 
         Snapshot previous = previousSnapshot(state, await(latest, "reading the local state"), targets);
+        boolean packAll = packAllAgain(state, previous);
         progress.step("scanning " + job.source());
         SourceScanner.Scan scan = await(scanning, "scanning");
         refuseSuddenlyEmpty(previous, scan);
         List<String> warnings = new ArrayList<>(scan.problems());
         linksLeadingOutside(scan).ifPresent(warnings::add);
+        if (packAll) {
+            warnings.add(rekey ? "every file is packed again, as asked (--rekey): this snapshot needs only the job's current key"
+                    : "the job's recipients or passphrase changed since snapshot " + previous.id() + ": every file is packed "
+                    + "again, so that this snapshot is readable with the new key alone (earlier snapshots still need the "
+                    + "key they were made with)");
+        }
 
         Map<String, FileEntry> before = new HashMap<>();
         Map<String, FileEntry> byContent = new HashMap<>();
         Map<String, ArchiveInfo> knownArchives = new HashMap<>();
-        if (previous != null) {
+        if (previous != null && !packAll) {
             // Only content that some reachable target or the outbox still holds can be referenced again;
             // files whose archive exists nowhere (a replaced target, lost objects) are packed anew.
             Set<String> available = available(state, pending, targets);
@@ -355,6 +374,8 @@ public final class BackupRun {
         state.savePending(pending);
         if (!committed.isEmpty()) {
             state.saveLatest(snapshot);
+            boolean newCheck = job.encryption().usesPassphrase() && (packAll || !Files.exists(state.passphraseCheck()));
+            state.saveEncryption(job.encryption().fingerprint(), newCheck ? passphraseCheck() : null);
         }
         // Recorded even when no target has it yet (its manifest waits in pending.json): when a target
         // catches up with it, the entry says so, and verify expects it there.
@@ -423,6 +444,51 @@ public final class BackupRun {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    private static final String PASSPHRASE_CHECK = "backup-router passphrase check";
+
+    /**
+     * Whether no archive of the previous snapshot may be used again, because they are encrypted to
+     * another key than the job's now (a changed recipients list, a passphrase for recipients or the
+     * other way round), or because {@link #rekey} asks. A passphrase other than the one the previous
+     * snapshots were made with is refused instead: the snapshot it would make names archives its
+     * passphrase cannot read, and it is most often a typing mistake.
+     */
+    private boolean packAllAgain(JobState state, Snapshot previous) throws IOException {
+        if (previous == null) {
+            return false;
+        }
+        String recorded = state.encryption();
+        if (recorded != null && !recorded.equals(job.encryption().fingerprint())) {
+            return true;
+        }
+        if (job.encryption().usesPassphrase() && Files.exists(state.passphraseCheck()) && !rekey) {
+            try (InputStream in = io.backuprouter.crypto.Age.decrypt(Files.newInputStream(state.passphraseCheck()),
+                    io.backuprouter.crypto.AgeIdentity.passphrase(job.passphrase(), "job " + job.name()))) {
+                in.readAllBytes();
+            } catch (io.backuprouter.crypto.Age.WrongKeyException e) {
+                throw new UserException("job " + job.name() + ": the passphrase is not the one snapshot " + previous.id()
+                        + " and the job's earlier snapshots were made with (checked against " + state.passphraseCheck()
+                        + "); nothing was backed up\n    hint: check the variable the passphrase placeholder names; if you "
+                        + "changed the passphrase on purpose, run backup-router backup " + job.name() + " --rekey once: every"
+                        + " file is packed again under the new one (earlier snapshots still need the old one)");
+            } catch (IOException e) {
+                LOG.warn("Job {}: the passphrase check {} cannot be read ({}); it is written again", job.name(),
+                        state.passphraseCheck(), e.getMessage());
+                Files.deleteIfExists(state.passphraseCheck());
+            }
+        }
+        return rekey;
+    }
+
+    /** A short text encrypted with the job's passphrase, to tell a later run's passphrase from another. */
+    private byte[] passphraseCheck() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = io.backuprouter.crypto.Age.encrypt(bytes, job.encryption())) {
+            out.write(PASSPHRASE_CHECK.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     /** Whether these entries, of this machine and source, are the previous snapshot's. */

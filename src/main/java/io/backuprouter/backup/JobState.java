@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code pending.json}: objects some target still lacks (it was down or failing), in
  *       upload order, with the local copy in {@code outbox/} to send when it returns;</li>
  *   <li>{@code history.json}: the snapshots this machine made, for listings without the identity;</li>
+ *   <li>{@code encryption.json}: what the archives of the latest snapshot are encrypted to (a
+ *       fingerprint, no secret), and for a passphrase {@code passphrase-check.age}, a short text
+ *       encrypted with it: a run with another key packs every file again, and one with a mistyped
+ *       passphrase stops;</li>
  *   <li>{@code lock}: held while a run is in progress, so two runs of a job never overlap.</li>
  * </ul>
  * Every file is replaced atomically (written beside, then renamed).
@@ -283,6 +287,38 @@ public final class JobState implements AutoCloseable {
                     snapshot.stats().addedBytes(), targets, at));
         }
         write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
+    /** What the latest snapshot's archives are encrypted to (see {@code AgeEncryption#fingerprint}), or null. */
+    @JsonPropertyOrder({"encryption"})
+    public record Encryption(String encryption) {
+    }
+
+    /** The encryption recorded by the last run that committed a snapshot, or null (none yet, or an older version's state). */
+    public String encryption() throws IOException {
+        Path file = dir.resolve("encryption.json");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return Manifests.json().readValue(file.toFile(), Encryption.class).encryption();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warn("{}; it is written again by this run", new Damaged(file, e).getMessage());
+            return null;
+        }
+    }
+
+    /** The passphrase check, a short text encrypted with the job's passphrase; absent for recipients. */
+    public Path passphraseCheck() {
+        return dir.resolve("passphrase-check.age");
+    }
+
+    /** Records the encryption of a committed snapshot, with a new passphrase check when one is given. */
+    public void saveEncryption(String fingerprint, byte[] passphraseCheck) throws IOException {
+        if (passphraseCheck != null) {
+            write(passphraseCheck().getFileName().toString(), out -> out.write(passphraseCheck));
+        }
+        write("encryption.json", out -> Manifests.json().writeValue(out, new Encryption(fingerprint)));
     }
 
     public void appendHistory(HistoryEntry entry) throws IOException {

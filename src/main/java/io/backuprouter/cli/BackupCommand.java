@@ -31,6 +31,11 @@ final class BackupCommand implements Callable<Integer> {
             + "snapshot holds it and every target has that snapshot (as backup-on-change jobs do); exit 0.")
     boolean skipIfUnchanged;
 
+    @Option(names = "--rekey", description = "Pack every file again under the job's current recipients or passphrase, so "
+            + "that this snapshot needs no older key. Needed once after changing a job's passphrase (a run with another "
+            + "passphrase than the earlier snapshots' stops: it is most often mistyped).")
+    boolean rekey;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +44,7 @@ final class BackupCommand implements Callable<Integer> {
         try (JobContext context = JobContext.open(spec, jobOptions, jobName);
              TerminalProgress progress = TerminalProgress.forTask("backup " + jobName)) {
             BackupSummary summary = new BackupRun(context.job(), context.targets().stores(), Clock.systemUTC(), progress)
-                    .allowEmpty(allowEmpty).skipIfUnchanged(skipIfUnchanged).run();
+                    .allowEmpty(allowEmpty).skipIfUnchanged(skipIfUnchanged).rekey(rekey).run();
             PrintWriter out = spec.commandLine().getOut();
             progress.close();
             out.println(summary);

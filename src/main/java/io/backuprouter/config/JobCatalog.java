@@ -108,6 +108,8 @@ public final class JobCatalog {
             String identity = s.text(JobSettings.IDENTITY);
             if (identity != null && !Files.isRegularFile(Path.of(identity))) {
                 s.problem(JobSettings.IDENTITY, "file \"" + identity + "\" does not exist", "fix the path, or remove the parameter");
+            } else if (identity != null && !recipients.isEmpty()) {
+                checkIdentityMatches(s, Path.of(identity), recipients);
             }
             List<String> includes = s.globs(JobSettings.INCLUDE);
             List<String> excludes = s.globs(JobSettings.EXCLUDE);
@@ -165,6 +167,25 @@ public final class JobCatalog {
                 return List.of();
             }
             return Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        }
+
+        /**
+         * An identity that is none of the recipients' reads none of what the job writes: a restore with it
+         * would fail only when it is needed, so it is refused at start.
+         */
+        private static void checkIdentityMatches(SettingsSection s, Path identity, List<String> recipients) {
+            String own;
+            try {
+                own = io.backuprouter.crypto.AgeIdentity.read(identity).recipient();
+            } catch (IOException e) {
+                s.problem(JobSettings.IDENTITY, e.getMessage(), "point it at the file backup-router keygen wrote");
+                return;
+            }
+            if (recipients.stream().map(String::trim).noneMatch(own::equals)) {
+                s.problem(JobSettings.IDENTITY, "the identity in \"" + identity + "\" is for recipient " + own
+                        + ", which is not among the job's recipients: it could not restore what the job backs up",
+                        "point identity at the identity file of one of the recipients, or add " + own + " to recipients");
+            }
         }
 
         private static List<String> recipients(SettingsSection s, String text) {

@@ -33,6 +33,20 @@ public final class AgeEncryption {
         return passphrase != null;
     }
 
+    /**
+     * What tells this encryption from another without revealing a secret: {@code passphrase} (which
+     * one only a passphrase can tell: see {@code JobState}'s passphrase check), or
+     * {@code recipients:} and the SHA-256 of the recipients in order, one per line.
+     */
+    public String fingerprint() {
+        if (passphrase != null) {
+            return "passphrase";
+        }
+        String lines = String.join("\n", recipients.stream().map(String::trim).distinct().sorted().toList());
+        return "recipients:" + java.util.HexFormat.of().formatHex(sha256().digest(lines.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     List<RecipientStanzaWriter> writers() throws IOException {
         if (passphrase != null) {
             return List.of(ScryptStanzas.writer(passphrase));
@@ -46,6 +60,14 @@ public final class AgeEncryption {
             }
         }
         return writers;
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     @Override

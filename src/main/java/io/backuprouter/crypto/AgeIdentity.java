@@ -59,6 +59,11 @@ public final class AgeIdentity {
                 : com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(secret);
     }
 
+    /** Whether this is a passphrase rather than an X25519 identity. */
+    public boolean isPassphrase() {
+        return recipient == null;
+    }
+
     /** The matching recipient ({@code age1...}), or "a passphrase". */
     public String recipient() {
         return recipient == null ? "a passphrase" : recipient;

@@ -389,13 +389,24 @@ public final class Restorer {
             }
         }
         if (!remaining.isEmpty() && wrongKey == failures.size() && wrongKey > 0) {
-            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt archive "
-                    + archive.key() + " of snapshot " + snapshot.id() + ": it was encrypted to other recipients");
+            throw cannotDecrypt("archive " + archive.key() + " of snapshot " + snapshot.id());
         }
         for (FileEntry file : remaining) {
             problems.add(file.path() + ": not restored: " + (failures.isEmpty() ? "no target has archive " + archive.key()
                     : String.join("; ", failures)));
         }
+    }
+
+    /** The identity (or passphrase) given is not one the object was encrypted to. */
+    private UserException cannotDecrypt(String what) {
+        if (identity.isPassphrase()) {
+            return new UserException("job " + job + ": the passphrase cannot decrypt " + what + ": it was made with another "
+                    + "passphrase, or encrypted to recipients\n    hint: check the variable the job's passphrase placeholder "
+                    + "names; snapshots made before a backup --rekey need the passphrase they were made with");
+        }
+        return new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt " + what
+                + ": it was encrypted to other recipients\n    hint: give the identity whose recipient the job encrypts to "
+                + "(--identity FILE); snapshots made before the job's recipients changed need the identity they were made for");
     }
 
     private static String describe(ArchiveInfo archive, IOException e) {
@@ -963,9 +974,7 @@ public final class Restorer {
             }
         }
         if (!wrongKeyOn.isEmpty() && wrongKeyOn.size() == listed.entrySet().stream().filter(e -> e.getValue().contains(id)).count()) {
-            throw new UserException("job " + job + ": this identity (" + identity.recipient() + ") cannot decrypt snapshot "
-                    + id + " on " + String.join(", ", wrongKeyOn) + ": it was encrypted to other recipients"
-                    + "\n    hint: give the identity whose recipient the job encrypts to (--identity FILE)");
+            throw cannotDecrypt("snapshot " + id + " on " + String.join(", ", wrongKeyOn));
         }
         throw new UserException("job " + job + ": cannot read snapshot " + id + " on any target:\n    "
                 + String.join("\n    ", failures));

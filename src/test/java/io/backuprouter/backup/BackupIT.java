@@ -230,6 +230,69 @@ class BackupIT {
     }
 
     @Test
+    void aJobWhoseRecipientsChangedPacksEveryFileAgainSoThatTheNewKeyAloneRestoresIt() throws IOException {
+        BackupSummary first = backup();
+        io.backuprouter.crypto.AgeKeys.AgeKeyPair next = io.backuprouter.crypto.AgeKeys.generate();
+        Path nextIdentity = Files.writeString(dir.resolve("next-identity.txt"), next.identityFile());
+        job = jobs.job("notes", source, "a, b", Map.of("recipients", next.recipient(), "identity", nextIdentity.toString()));
+        Files.writeString(source.resolve("new.txt"), "after the new key");
+
+        BackupSummary second = backup();
+
+        assertThat(second.complete()).as(second.toString()).isTrue();
+        assertThat(second.addedFiles()).as("every file's content is in a new archive").isEqualTo(second.files());
+        assertThat(second.warnings()).anySatisfy(w -> assertThat(w).contains("recipients or passphrase changed since snapshot "
+                + first.snapshotId()).contains("every file is packed again"));
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            var restored = new io.backuprouter.restore.Restorer("notes", job.targets(), targets.stores(),
+                    io.backuprouter.crypto.AgeIdentity.read(nextIdentity), Clock.systemUTC(), BackupProgress.NONE)
+                    .restore(new io.backuprouter.restore.RestoreRequest("notes", second.snapshotId(), null, "b",
+                            dir.resolve("restored"), List.of(), io.backuprouter.restore.RestoreRequest.Overwrite.IF_OLDER));
+            assertThat(restored.problems()).isEmpty();
+            assertThat(restored.files()).isEqualTo(second.files());
+        }
+        assertThat(backup().addedFiles()).as("the key is recorded: the next run packs only what changed").isZero();
+    }
+
+    @Test
+    void aMistypedPassphraseStopsTheRunAndRekeyAcceptsANewOneOnPurpose() throws IOException {
+        System.setProperty("backup-it.passphrase", "the passphrase of the earlier snapshots");
+        jobs.writeConfig("notes", source, "a, b", Map.of("passphrase", "{{sys:backup-it.passphrase}}"));
+        Path route = jobs.routesDir().resolve("notes.camel.yaml");
+        Files.writeString(route, Files.readString(route).replaceAll("\n *recipients: \"age1[^\"]*\"", ""));
+        job = io.backuprouter.config.JobCatalog.read(jobs.routesDir(), jobs.settings()).job("notes").orElseThrow();
+        BackupSummary first = backup();
+        assertThat(first.complete()).isTrue();
+
+        System.setProperty("backup-it.passphrase", "the passphrase mistyped");
+        job = io.backuprouter.config.JobCatalog.read(jobs.routesDir(), jobs.settings()).job("notes").orElseThrow();
+        Files.writeString(source.resolve("new.txt"), "written after");
+
+        assertThatThrownBy(this::backup).isInstanceOf(io.backuprouter.UserException.class)
+                .hasMessageContaining("the passphrase is not the one snapshot " + first.snapshotId())
+                .hasMessageContaining("nothing was backed up")
+                .hasMessageContaining("--rekey once")
+                .hasMessageNotContaining("mistyped");
+        assertThat(snapshotsOn("a")).containsExactly(first.snapshotId());
+
+        BackupSummary rekeyed;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            rekeyed = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).rekey(true).run();
+        }
+        assertThat(rekeyed.complete()).isTrue();
+        assertThat(rekeyed.addedFiles()).isEqualTo(rekeyed.files());
+        assertThat(backup().complete()).as("the new passphrase is the one checked from now on").isTrue();
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            assertThatThrownBy(() -> new io.backuprouter.restore.Restorer("notes", job.targets(), targets.stores(),
+                    job.reader().orElseThrow(), Clock.systemUTC(), BackupProgress.NONE)
+                    .restore(new io.backuprouter.restore.RestoreRequest("notes", first.snapshotId(), null, null,
+                            dir.resolve("restored"), List.of(), io.backuprouter.restore.RestoreRequest.Overwrite.IF_OLDER)))
+                    .hasMessageContaining("the passphrase cannot decrypt snapshot " + first.snapshotId())
+                    .hasMessageContaining("need the passphrase they were made with").hasMessageNotContaining("--identity");
+        }
+    }
+
+    @Test
     void aTargetThatLacksThePreviousSnapshotGetsANewOneEvenWhenNothingChanged() throws IOException {
         BackupSummary first = backup();
         onTarget("b", (store, backups) -> {

@@ -158,6 +158,33 @@ class JobCatalogTest {
     }
 
     @Test
+    void anIdentityThatIsNoneOfTheRecipientsIsRefusedAtStart() throws IOException {
+        AgeKeys.AgeKeyPair other = AgeKeys.generate();
+        Path identity = Files.writeString(dir.resolve("other-identity.txt"), other.identityFile());
+        Files.writeString(dir.resolve("notes.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: notes
+                        source: /home/me/notes
+                        targets: nas
+                        recipients: %s
+                        identity: %s
+                      steps:
+                        - log: "${body}"
+                """.formatted(recipient, identity));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).singleElement().asString()
+                .contains(":9: identity: the identity in \"" + identity + "\" is for recipient " + other.recipient()
+                        + ", which is not among the job's recipients")
+                .contains("add " + other.recipient() + " to recipients")
+                .doesNotContain("AGE-SECRET-KEY");
+    }
+
+    @Test
     void aMisspeltMirrorModeSaysWhichItMeant() throws IOException {
         Files.writeString(dir.resolve("mirror.camel.yaml"), """
                 - route:
