@@ -82,6 +82,7 @@ final class RestoreCommand implements Callable<Integer> {
         try (JobContext context = JobContext.open(spec, jobOptions, jobName, target);
              TerminalProgress progress = TerminalProgress.forTask("restore " + jobName)) {
             JobSettings job = context.job();
+            refuseFileSystemRoot(to, job);
             RestoreSummary summary = new Restorer(job.name(), job.targets(), context.targets().stores(), identity(identity, job),
                     Clock.systemUTC(), progress).maxExpansion(context.settings().restore().maxExpansion()).source(job.source())
                     .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), null)).stopOnExit()
@@ -97,6 +98,19 @@ final class RestoreCommand implements Callable<Integer> {
             }
             out.flush();
             return summary.complete() ? 0 : BackupRouterCommand.FAILED;
+        }
+    }
+
+    /**
+     * A snapshot's paths are relative to the job's source folder: restoring into the root of the file
+     * system scatters them over it, which is only right when the job backed up that root.
+     */
+    static void refuseFileSystemRoot(Path to, JobSettings job) {
+        Path destination = to.toAbsolutePath().normalize();
+        if (destination.getParent() == null && !destination.equals(job.source().toAbsolutePath().normalize())) {
+            throw new UserException("--to " + to + " is the root of the file system: the snapshot's files, whose paths start "
+                    + "at the job's source folder " + job.source() + ", would land directly in it; nothing was restored"
+                    + "\n    hint: --to " + job.source() + " puts them back where they were; or name a new folder");
         }
     }
 

@@ -1,0 +1,40 @@
+package io.backuprouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.backup.BackupRun;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.targets.Targets;
+import io.backuprouter.testing.TestJobs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code restore} from the command line, in-process. */
+class RestoreCommandIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRootOfTheFileSystemIsRefusedAsADestinationUnlessItIsTheJobsSource() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("restore-command-it-marker.txt"), "would land in /");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
+        JobSettings job = jobs.job("notes", source, "nas", Map.of("identity", jobs.identityFile().toString()));
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+        }
+
+        Cli.Result result = Cli.run("restore", "notes", "--to", "/", "--config", jobs.configFile().toString(), "--routes",
+                jobs.routesDir().toString());
+
+        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+        assertThat(result.all()).contains("--to / is the root of the file system")
+                .contains("would land directly in it; nothing was restored").contains("hint: --to " + source);
+        assertThat(Path.of("/restore-command-it-marker.txt")).doesNotExist();
+    }
+}
