@@ -17,14 +17,17 @@ import java.util.List;
  * @param problems every file not restored, and why (refused paths, damaged archives...)
  * @param notes things worth knowing that are not failures (an archive read from another target)
  * @param duration how long it took
+ * @param keepingAsked the request said to keep every existing file ({@code --overwrite never}): the
+ *     files kept are what it asked for, not files missing from the restore
  */
 @JsonPropertyOrder({"status", "job", "snapshot", "target", "files", "bytes", "kept", "problems", "notes", "durationSeconds"})
 public record RestoreSummary(String job, String snapshot, String target, long files, long bytes, List<String> kept,
-                             List<String> problems, List<String> notes, Duration duration) {
+                             List<String> problems, List<String> notes, Duration duration,
+                             @com.fasterxml.jackson.annotation.JsonIgnore boolean keepingAsked) {
 
-    /** Every requested file is in place and verified. */
+    /** Every requested file is in place and verified, or kept as the request asked. */
     public boolean complete() {
-        return problems.isEmpty() && kept.isEmpty();
+        return problems.isEmpty() && (kept.isEmpty() || keepingAsked);
     }
 
     public String status() {

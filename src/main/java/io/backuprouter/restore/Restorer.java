@@ -219,7 +219,7 @@ public final class Restorer {
         }
         finishFoldersAndLinks(snapshot, filter, destination, request.outsideLinks(), problems, notes);
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
-                Duration.between(started, clock.instant()));
+                Duration.between(started, clock.instant()), request.overwrite() == RestoreRequest.Overwrite.NEVER);
     }
 
     /**

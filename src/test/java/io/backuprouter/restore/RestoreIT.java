@@ -144,6 +144,13 @@ class RestoreIT {
         assertThat(onlyMarkdown.kept()).singleElement().asString().contains("a.md").contains("newer");
         assertThat(onlyMarkdown.complete()).isFalse();
 
+        // never: keeping every existing file is what was asked, so the restore is complete.
+        Files.writeString(to.resolve("b.txt"), "another local file");
+        RestoreSummary never = restore("latest", to, null, RestoreRequest.Overwrite.NEVER, List.of());
+        assertThat(never.kept()).hasSize(2);
+        assertThat(never.complete()).as(never.toString()).isTrue();
+        assertThat(to.resolve("b.txt")).hasContent("another local file");
+
         RestoreSummary always = restore("latest", to, null, RestoreRequest.Overwrite.ALWAYS, List.of());
         assertThat(always.complete()).isTrue();
         assertThat(to.resolve("a.md")).hasContent("markdown");
