@@ -36,7 +36,7 @@ final class RouteFiles {
                 int before = problems.size();
                 check(file, problems);
                 if (problems.size() == before) {
-                    checkRouteIds(file, routeIds, problems);
+                    checkRoutes(file, routeIds, problems);
                 }
             }
         } catch (IOException e) {
@@ -84,8 +84,11 @@ final class RouteFiles {
         }
     }
 
-    /** Camel refuses two routes with one id without saying where they are: name both places. */
-    private static void checkRouteIds(Path file, java.util.Map<String, String> seen, List<ConfigProblem> problems) {
+    /**
+     * What Camel refuses at start without saying where (so that one-shot commands, which do not start
+     * Camel, refuse it too): two routes with one id, and a route whose {@code from} has no steps.
+     */
+    private static void checkRoutes(Path file, java.util.Map<String, String> seen, List<ConfigProblem> problems) {
         try (java.io.Reader reader = Files.newBufferedReader(file)) {
             if (!(new org.yaml.snakeyaml.Yaml().compose(reader) instanceof org.yaml.snakeyaml.nodes.SequenceNode list)) {
                 return;
@@ -95,9 +98,20 @@ final class RouteFiles {
                     continue;
                 }
                 for (var kind : entry.getValue()) {
+                    if (kind.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals("from")) {
+                        checkSteps(file, kind, problems);
+                    }
                     if (!(kind.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k) || !k.getValue().equals("route")
                             || !(kind.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode route)) {
                         continue;
+                    }
+                    boolean routeSteps = route.getValue().stream().anyMatch(f -> f.getKeyNode() instanceof
+                            org.yaml.snakeyaml.nodes.ScalarNode key && key.getValue().equals("steps"));
+                    for (var field : route.getValue()) {
+                        if (!routeSteps && field.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key
+                                && key.getValue().equals("from")) {
+                            checkSteps(file, field, problems);
+                        }
                     }
                     for (var field : route.getValue()) {
                         if (field.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key && key.getValue().equals("id")
@@ -114,6 +128,22 @@ final class RouteFiles {
             }
         } catch (IOException | RuntimeException e) {
             // The syntax check above reports files that do not parse.
+        }
+    }
+
+    /** A {@code from:} whose mapping has no {@code steps}, or an empty list of them. */
+    private static void checkSteps(Path file, org.yaml.snakeyaml.nodes.NodeTuple from, List<ConfigProblem> problems) {
+        if (!(from.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+            return;
+        }
+        boolean steps = mapping.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+                && k.getValue().equals("steps") && !(t.getValueNode() instanceof org.yaml.snakeyaml.nodes.SequenceNode list
+                && list.getValue().isEmpty()));
+        if (!steps) {
+            problems.add(new ConfigProblem(file.toString(), from.getKeyNode().getStartMark().getLine() + 1, "from",
+                    "the route has no steps, and Camel refuses a route without any",
+                    "add steps: under from:, with at least one step, as the shipped routes do:\n"
+                            + "      steps:\n        - log: \"${body}\"     # logs each run's summary"));
         }
     }
 

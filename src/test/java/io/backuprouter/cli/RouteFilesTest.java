@@ -29,6 +29,24 @@ class RouteFilesTest {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.Test
+    void aRouteWithoutStepsIsNamedBeforeCamelRefusesIt() throws Exception {
+        Files.writeString(dir.resolve("docs.camel.yaml"), ROUTE);
+        Files.writeString(dir.resolve("bare.camel.yaml"), "- from:\n    uri: timer:tick\n    steps: []\n");
+        Files.writeString(dir.resolve("fine.camel.yaml"), ROUTE.replace("docs", "notes")
+                + "      steps:\n        - log: \"${body}\"\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> RouteFiles.validate(dir));
+
+        assertThat(e.problems()).extracting(Object::toString).containsExactly(
+                dir.resolve("bare.camel.yaml") + ":1: from: the route has no steps, and Camel refuses a route without any"
+                        + "\n    hint: add steps: under from:, with at least one step, as the shipped routes do:"
+                        + "\n      steps:\n        - log: \"${body}\"     # logs each run's summary",
+                dir.resolve("docs.camel.yaml") + ":2: from: the route has no steps, and Camel refuses a route without any"
+                        + "\n    hint: add steps: under from:, with at least one step, as the shipped routes do:"
+                        + "\n      steps:\n        - log: \"${body}\"     # logs each run's summary");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // what                      | key      | indent | value                | reported line
