@@ -121,7 +121,23 @@ public final class BackupRun {
         Instant started = clock.instant();
         try (JobState state = JobState.open(job.jobStateDir(), job.name())) {
             try {
-                return run(state, started);
+                BackupSummary summary = run(state, started);
+                if (!summary.committed().isEmpty()) {
+                    state.succeeded();
+                } else {
+                    state.failed(clock.instant(), io.backuprouter.config.Secrets.redact("no target committed the snapshot: "
+                            + String.join("; ", summary.failed().entrySet().stream().map(f -> f.getKey() + ": " + f.getValue())
+                            .toList())));
+                }
+                return summary;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    state.failed(clock.instant(), io.backuprouter.config.Secrets.redact(e.getMessage() == null ? e.toString()
+                            : e.getMessage()));
+                } catch (IOException | RuntimeException ignored) {
+                    e.addSuppressed(ignored);
+                }
+                throw e;
             } finally {
                 // A run that failed early: the scan stops walking the source (a router would otherwise
                 // have one walk on for each failed run), and the reader (which may move a damaged

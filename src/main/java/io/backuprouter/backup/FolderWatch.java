@@ -68,6 +68,14 @@ public final class FolderWatch implements AutoCloseable {
         return taken;
     }
 
+    /**
+     * A backup of the changes failed (nothing was committed): say "changed" again once this delay has
+     * passed, unless a new change comes first.
+     */
+    public void retryIn(Duration delay) {
+        lastChange.set(clock.instant().plus(delay).minus(quietPeriod));
+    }
+
     @Override
     public void close() {
         try {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *       fingerprint, no secret), and for a passphrase {@code passphrase-check.age}, a short text
  *       encrypted with it: a run with another key packs every file again, and one with a mistyped
  *       passphrase stops;</li>
+ *   <li>{@code failure.json}: the last run that failed, until one succeeds (for {@code status});</li>
  *   <li>{@code lock}: held while a run is in progress, so two runs of a job never overlap.</li>
  * </ul>
  * Every file is replaced atomically (written beside, then renamed).
@@ -287,6 +288,36 @@ public final class JobState implements AutoCloseable {
                     snapshot.stats().addedBytes(), targets, at));
         }
         write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
+    /**
+     * The last run that failed before any target committed a snapshot (a missing source, no target
+     * reachable, a mistyped passphrase...), until a later run succeeds.
+     */
+    @JsonPropertyOrder({"time", "reason"})
+    public record Failure(Instant time, String reason) {
+    }
+
+    /** Records a failed run (the reason has no secret: see {@code Secrets}). */
+    public void failed(Instant time, String reason) throws IOException {
+        write("failure.json", out -> Manifests.json().writeValue(out, new Failure(time, reason)));
+    }
+
+    /** A run succeeded: a failure before it is history. */
+    public void succeeded() throws IOException {
+        Files.deleteIfExists(dir.resolve("failure.json"));
+    }
+
+    /** The last failed run since the last success, read without the lock (status); empty when none or unreadable. */
+    public static java.util.Optional<Failure> lastFailure(Path dir) {
+        Path file = dir.resolve("failure.json");
+        try {
+            return Files.exists(file) ? java.util.Optional.of(Manifests.json().readValue(file.toFile(), Failure.class))
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            LOG.debug("{} cannot be read: {}", file, e.toString());
+            return java.util.Optional.empty();
+        }
     }
 
     /** What the latest snapshot's archives are encrypted to (see {@code AgeEncryption#fingerprint}), or null. */

@@ -38,6 +38,9 @@ public final class BackupJobs implements AutoCloseable {
         return thread;
     });
 
+    /** How soon a {@code backup-on-change} job whose run failed tries again, when nothing changes meanwhile. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(5);
+
     private final RouterMetrics metrics;
     private final Duration recheck;
 
@@ -80,6 +83,11 @@ public final class BackupJobs implements AutoCloseable {
                 summary = new BackupRun(job, targets.stores(), clock, BackupProgress.NONE).skipIfUnchanged(skipIfUnchanged).run();
             } catch (IOException | RuntimeException e) {
                 metrics.backupFailed(name, job.targets(), e.getMessage());
+                FolderWatch watch = watches.get(name);
+                if (skipIfUnchanged && watch != null) {
+                    // The changes are not backed up: look again soon rather than at the next change.
+                    watch.retryIn(RETRY_AFTER_FAILURE);
+                }
                 throw e;
             }
             metrics.backup(name, summary);

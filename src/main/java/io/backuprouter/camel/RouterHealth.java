@@ -40,7 +40,7 @@ public final class RouterHealth {
         }
     }
 
-    /** Jobs: down when one has not succeeded on a target within the maximum age. */
+    /** Jobs: down when one's last run on a target failed, or it has not succeeded there within the maximum age. */
     public static final class Jobs extends AbstractHealthCheck {
         private final JobCatalog jobs;
         private final RouterMetrics metrics;
@@ -66,7 +66,13 @@ public final class RouterHealth {
                     var outcome = metrics.outcome("job", job.name(), target);
                     Instant since = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
                     Instant reference = since != null ? since : started;
-                    if (Duration.between(reference, now).compareTo(maxAge) > 0) {
+                    Instant failedAt = outcome.map(RouterMetrics.Outcome::lastFailure).orElse(null);
+                    if (failedAt != null && (since == null || failedAt.isAfter(since))) {
+                        String reason = "job " + job.name() + ": its last run on target " + target + " failed: "
+                                + outcome.map(RouterMetrics.Outcome::lastFailureReason).orElse("");
+                        builder.down().message(reason);
+                        builder.detail("job." + job.name() + "." + target, reason);
+                    } else if (Duration.between(reference, now).compareTo(maxAge) > 0) {
                         String reason = "job " + job.name() + " has not succeeded on target " + target + " for more than "
                                 + maxAge.toHours() + " h" + outcome.map(RouterMetrics.Outcome::lastFailureReason)
                                 .map(r -> ": " + r).orElse("");

@@ -26,10 +26,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
-                "A target is STALE when its newest snapshot is older than backup.health.max-age (default 26h) and no run "
-                + "has found the source unchanged since within that time, UNREACHABLE when it cannot be listed, pending "
-                + "before its first snapshot.",
-                "Exit code 0 unless one is STALE or UNREACHABLE."})
+                "A target is FAILING when the job's last run on this machine failed (the reason follows), STALE when its "
+                + "newest snapshot is older than backup.health.max-age (default 26h) and no run has found the source "
+                + "unchanged since within that time, UNREACHABLE when it cannot be listed, pending before its first snapshot.",
+                "Exit code 0 unless one is FAILING, STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;
@@ -58,14 +58,33 @@ final class StatusCommand implements Callable<Integer> {
             Duration maxAge = loaded.settings().health().maxAge();
             for (JobSettings job : JobCatalog.read(jobOptions.routes, loaded.settings()).jobs().values()) {
                 List<JobState.HistoryEntry> history = JobState.readHistory(job.jobStateDir());
+                Optional<JobState.Failure> failure = JobState.lastFailure(job.jobStateDir());
                 for (String target : job.targets()) {
-                    rows.add(row(job, target, targets, history, maxAge));
+                    rows.add(failing(row(job, target, targets, history, maxAge), failure, history));
                 }
             }
         }
         print(rows);
         return rows.stream().allMatch(r -> r.health().equals("ok") || r.health().equals("pending")) ? 0
                 : BackupRouterCommand.FAILED;
+    }
+
+    /** A row whose job's last run failed after its newest snapshot (or check) there: FAILING, with why. */
+    private static Row failing(Row row, Optional<JobState.Failure> failure, List<JobState.HistoryEntry> history) {
+        if (failure.isEmpty() || row.health().equals("UNREACHABLE")) {
+            return row;
+        }
+        if (row.newest() != null) {
+            Instant newest = SnapshotIds.timeOf(row.newest());
+            Instant upToDate = history.stream().filter(h -> h.id().equals(row.newest())).findFirst()
+                    .map(JobState.HistoryEntry::upToDateAt).filter(newest::isBefore).orElse(newest);
+            if (!failure.get().time().isAfter(upToDate)) {
+                return row;
+            }
+        }
+        long since = Duration.between(failure.get().time(), Instant.now()).toSeconds();
+        return new Row(row.job(), row.target(), "FAILING", row.snapshots(), row.newest(), row.ageSeconds(), row.unchangedSeconds(),
+                row.files(), row.bytes(), "the last run, " + age(since) + " ago, failed: " + failure.get().reason());
     }
 
     private static Row row(JobSettings job, String target, Targets targets, List<JobState.HistoryEntry> history,

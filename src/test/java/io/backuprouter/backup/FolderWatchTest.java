@@ -54,4 +54,18 @@ class FolderWatchTest {
             assertThat(watch.takeQuietChange()).as("the period counts from the last time taken").isFalse();
         }
     }
+
+    @Test
+    void aFailedBackupIsTriedAgainAfterTheRetryDelay() throws Exception {
+        try (FolderWatch watch = new FolderWatch(folder, Duration.ofSeconds(30), Duration.ofHours(13), clock)) {
+            assertThat(watch.takeQuietChange()).isTrue();
+            watch.retryIn(Duration.ofMinutes(5));
+
+            advance(Duration.ofMinutes(4));
+            assertThat(watch.takeQuietChange()).isFalse();
+            advance(Duration.ofMinutes(1));
+            assertThat(watch.takeQuietChange()).isTrue();
+            assertThat(watch.takeQuietChange()).isFalse();
+        }
+    }
 }

@@ -53,11 +53,53 @@ class RouterHealthTest {
 
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
         now.set(now.get().plus(Duration.ofHours(27)));
-        metrics.backupFailed("notes", java.util.List.of("nas"), "no target is reachable");
 
         HealthCheck.Result result = check.call();
         assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
-        assertThat(result.getMessage()).get().asString().contains("job notes has not succeeded on target nas for more than 26 h")
-                .contains("no target is reachable");
+        assertThat(result.getMessage()).get().asString().contains("job notes has not succeeded on target nas for more than 26 h");
+    }
+
+    @Test
+    void aJobWhoseLastRunFailedIsDownWithTheReasonUntilARunSucceeds() throws Exception {
+        RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
+                "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
+        Files.writeString(dir.resolve("job.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s
+                """.formatted(AgeKeys.generate().recipient()));
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
+        Clock clock = new Clock() {
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        RouterMetrics metrics = new RouterMetrics(clock);
+        RouterHealth.Jobs check = new RouterHealth.Jobs(JobCatalog.read(dir, settings), metrics, Duration.ofHours(26), clock);
+        check.setCamelContext(new DefaultCamelContext());
+        metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000000.000Z-00000000", 1, 1, 1, 1, 1, 1,
+                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+        metrics.backupFailed("notes", java.util.List.of("nas"), "the source folder /tmp/notes does not exist");
+
+        HealthCheck.Result failed = check.call();
+        assertThat(failed.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(failed.getMessage()).get().asString()
+                .isEqualTo("job notes: its last run on target nas failed: the source folder /tmp/notes does not exist");
+
+        now.set(now.get().plus(Duration.ofMinutes(5)));
+        metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000600.000Z-00000000", 1, 1, 1, 1, 1, 1,
+                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
 }

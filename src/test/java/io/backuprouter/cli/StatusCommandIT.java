@@ -53,4 +53,31 @@ class StatusCommandIT {
         assertThat(Cli.run("status", "--json", "--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString())
                 .out()).contains("\"health\" : \"ok\"").containsPattern("\"unchangedSeconds\" : \\d+");
     }
+
+    @Test
+    void aJobWhoseLastRunFailedIsFailingWithTheReasonUntilARunSucceeds() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
+        JobSettings job = jobs.job("notes", source, "nas");
+        String[] status = {"status", "--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString()};
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+            Files.move(source, dir.resolve("moved"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BackupRun(job, targets.stores(), Clock.systemUTC(),
+                    BackupProgress.NONE).run()).hasMessageContaining("does not exist");
+
+            Cli.Result failing = Cli.run(status);
+
+            assertThat(failing.exitCode()).as(failing.all()).isEqualTo(1);
+            assertThat(failing.out()).containsPattern("notes +nas +FAILING +1 ")
+                    .containsPattern("the last run, \\d+s ago, failed: job notes: the source folder " + source + " does not exist");
+
+            Files.move(dir.resolve("moved"), source);
+            new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+        }
+        Cli.Result ok = Cli.run(status);
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+        assertThat(ok.out()).containsPattern("notes +nas +ok +2 ");
+    }
 }
