@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Include and exclude globs over paths relative to the source folder. A pattern without a
  * {@code /} matches a name at any depth ({@code *.tmp}, {@code node_modules}); a pattern with one
- * matches the whole relative path ({@code cache/**}). Excluding a folder excludes all under it.
+ * matches the whole relative path ({@code cache/**}). As in {@code .gitignore}, a leading {@code /}
+ * (or {@code ./}) ties a name to the top ({@code /notes}), and a trailing {@code /} is dropped
+ * ({@code node_modules/} is {@code node_modules}). Excluding a folder excludes all under it.
  * Includes apply to files (folders are walked so that included files deeper down are found).
  */
 public final class PathFilter {
@@ -132,10 +134,17 @@ public final class PathFilter {
 
         Glob(String pattern) {
             String p = pattern.strip();
-            if (p.startsWith("/")) {
-                p = p.substring(1);
+            // As in .gitignore: a leading "/" (or "./") ties the pattern to the top of the folder; a trailing
+            // "/" (as a shell completes a folder's name) is dropped, and names a folder at any depth.
+            boolean anchored = false;
+            while (p.startsWith("./") || p.startsWith("/")) {
+                p = p.substring(p.startsWith("/") ? 1 : 2);
+                anchored = true;
             }
-            this.nameOnly = !p.contains("/");
+            while (p.endsWith("/")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            this.nameOnly = !anchored && !p.contains("/");
             try {
                 this.matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
             } catch (IllegalArgumentException e) {

@@ -25,6 +25,17 @@ class PathFilterTest {
     }
 
     @Test
+    void aTrailingSlashIsDroppedAndALeadingOneTiesTheNameToTheTop() {
+        PathFilter filter = new PathFilter(List.of(), List.of("node_modules/", "/build", "./dist/"), false);
+        assertThat(filter.includesFile("web/node_modules/x.js")).isFalse();
+        assertThat(filter.includesFile("build/out.o")).isFalse();
+        assertThat(filter.includesFile("src/build/keep.txt")).isTrue();
+        assertThat(filter.includesFile("dist/app.js")).isFalse();
+        assertThat(filter.includesFile("web/dist/app.js")).isTrue();
+        assertThat(new PathFilter(List.of("notes/"), List.of(), false).includesFile("notes/2026/plan.md")).isTrue();
+    }
+
+    @Test
     void includesLimitFilesButExcludesWin() {
         PathFilter filter = new PathFilter(List.of("*.md", "docs/**"), List.of("secret.md"), false);
         assertThat(filter.includesFile("a/b/readme.md")).isTrue();
@@ -58,7 +69,8 @@ class PathFilterTest {
 
     @Test
     void answersAreThoseOfCheckingEveryNameAndEveryFolderOfThePath() {
-        List<String> patterns = List.of("*.log", "cache", "a/b/**", "b/*", "x?", "{c,d}/e", "[ab]", ".#*", "*", "**/", "*/", "");
+        List<String> patterns = List.of("*.log", "cache", "a/b/**", "b/*", "x?", "{c,d}/e", "[ab]", ".#*", "*", "**/", "*/", "",
+                "/cache", "./a/b", "cache/", "/b/");
         List<String> names = List.of("a", "b", "c", "d", "e", "x1", "cache", "f.log", "g.txt", ".#h");
         java.util.Random random = new java.util.Random(42);
         for (int round = 0; round < 40; round++) {
@@ -90,9 +102,12 @@ class PathFilterTest {
     /** The rule as written: a pattern without a slash against each name, one with against the path and each folder. */
     private static boolean anyMatches(List<String> patterns, String relativePath) {
         java.nio.file.Path path = java.nio.file.Path.of(relativePath);
-        for (String pattern : patterns) {
+        for (String written : patterns) {
+            // A leading / or ./ anchors the pattern at the top; a trailing / is dropped.
+            String pattern = written.replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
+            boolean anchored = !pattern.equals(written.replaceFirst("/+$", ""));
             java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            if (!pattern.contains("/")) {
+            if (!anchored && !pattern.contains("/")) {
                 for (java.nio.file.Path name : path) {
                     if (matcher.matches(name)) {
                         return true;
