@@ -83,7 +83,22 @@ public final class BackupRouterCommand implements Callable<Integer> {
             }
         });
         cli.setExecutionExceptionHandler(BackupRouterCommand::handleFailure);
+        cli.setParameterExceptionHandler(BackupRouterCommand::handleWrongArguments);
         return cli;
+    }
+
+    /**
+     * A wrong command line: the error, suggestions for a misspelt option or command, and where the
+     * options are listed, rather than the whole usage text with the error above it.
+     */
+    private static int handleWrongArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("error: " + Secrets.redact(e.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("(" + cli.getCommandSpec().qualifiedName() + " --help lists the options)");
+        err.flush();
+        return cli.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

@@ -43,6 +43,13 @@ class HelpTest {
         Cli.Result result = Cli.run("targets", "chekc");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("chekc");
+        // The error, a suggestion and where the options are: not buried under the whole usage text.
+        Cli.Result option = Cli.run("restore", "notes", "--to", "restored", "--overwirte", "never");
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.err()).startsWith("error: Unknown options: '--overwirte', 'never'")
+                .contains("--overwrite").contains("(backup-router restore --help lists the options)")
+                .doesNotContain("Usage:");
+        assertThat(option.err().lines().count()).isLessThan(8);
     }
 
     @Test
