@@ -42,7 +42,17 @@ public final class Retention {
      * @param bytes their size
      * @param kept snapshot ids kept (forget) or archives kept (prune)
      */
-    public record Outcome(List<String> removed, long bytes, int kept) {
+    public record Outcome(List<String> removed, long bytes, int kept, Waiting waiting) {
+        public Outcome(List<String> removed, long bytes, int kept) {
+            this(removed, bytes, kept, new Waiting(0, 0, null));
+        }
+    }
+
+    /**
+     * Archives no listed snapshot needs that are still within the grace period: a prune after
+     * {@code from} deletes them.
+     */
+    public record Waiting(int archives, long bytes, Instant from) {
     }
 
     public Outcome forget(RetentionPolicy policy, boolean dryRun) throws IOException {
@@ -84,6 +94,9 @@ public final class Retention {
         List<String> removed = new ArrayList<>();
         long bytes = 0;
         int kept = 0;
+        int waiting = 0;
+        long waitingBytes = 0;
+        Instant waitingFrom = null;
         for (ObjectInfo object : objects) {
             String relative = object.key().substring(job.length() + 1);
             if (!relative.startsWith("archives/")) {
@@ -92,6 +105,12 @@ public final class Retention {
             boolean old = object.lastModified() != null && object.lastModified().isBefore(now.minus(GRACE));
             if (referenced.contains(relative) || !old) {
                 kept++;
+                if (!referenced.contains(relative) && object.lastModified() != null) {
+                    waiting++;
+                    waitingBytes += object.size();
+                    Instant from = object.lastModified().plus(GRACE);
+                    waitingFrom = waitingFrom == null || from.isAfter(waitingFrom) ? from : waitingFrom;
+                }
                 continue;
             }
             if (!dryRun) {
@@ -100,6 +119,6 @@ public final class Retention {
             removed.add(object.key());
             bytes += object.size();
         }
-        return new Outcome(removed, bytes, kept);
+        return new Outcome(removed, bytes, kept, new Waiting(waiting, waitingBytes, waitingFrom));
     }
 }

@@ -103,6 +103,14 @@ final class ForgetCommand {
                         out.println(name + ": " + (dryRun ? "would free " : "freed ") + ByteSize.format(outcome.bytes()) + " in "
                                 + outcome.removed().size() + " archive(s); " + outcome.kept()
                                 + " archive(s) kept (still needed, or written in the last 24 hours)");
+                        Retention.Waiting waiting = outcome.waiting();
+                        if (waiting.archives() > 0) {
+                            out.println(name + ": " + ByteSize.count(waiting.archives(), "archive") + " (" + ByteSize.format(
+                                    waiting.bytes()) + ") that no snapshot needs " + (waiting.archives() == 1 ? "is" : "are")
+                                    + " younger than 24 hours (a backup may be about to use " + (waiting.archives() == 1 ? "it"
+                                    : "them") + "): a prune from " + waiting.from().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                                    + " frees " + (waiting.archives() == 1 ? "it" : "them"));
+                        }
                     }
                 }
                 out.flush();

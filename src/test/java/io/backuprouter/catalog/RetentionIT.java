@@ -60,8 +60,17 @@ class RetentionIT {
             assertThat(kept).hasSize(3);
             AgeIdentity identity = AgeIdentity.read(jobs.identityFile());
 
+            // Now, nothing is old enough: the dry run says what a prune after the grace period frees, and when.
+            Instant now = Instant.now();
+            Retention.Outcome early = new Retention("notes", store).prune(identity, now, true);
+            assertThat(early.removed()).isEmpty();
+            assertThat(early.waiting().archives()).isPositive();
+            assertThat(early.waiting().bytes()).isPositive();
+            assertThat(early.waiting().from()).isBetween(now.plus(Duration.ofHours(23)), now.plus(Duration.ofHours(24)));
+
             Retention.Outcome pruned = new Retention("notes", store).prune(identity, Instant.now().plus(Duration.ofHours(25)), false);
-            assertThat(pruned.removed()).isNotEmpty();
+            assertThat(pruned.removed()).hasSize(early.waiting().archives());
+            assertThat(pruned.bytes()).isEqualTo(early.waiting().bytes());
             assertThat(pruned.bytes()).isPositive();
 
             Set<String> needed = new HashSet<>();
