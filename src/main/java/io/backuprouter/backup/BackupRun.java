@@ -901,9 +901,11 @@ public final class BackupRun {
 
     private void fail(TargetState target, Throwable e) {
         if (target.failure == null) {
-            target.failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("Job {}: target {} failed, the others go on; it catches up on a later run: {}", job.name(),
-                    target.name, target.failure);
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // A store's messages start with its name: said once.
+            target.failure = message.startsWith(target.name + ": ") ? message.substring(target.name.length() + 2) : message;
+            LOG.warn("Job {}: target {} failed{}: {}", job.name(), target.name, job.targets().size() > 1
+                    ? ", the others go on; it catches up on a later run" : "", target.failure);
         }
     }
 

@@ -43,7 +43,8 @@ public final class RouterMetrics {
             success("job", job, target, now);
         }
         summary.failed().forEach((target, reason) -> failure("job", job, target, now, reason));
-        counter("backup_snapshots_total", "Snapshots committed", "job", job).increment(summary.snapshotId() == null ? 0 : 1);
+        counter("backup_snapshots_total", "Snapshots committed", "job", job)
+                .increment(summary.snapshotId() == null || summary.unchanged() ? 0 : 1);
         counter("backup_uploaded_bytes_total", "Encrypted bytes uploaded to each target", "job", job)
                 .increment(summary.uploadedBytes());
         counter("backup_added_files_total", "Files whose content was packed", "job", job).increment(summary.addedFiles());
