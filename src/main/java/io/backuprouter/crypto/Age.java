@@ -63,8 +63,8 @@ public final class Age {
             // large reads instead of one system call per 8 KiB.
             StandardDecryptingChannelFactory factory = provider == null ? new StandardDecryptingChannelFactory()
                     : new StandardDecryptingChannelFactory(provider);
-            return Channels.newInputStream(factory.newDecryptingChannel(
-                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader)));
+            return new DamageNamed(Channels.newInputStream(factory.newDecryptingChannel(
+                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader))));
         } catch (GeneralSecurityException e) {
             throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
                     + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
@@ -77,6 +77,40 @@ public final class Age {
             AgeEncryption.toRecipients(List.of(recipient)).writers();
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Says what the age library's payload errors mean ("Read chunk failed: counter [0, 0, ...]"):
+     * a chunk that fails its authentication was changed or cut short after it was written.
+     */
+    private static final class DamageNamed extends java.io.FilterInputStream {
+        DamageNamed(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (com.exceptionfactory.jagged.PayloadException e) {
+                throw damaged(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (com.exceptionfactory.jagged.PayloadException e) {
+                throw damaged(e);
+            }
+        }
+
+        private static IOException damaged(com.exceptionfactory.jagged.PayloadException e) {
+            String detail = String.valueOf(e.getMessage()).replaceFirst(": counter \\[.*", "");
+            return new IOException("the encrypted content is damaged or cut short: a part of it fails its authentication"
+                    + " check (age: " + detail + ")", e);
         }
     }
 
