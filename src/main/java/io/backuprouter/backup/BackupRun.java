@@ -353,7 +353,7 @@ public final class BackupRun {
             warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
             return new BackupSummary(job.name(), previous.id(), entries.stream().filter(FileEntry::isFile).count(),
                     entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(), 0, 0, 0, 0,
-                    List.copyOf(targets.keySet()), Map.of(), warnings, Duration.between(started, clock.instant()), true);
+                    List.copyOf(targets.keySet()), Map.of(), warnings, Duration.between(started, clock.instant()), true, 0);
         }
         Map<String, ArchiveInfo> needed = new TreeMap<>();
         entries.stream().filter(FileEntry::isFile).forEach(f -> needed.put(f.archive(), knownArchives.get(f.archive())));
@@ -397,8 +397,9 @@ public final class BackupRun {
         // catches up with it, the entry says so, and verify expects it there.
         state.appendHistory(new JobState.HistoryEntry(snapshotId, started, stats.files(), stats.bytes(),
                 stats.addedBytes(), committed, null));
+        int forgotten = 0;
         if (!committed.isEmpty() && !job.retention().isEmpty()) {
-            applyRetention(state, targets, committed, warnings);
+            forgotten = applyRetention(state, targets, committed, warnings);
         }
         Map<String, String> failed = new LinkedHashMap<>();
         targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
@@ -406,17 +407,19 @@ public final class BackupRun {
         warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
         return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
                 addedFiles, addedBytes, uploadedBytes, newArchives.size(), committed, failed, warnings,
-                Duration.between(started, clock.instant()), false);
+                Duration.between(started, clock.instant()), false, forgotten);
     }
 
     /** Forgets, on each target that committed this run, the snapshots the job's policy does not keep. */
-    private void applyRetention(JobState state, Map<String, TargetState> targets, List<String> committed,
-                                List<String> warnings) {
+    private int applyRetention(JobState state, Map<String, TargetState> targets, List<String> committed,
+                               List<String> warnings) {
+        int most = 0;
         for (String name : committed) {
             try {
                 io.backuprouter.catalog.Retention.Outcome outcome = new io.backuprouter.catalog.Retention(job.name(),
                         targets.get(name).store).forget(job.retention(), false);
                 state.forgotten(name, outcome.removed());
+                most = Math.max(most, outcome.removed().size());
                 if (!outcome.removed().isEmpty()) {
                     LOG.info("Job {}: forgot {} snapshot(s) on target {} ({}); their archives go with prune",
                             job.name(), outcome.removed().size(), name, job.retention());
@@ -425,6 +428,7 @@ public final class BackupRun {
                 warnings.add("retention on target " + name + " failed: " + e.getMessage());
             }
         }
+        return most;
     }
 
     /** The result of work done on another thread, its failure thrown as it was. */

@@ -23,10 +23,12 @@ import java.util.Map;
  * @param unchanged the run found the source as the previous snapshot recorded it, which every target
  *     holds, and made no new snapshot: {@code snapshotId} is that previous snapshot (runs that skip
  *     unchanged snapshots only, see {@link BackupRun#skipIfUnchanged})
+ * @param forgotten older snapshots the job's retention policy forgot after this one (on the target
+ *     that forgot the most)
  */
 public record BackupSummary(String job, String snapshotId, long files, long bytes, long addedFiles, long addedBytes,
                             long uploadedBytes, int archives, List<String> committed, Map<String, String> failed,
-                            List<String> warnings, Duration duration, boolean unchanged) {
+                            List<String> warnings, Duration duration, boolean unchanged, int forgotten) {
 
     public boolean complete() {
         return snapshotId != null && failed.isEmpty();
@@ -47,6 +49,9 @@ public record BackupSummary(String job, String snapshotId, long files, long byte
                 + ByteSize.format(uploadedBytes) + " uploaded in " + ByteSize.count(archives, "archive") + "); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
         StringBuilder line = new StringBuilder(result);
         failed.forEach((target, reason) -> line.append("; ").append(target).append(" FAILED: ").append(reason));
+        if (forgotten > 0) {
+            line.append("; forgot ").append(ByteSize.count(forgotten, "older snapshot")).append(" (retention)");
+        }
         return ending(line);
     }
 

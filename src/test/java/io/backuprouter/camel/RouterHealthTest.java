@@ -86,7 +86,7 @@ class RouterHealthTest {
         RouterHealth.Jobs check = new RouterHealth.Jobs(JobCatalog.read(dir, settings), metrics, Duration.ofHours(26), clock);
         check.setCamelContext(new DefaultCamelContext());
         metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000000.000Z-00000000", 1, 1, 1, 1, 1, 1,
-                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false));
+                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false, 0));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 
         now.set(now.get().plus(Duration.ofMinutes(1)));
@@ -99,7 +99,7 @@ class RouterHealthTest {
 
         now.set(now.get().plus(Duration.ofMinutes(5)));
         metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000600.000Z-00000000", 1, 1, 1, 1, 1, 1,
-                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false));
+                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false, 0));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
 }

@@ -54,6 +54,11 @@ class RetentionIT {
                 Files.writeString(source.resolve("changing.txt"), "version " + i);
                 BackupSummary summary = new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
                 stateAt.put(summary.snapshotId(), "version " + i);
+                // The run's own summary says what retention forgot after it.
+                assertThat(summary.forgotten()).isEqualTo(i < 3 ? 0 : 1);
+                if (i >= 3) {
+                    assertThat(summary.toString()).contains("; forgot 1 older snapshot (retention)");
+                }
             }
             StoredBackups stored = new StoredBackups(store, "notes", jobs.identityFile());
             List<String> kept = stored.snapshotIds();
