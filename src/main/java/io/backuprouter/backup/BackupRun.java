@@ -350,7 +350,6 @@ public final class BackupRun {
         if (skipIfUnchanged && newArchives.isEmpty() && pending.isEmpty() && sameAs(previous, entries)
                 && targets.values().stream().allMatch(t -> t.alive() && t.have.contains(previous.key()))) {
             state.checkedUnchanged(previous, List.copyOf(targets.keySet()), clock.instant());
-            warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
             return new BackupSummary(job.name(), previous.id(), entries.stream().filter(FileEntry::isFile).count(),
                     entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(), 0, 0, 0, 0,
                     List.copyOf(targets.keySet()), Map.of(), warnings, Duration.between(started, clock.instant()), true, 0);
@@ -404,7 +403,6 @@ public final class BackupRun {
         Map<String, String> failed = new LinkedHashMap<>();
         targets.values().stream().filter(t -> !t.have.contains(snapshot.key()))
                 .forEach(t -> failed.put(t.name, t.failure != null ? t.failure : "archives missing"));
-        warnings.forEach(w -> LOG.warn("Job {}: {}", job.name(), w));
         return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
                 addedFiles, addedBytes, uploadedBytes, newArchives.size(), committed, failed, warnings,
                 Duration.between(started, clock.instant()), false, forgotten);

@@ -96,6 +96,8 @@ public final class BackupJobs implements AutoCloseable {
             } else {
                 LOG.warn("{}", summary);
             }
+            // The files left for the next run and other warnings, one line each (the summary counts them).
+            summary.warnings().forEach(w -> LOG.warn("Job {}: {}", name, w));
             return summary;
         } finally {
             lock.unlock();

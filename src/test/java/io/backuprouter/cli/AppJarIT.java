@@ -281,9 +281,12 @@ class AppJarIT {
 
     @Test
     void backupMakesOneSnapshotAndExitsZero() throws Exception {
+        Files.createSymbolicLink(home.resolve("demo/source/hosts"), Path.of("/etc/hosts"));
         try (AppProcess backup = AppProcess.start(home, Map.of(), FREE_PORT, "backup", "demo")) {
             assertThat(backup.waitFor(COMMAND)).as(backup.output()).isZero();
             assertThat(backup.output()).containsPattern("job demo: snapshot .*: 7 files").contains("committed on local");
+            // A warning is said once (on standard output, after the summary), not also as a log line.
+            assertThat(backup.output().split("link leads outside the folder", -1)).as(backup.output()).hasSize(2);
         }
         try (AppProcess status = AppProcess.start(home, Map.of(), FREE_PORT, "status")) {
             assertThat(status.waitFor(COMMAND)).as(status.output()).isZero();
