@@ -60,11 +60,12 @@ final class LoadedConfig implements AutoCloseable {
             return new LoadedConfig(settings, null);
         }
         if (need == Embedded.IF_NOT_RUNNING && EmbeddedS3.portInUse(embeddedSettings)) {
-            LOG.info("Port {} is in use: using the embedded S3 endpoint already running there (a router?)",
+            LOG.debug("Port {} is in use: using the embedded S3 endpoint already running there (a router?)",
                     embeddedSettings.port());
             return new LoadedConfig(settings, null);
         }
-        EmbeddedS3 embedded = EmbeddedS3.start(embeddedSettings);
+        // A one-shot command's own endpoint is a detail (it goes when the command ends); the router's is news.
+        EmbeddedS3 embedded = EmbeddedS3.start(embeddedSettings, need == Embedded.START);
         if (embedded.port() == embeddedSettings.port()) {
             return new LoadedConfig(settings, embedded);
         }

@@ -49,6 +49,14 @@ public final class EmbeddedS3 implements AutoCloseable {
      * @throws UserException when the port is taken or a folder cannot be created
      */
     public static EmbeddedS3 start(EmbeddedS3Settings settings) {
+        return start(settings, true);
+    }
+
+    /**
+     * Like {@link #start(EmbeddedS3Settings)}; {@code announce}: say where it listens at INFO (the router,
+     * serve-s3) rather than at DEBUG (a one-shot command's private endpoint, gone when it ends).
+     */
+    public static EmbeddedS3 start(EmbeddedS3Settings settings, boolean announce) {
         String[] credentials = ensureCredentials(settings);
         String accessKey = credentials[0];
         String secretKey = credentials[1];
@@ -77,8 +85,9 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new UserException("embedded S3 endpoint: failed to start: " + e.getMessage(), e);
         }
         EmbeddedS3 embedded = new EmbeddedS3(proxy, blobStore, settings);
-        LOG.info("Embedded S3 endpoint on {} (bucket \"{}\", data in {}, credentials in {})",
-                embedded.endpoint(), settings.bucket(), settings.dataDir(), settings.credentialsDir());
+        LOG.atLevel(announce ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                .log("Embedded S3 endpoint on {} (bucket \"{}\", data in {}, credentials in {})",
+                        embedded.endpoint(), settings.bucket(), settings.dataDir(), settings.credentialsDir());
         return embedded;
     }
 

@@ -287,6 +287,8 @@ class AppJarIT {
             assertThat(backup.output()).containsPattern("job demo: snapshot .*: 7 files").contains("committed on local");
             // A warning is said once (on standard output, after the summary), not also as a log line.
             assertThat(backup.output().split("link leads outside the folder", -1)).as(backup.output()).hasSize(2);
+            // The command's own embedded endpoint, gone when it ends, is no news.
+            assertThat(backup.output()).doesNotContain("Embedded S3 endpoint on");
         }
         try (AppProcess status = AppProcess.start(home, Map.of(), FREE_PORT, "status")) {
             assertThat(status.waitFor(COMMAND)).as(status.output()).isZero();
@@ -406,7 +408,8 @@ class AppJarIT {
 
     @Test
     void listingTargetsStartsNothing() throws Exception {
-        try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "list")) {
+        // --verbose: a one-shot command's own endpoint is announced only at DEBUG.
+        try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "list", "--verbose")) {
             assertThat(list.waitFor(COMMAND)).as(list.output()).isZero();
             assertThat(list.output()).contains("local").contains("other").doesNotContain("Embedded S3 endpoint on");
         }
