@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * target is needed), the job as its route file declares it, and the open targets. Closing closes both.
  */
 final class JobContext implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobContext.class);
     private final LoadedConfig loaded;
     private final JobSettings job;
     private final Targets targets;
@@ -35,15 +36,18 @@ final class JobContext implements AutoCloseable {
         ConfigOptions options = ConfigOptions.of(spec);
         RouteFiles.validate(jobOptions.routes);
         LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> {
-            List<String> needed = new java.util.ArrayList<>(JobCatalog.read(jobOptions.routes, settings).job(jobName)
-                    .map(JobSettings::targets).orElse(List.of()));
+            List<String> needed = new java.util.ArrayList<>(JobCatalog.readFor(jobOptions.routes, settings, jobName, p -> { })
+                    .job(jobName).map(JobSettings::targets).orElse(List.of()));
             if (target != null) {
                 needed.add(target);
             }
             return needed;
         });
         try {
-            JobCatalog catalog = JobCatalog.read(jobOptions.routes, loaded.settings());
+            // Another job's mistake does not stop a command about this one (it still stops the router).
+            JobCatalog catalog = JobCatalog.readFor(jobOptions.routes, loaded.settings(), jobName, problem -> LOG.warn(
+                    "Another job has a problem, left aside for this command about job {} (the router refuses to start with it): {}",
+                    jobName, problem));
             JobSettings job = catalog.job(jobName).orElseThrow(() -> {
                 String near = io.backuprouter.config.Suggestions.closest(jobName, catalog.jobs().keySet());
                 return new UserException("unknown job \"" + jobName + "\"" + (near == null ? "" : " (did you mean " + near + "?)")

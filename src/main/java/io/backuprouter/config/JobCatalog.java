@@ -39,13 +39,37 @@ public final class JobCatalog {
 
     /** Reads every {@code *.yaml} in the folder; all problems are reported together. */
     public static JobCatalog read(Path routesDir, RouterSettings settings) {
+        return read(routesDir, settings, null, problem -> { });
+    }
+
+    /**
+     * For a command about one job: problems in the declarations of other jobs (a passphrase variable
+     * set only where the router runs, say) are handed to {@code elsewhere} instead of stopping it;
+     * those of this job, and those no job can be told from, still do.
+     */
+    public static JobCatalog readFor(Path routesDir, RouterSettings settings, String job,
+                                     java.util.function.Consumer<ConfigProblem> elsewhere) {
+        return read(routesDir, settings, job, elsewhere);
+    }
+
+    private static JobCatalog read(Path routesDir, RouterSettings settings, String only,
+                                   java.util.function.Consumer<ConfigProblem> elsewhere) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, JobSettings> jobs = new LinkedHashMap<>();
         List<KameletUses.Declaration> declarations = KameletUses.findAll(routesDir, JOB_KAMELETS, problems);
         problems.addAll(KameletUses.misspelt(routesDir));
         for (KameletUses.Declaration declaration : declarations) {
-            problems.addAll(declaration.misplaced(JobSettings.SETTINGS));
-            JobSettings job = JobSettingsReader.read(declaration, settings, problems);
+            List<ConfigProblem> own = new ArrayList<>(declaration.misplaced(JobSettings.SETTINGS));
+            JobSettings job = JobSettingsReader.read(declaration, settings, own);
+            String name = declaration.parameters().get("job");
+            if (only != null && name != null && !name.equals(only)) {
+                own.forEach(elsewhere);
+                if (!own.isEmpty()) {
+                    continue;
+                }
+            } else {
+                problems.addAll(own);
+            }
             if (job == null) {
                 continue;
             }
