@@ -771,6 +771,7 @@ public final class Restorer {
         List<FileEntry> dirs = new ArrayList<>();
         List<FileEntry> createdLinks = new ArrayList<>();
         List<String> outsideLinks = new ArrayList<>();
+        List<FileEntry> sameLinks = new ArrayList<>();
         Set<String> holdingRestored = foldersHoldingRestored(snapshot, filter);
         for (FileEntry entry : snapshot.files()) {
             boolean wanted = filter.includesFile(entry.path());
@@ -798,6 +799,7 @@ public final class Restorer {
                     }
                     if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                         if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(entry.target())) {
+                            sameLinks.add(entry); // already there: only its time may differ
                             continue;
                         }
                         problems.add(entry.path() + ": exists in the destination; the link was not created");
@@ -842,7 +844,7 @@ public final class Restorer {
                     + (outsideLinks.size() > 10 ? ", ..." : ""));
         }
         // The links' own times (never their targets'), before the folders' (making a link changes its folder's).
-        for (FileEntry entry : createdLinks) {
+        for (FileEntry entry : java.util.stream.Stream.concat(createdLinks.stream(), sameLinks.stream()).toList()) {
             try {
                 Files.getFileAttributeView(SafePaths.resolve(destination, entry.path()),
                         java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

@@ -127,6 +127,12 @@ class RestoreIT {
         assertThat(restoredTwo.snapshot()).isEqualTo(two.snapshotId());
         assertThat(tree(dir.resolve("restore-1"))).isEqualTo(first);
         assertThat(tree(dir.resolve("restore-2"))).isEqualTo(second);
+
+        // Restored again over itself, after the link's time changed: the same link gets its time back.
+        Files.getFileAttributeView(dir.resolve("restore-2/a/link"), java.nio.file.attribute.BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.from(Instant.parse("2025-01-01T00:00:00Z")), null, null);
+        assertThat(restore("latest", dir.resolve("restore-2")).complete()).isTrue();
+        assertThat(tree(dir.resolve("restore-2"))).isEqualTo(second);
     }
 
     @Test
