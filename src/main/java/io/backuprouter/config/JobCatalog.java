@@ -215,13 +215,21 @@ public final class JobCatalog {
         private static List<String> recipients(SettingsSection s, String text) {
             List<String> recipients = new ArrayList<>();
             for (String item : list(text)) {
-                if (item.startsWith("age1")) {
+                // A pasted identity is checked as a recipient, which refuses it without repeating it.
+                if (item.startsWith("age1") || item.toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-")) {
                     recipients.add(item);
                 } else {
                     Path file = Path.of(item);
                     try {
-                        Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-                                .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(recipients::add);
+                        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+                                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                        if (lines.stream().anyMatch(l -> l.toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-"))) {
+                            s.problem(JobSettings.RECIPIENTS, "\"" + item + "\" is an identity file (it holds a secret key),"
+                                    + " not a recipients file", "give the public key it names on its \"# public key:\" line"
+                                    + " (age1...), and keep the identity off machines that only back up");
+                            continue;
+                        }
+                        recipients.addAll(lines);
                     } catch (IOException e) {
                         s.problem(JobSettings.RECIPIENTS, "\"" + item + "\" is neither an age recipient (age1...) nor a readable recipients file",
                                 "give age1... keys, or the path of a file with one per line (backup-router keygen prints one)");
@@ -232,7 +240,8 @@ public final class JobCatalog {
                 try {
                     Age.checkRecipient(recipient);
                 } catch (IllegalArgumentException e) {
-                    s.problem(JobSettings.RECIPIENTS, e.getMessage(), "copy the recipient again from keygen's output");
+                    s.problem(JobSettings.RECIPIENTS, e.getMessage(), recipient.toUpperCase(java.util.Locale.ROOT)
+                            .startsWith("AGE-SECRET-KEY-") ? null : "copy the recipient again from keygen's output");
                 }
             }
             if (recipients.isEmpty() && text != null && !text.isBlank() && !s.isSet(JobSettings.RECIPIENTS)) {

@@ -22,12 +22,19 @@ public final class Secrets {
         }
     }
 
-    /** The text with every registered secret replaced by {@value #MASK}. */
+    /** An age identity (a secret key), wherever it appears: never shown, even when it was not read as one. */
+    private static final java.util.regex.Pattern AGE_IDENTITY = java.util.regex.Pattern.compile(
+            "AGE-SECRET-KEY-1[0-9A-Za-z]+", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** The text with every registered secret, and every age identity, replaced by {@value #MASK}. */
     public static String redact(String text) {
-        if (text == null || VALUES.isEmpty()) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        String out = text;
+        String out = AGE_IDENTITY.matcher(text).replaceAll(MASK);
+        if (VALUES.isEmpty()) {
+            return out;
+        }
         for (String secret : VALUES) {
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);

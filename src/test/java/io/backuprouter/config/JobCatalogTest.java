@@ -185,6 +185,44 @@ class JobCatalogTest {
     }
 
     @Test
+    void anIdentityGivenAsRecipientsIsRefusedWithoutEverShowingIt() throws IOException {
+        AgeKeys.AgeKeyPair pair = AgeKeys.generate();
+        Path identity = Files.writeString(dir.resolve("identity.age.txt"), pair.identityFile());
+        String secret = pair.identityFile().lines().filter(l -> l.startsWith("AGE-SECRET-KEY-")).findFirst().orElseThrow();
+        Files.writeString(dir.resolve("jobs.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: from-file
+                        source: /home/me/a
+                        targets: nas
+                        recipients: %s
+                      steps:
+                        - log: "${body}"
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: pasted
+                        source: /home/me/b
+                        targets: nas
+                        recipients: %s
+                      steps:
+                        - log: "${body}"
+                """.formatted(identity, secret));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).hasSize(2).noneMatch(p -> p.contains(secret))
+                .anySatisfy(p -> assertThat(p).contains(":8: recipients: \"" + identity + "\" is an identity file (it holds a "
+                        + "secret key), not a recipients file").contains("# public key:"))
+                .anySatisfy(p -> assertThat(p).contains(":18: recipients: an age identity (a secret key, AGE-SECRET-KEY-...) is "
+                        + "given where a recipient belongs"));
+        assertThat(e.getMessage()).doesNotContain(secret);
+    }
+
+    @Test
     void aMisspeltMirrorModeSaysWhichItMeant() throws IOException {
         Files.writeString(dir.resolve("mirror.camel.yaml"), """
                 - route:
