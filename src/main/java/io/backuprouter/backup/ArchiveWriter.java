@@ -151,7 +151,8 @@ final class ArchiveWriter {
             }
             zip.finish();
         }
-        ArchiveInfo info = new ArchiveInfo(archiveId, ArchiveInfo.keyOf(archiveId), Files.size(outFile), files.size());
+        ArchiveInfo info = new ArchiveInfo(archiveId, ArchiveInfo.keyOf(archiveId), Files.size(outFile), files.size(),
+                encryption.fingerprint());
         return new Written(info, outFile, stored, changed, contentBytes);
     }
 }

@@ -215,17 +215,15 @@ public final class BackupRun {
         catchUp(state, pending, targets);
 
         Snapshot previous = previousSnapshot(state, await(latest, "reading the local state"), targets);
-        boolean packAll = packAllAgain(state, previous);
+        String recorded = state.encryption();
+        boolean packAll = packAllAgain(state, recorded, previous);
         progress.step("scanning " + job.source());
         SourceScanner.Scan scan = await(scanning, "scanning");
         refuseSuddenlyEmpty(previous, scan);
         List<String> warnings = new ArrayList<>(scan.problems());
         linksLeadingOutside(scan).ifPresent(warnings::add);
         if (packAll) {
-            warnings.add(rekey ? "every file is packed again, as asked (--rekey): this snapshot needs only the job's current key"
-                    : "the job's recipients or passphrase changed since snapshot " + previous.id() + ": every file is packed "
-                    + "again, so that this snapshot is readable with the new key alone (earlier snapshots still need the "
-                    + "key they were made with)");
+            warnings.add("every file is packed again, as asked (--rekey): this snapshot needs only the job's current key");
         }
 
         Map<String, FileEntry> before = new HashMap<>();
@@ -233,9 +231,18 @@ public final class BackupRun {
         Map<String, ArchiveInfo> knownArchives = new HashMap<>();
         if (previous != null && !packAll) {
             // Only content that some reachable target or the outbox still holds can be referenced again;
-            // files whose archive exists nowhere (a replaced target, lost objects) are packed anew.
+            // files whose archive exists nowhere (a replaced target, lost objects) are packed anew. So are
+            // files in archives encrypted to another key than the job's now: this snapshot must be readable
+            // with the current key alone.
             Set<String> available = available(state, pending, targets);
-            previous.archives().stream().filter(a -> available.contains(a.key())).forEach(a -> knownArchives.put(a.id(), a));
+            java.util.function.Predicate<ArchiveInfo> sameKey = sameKey(recorded);
+            if (previous.archives().stream().anyMatch(sameKey.negate())) {
+                warnings.add("the job's recipients or passphrase changed since snapshot " + previous.id() + ": files stored "
+                        + "for the earlier key are packed again, so that this snapshot is readable with the new key alone "
+                        + "(earlier snapshots still need the key they were made with)");
+            }
+            previous.archives().stream().filter(a -> available.contains(a.key())).filter(sameKey)
+                    .forEach(a -> knownArchives.put(a.id(), a));
             previous.files().stream().filter(f -> !f.isFile() || knownArchives.containsKey(f.archive()))
                     .forEach(f -> before.put(f.path(), f));
             previous.files().stream().filter(FileEntry::isFile).filter(f -> knownArchives.containsKey(f.archive()))
@@ -389,7 +396,10 @@ public final class BackupRun {
         state.savePending(pending);
         if (!committed.isEmpty()) {
             state.saveLatest(snapshot);
-            boolean newCheck = job.encryption().usesPassphrase() && (packAll || !Files.exists(state.passphraseCheck()));
+            // A new passphrase check when the passphrase is new to the state (accepted with --rekey, or the
+            // job moved to a passphrase), so that a check made for an earlier one never stops the next run.
+            boolean newCheck = job.encryption().usesPassphrase() && (packAll || !Files.exists(state.passphraseCheck())
+                    || !job.encryption().fingerprint().equals(recorded));
             state.saveEncryption(job.encryption().fingerprint(), newCheck ? passphraseCheck() : null);
         }
         // Recorded even when no target has it yet (its manifest waits in pending.json): when a target
@@ -467,21 +477,18 @@ public final class BackupRun {
     private static final String PASSPHRASE_CHECK = "backup-router passphrase check";
 
     /**
-     * Whether no archive of the previous snapshot may be used again, because they are encrypted to
-     * another key than the job's now (a changed recipients list, a passphrase for recipients or the
-     * other way round), or because {@link #rekey} asks. A passphrase other than the one the previous
-     * snapshots were made with is refused instead: the snapshot it would make names archives its
-     * passphrase cannot read, and it is most often a typing mistake.
+     * Whether no archive of the previous snapshot may be used again, because {@link #rekey} asks (a
+     * changed recipients list is handled archive by archive: see {@link #sameKey}). A passphrase
+     * other than the one the previous snapshots were made with is refused: all passphrases have one
+     * fingerprint, the snapshot it would make names archives its passphrase cannot read, and it is
+     * most often a typing mistake.
      */
-    private boolean packAllAgain(JobState state, Snapshot previous) throws IOException {
+    private boolean packAllAgain(JobState state, String recorded, Snapshot previous) throws IOException {
         if (previous == null) {
             return false;
         }
-        String recorded = state.encryption();
-        if (recorded != null && !recorded.equals(job.encryption().fingerprint())) {
-            return true;
-        }
-        if (job.encryption().usesPassphrase() && Files.exists(state.passphraseCheck()) && !rekey) {
+        boolean checked = job.encryption().usesPassphrase() && job.encryption().fingerprint().equals(recorded);
+        if (checked && Files.exists(state.passphraseCheck()) && !rekey) {
             try (InputStream in = io.backuprouter.crypto.Age.decrypt(Files.newInputStream(state.passphraseCheck()),
                     io.backuprouter.crypto.AgeIdentity.passphrase(job.passphrase(), "job " + job.name()))) {
                 in.readAllBytes();
@@ -498,6 +505,16 @@ public final class BackupRun {
             }
         }
         return rekey;
+    }
+
+    /**
+     * Whether an archive is encrypted to the job's key now: as it records, or for an archive written
+     * before archives recorded it, as this machine's state last recorded (the same, when unknown).
+     */
+    private java.util.function.Predicate<ArchiveInfo> sameKey(String recorded) {
+        String current = job.encryption().fingerprint();
+        return archive -> archive.encryptedTo() != null ? archive.encryptedTo().equals(current)
+                : recorded == null || recorded.equals(current);
     }
 
     /** A short text encrypted with the job's passphrase, to tell a later run's passphrase from another. */

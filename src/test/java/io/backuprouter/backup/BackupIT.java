@@ -242,7 +242,14 @@ class BackupIT {
         assertThat(second.complete()).as(second.toString()).isTrue();
         assertThat(second.addedFiles()).as("every file's content is in a new archive").isEqualTo(second.files());
         assertThat(second.warnings()).anySatisfy(w -> assertThat(w).contains("recipients or passphrase changed since snapshot "
-                + first.snapshotId()).contains("every file is packed again"));
+                + first.snapshotId()).contains("files stored for the earlier key are packed again"));
+        onTarget("a", (store, backups) -> {
+            // Each archive says what it is encrypted to (a fingerprint of the recipients: no key in it).
+            assertThat(new StoredBackups(store, "notes", nextIdentity).snapshot(second.snapshotId()).archives())
+                    .extracting(ArchiveInfo::encryptedTo).allMatch(e -> e.matches("recipients:[0-9a-f]{64}"))
+                    .doesNotContain(backups.snapshot(first.snapshotId()).archives().get(0).encryptedTo());
+            return null;
+        });
         try (Targets targets = new Targets(jobs.settings().targets())) {
             var restored = new io.backuprouter.restore.Restorer("notes", job.targets(), targets.stores(),
                     io.backuprouter.crypto.AgeIdentity.read(nextIdentity), Clock.systemUTC(), BackupProgress.NONE)
@@ -252,6 +259,29 @@ class BackupIT {
             assertThat(restored.files()).isEqualTo(second.files());
         }
         assertThat(backup().addedFiles()).as("the key is recorded: the next run packs only what changed").isZero();
+    }
+
+    @Test
+    void aKeyChangedTogetherWithLostLocalStateIsSeenInTheArchivesThemselves() throws IOException {
+        BackupSummary first = backup();
+        io.backuprouter.testing.Folders.delete(job.jobStateDir());
+        io.backuprouter.crypto.AgeKeys.AgeKeyPair added = io.backuprouter.crypto.AgeKeys.generate();
+        // The old identity still reads the manifest to rebuild the state; the new recipient must read the next snapshot.
+        job = jobs.job("notes", source, "a, b", Map.of("recipients", jobs.recipient() + ", " + added.recipient(),
+                "identity", jobs.identityFile().toString()));
+
+        BackupSummary second = backup();
+
+        assertThat(second.addedFiles()).isEqualTo(second.files());
+        Path addedIdentity = Files.writeString(dir.resolve("added-identity.txt"), added.identityFile());
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            var restored = new io.backuprouter.restore.Restorer("notes", job.targets(), targets.stores(),
+                    io.backuprouter.crypto.AgeIdentity.read(addedIdentity), Clock.systemUTC(), BackupProgress.NONE)
+                    .restore(new io.backuprouter.restore.RestoreRequest("notes", second.snapshotId(), null, null,
+                            dir.resolve("restored"), List.of(), io.backuprouter.restore.RestoreRequest.Overwrite.IF_OLDER));
+            assertThat(restored.problems()).isEmpty();
+        }
+        assertThat(first.snapshotId()).isNotEqualTo(second.snapshotId());
     }
 
     @Test

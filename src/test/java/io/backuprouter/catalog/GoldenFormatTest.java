@@ -54,6 +54,17 @@ class GoldenFormatTest {
     }
 
     @Test
+    void anArchiveRecordsWhatItIsEncryptedToAsAnAddedField() throws IOException {
+        ArchiveInfo archive = new ArchiveInfo("0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "archives/0a/0a1b2c3d4e5f60718293a4b5c6d7e8f9.zip.age", 412, 2, "recipients:" + "ab".repeat(32));
+        String json = Manifests.json().writeValueAsString(archive);
+        assertThat(json).contains("\"entries\" : 2,\n  \"encryptedTo\" : \"recipients:abab");
+        assertThat(Manifests.json().readValue(json, ArchiveInfo.class)).isEqualTo(archive);
+        // Without it (archives written before the field), nothing is written: the golden file above.
+        assertThat(Manifests.json().writeValueAsString(example().archives().get(0))).doesNotContain("encryptedTo");
+    }
+
+    @Test
     void theGoldenManifestReadsBackToTheSameSnapshot() throws IOException {
         try (InputStream in = Files.newInputStream(GOLDEN.resolve("snapshot.json"))) {
             assertThat(Manifests.readJson(in, "snapshot.json")).isEqualTo(example());
