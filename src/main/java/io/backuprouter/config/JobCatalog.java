@@ -198,14 +198,15 @@ public final class JobCatalog {
          * would fail only when it is needed, so it is refused at start.
          */
         private static void checkIdentityMatches(SettingsSection s, Path identity, List<String> recipients) {
-            String own;
+            List<String> owns;
             try {
-                own = io.backuprouter.crypto.AgeIdentity.read(identity).recipient();
+                owns = io.backuprouter.crypto.AgeIdentity.read(identity).recipients();
             } catch (IOException e) {
                 s.problem(JobSettings.IDENTITY, e.getMessage(), "point it at the file backup-router keygen wrote");
                 return;
             }
-            if (recipients.stream().map(String::trim).noneMatch(own::equals)) {
+            String own = String.join(", ", owns);
+            if (recipients.stream().map(String::trim).noneMatch(owns::contains)) {
                 s.problem(JobSettings.IDENTITY, "the identity in \"" + identity + "\" is for recipient " + own
                         + ", which is not among the job's recipients: it could not restore what the job backs up",
                         "point identity at the identity file of one of the recipients, or add " + own + " to recipients");

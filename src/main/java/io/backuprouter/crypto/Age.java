@@ -58,13 +58,13 @@ public final class Age {
     /** Like {@link #decrypt(InputStream, AgeIdentity)}, with this ChaCha20-Poly1305 provider (null: the JDK's). */
     static InputStream decrypt(InputStream in, AgeIdentity identity, java.security.Provider provider) throws IOException {
         try {
-            RecipientStanzaReader reader = identity.reader();
+            List<RecipientStanzaReader> readers = identity.readers();
             // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
             // large reads instead of one system call per 8 KiB.
             StandardDecryptingChannelFactory factory = provider == null ? new StandardDecryptingChannelFactory()
                     : new StandardDecryptingChannelFactory(provider);
             return new DamageNamed(Channels.newInputStream(factory.newDecryptingChannel(
-                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), List.of(reader))));
+                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), readers)));
         } catch (GeneralSecurityException e) {
             throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
                     + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
