@@ -116,9 +116,14 @@ public final class JobCatalog {
                 }
             }
             String passphrase = s.text(JobSettings.PASSPHRASE);
-            if (passphrase != null && !file.raw(JobSettings.PASSPHRASE.name()).contains("{{")) {
+            String rawPassphrase = file.raw(JobSettings.PASSPHRASE.name());
+            if (passphrase != null && !rawPassphrase.contains("{{")) {
                 s.problem(JobSettings.PASSPHRASE, "is written in plain text",
                         "give it through a placeholder: passphrase: \"{{env:BACKUP_PASSPHRASE}}\"");
+            } else if (rawPassphrase != null && rawPassphrase.matches("(?s).*\\{\\{\\s*(env|sys):[^:}]+:.*")) {
+                s.problem(JobSettings.PASSPHRASE, "its placeholder gives a default, which writes the passphrase in plain text",
+                        "remove the default: passphrase: \"{{env:BACKUP_PASSPHRASE}}\", and set the variable where the program "
+                                + "starts");
             }
             // A passphrase whose placeholder cannot be resolved is reported as such, not as missing recipients.
             boolean passphraseGiven = passphrase != null || file.raw(JobSettings.PASSPHRASE.name()) != null;

@@ -158,6 +158,28 @@ class JobCatalogTest {
     }
 
     @Test
+    void aPassphrasePlaceholderWithADefaultIsPlainTextAndRefusedWithoutShowingIt() throws IOException {
+        Files.writeString(dir.resolve("secret.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: secret
+                        source: /home/me/secret
+                        targets: nas
+                        passphrase: "{{env:BACKUP_ROUTER_TEST_UNSET_PASSPHRASE:MyDefaultSecret}}"
+                      steps:
+                        - log: "${body}"
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).singleElement().asString()
+                .contains(":8: passphrase: its placeholder gives a default, which writes the passphrase in plain text")
+                .doesNotContain("MyDefaultSecret");
+    }
+
+    @Test
     void anIdentityThatIsNoneOfTheRecipientsIsRefusedAtStart() throws IOException {
         AgeKeys.AgeKeyPair other = AgeKeys.generate();
         Path identity = Files.writeString(dir.resolve("other-identity.txt"), other.identityFile());
