@@ -9,8 +9,10 @@ import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.Targets;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,6 +45,8 @@ public final class BackupJobs implements AutoCloseable {
 
     private final RouterMetrics metrics;
     private final Duration recheck;
+    /** For a job whose folder is gone: when to try (and fail, saying why) again. */
+    private final Map<String, Instant> retryMissing = new ConcurrentHashMap<>();
 
     /**
      * @param recheck how long a {@code backup-on-change} job's folder may stay quiet before it is
@@ -108,9 +112,28 @@ public final class BackupJobs implements AutoCloseable {
      * For {@code backup-on-change}: whether the job's folder changed and has since been quiet for
      * its quiet period. The first call starts watching the folder, and answers true once the quiet
      * period has passed, so that changes made while the router was stopped are backed up too.
+     *
+     * <p>A folder that is gone (an unmounted disk, a moved folder: file events may say nothing) is
+     * noticed within a second: a run then fails with the reason, in the log, {@code status} and the
+     * health check, and again every {@link #RETRY_AFTER_FAILURE} while it stays gone; when it is back,
+     * it is watched anew and backed up.
      */
     public boolean quietChange(@Header(JOB_HEADER) String name) throws IOException {
         JobSettings job = job(name);
+        if (!Files.isDirectory(job.source())) {
+            FolderWatch gone = watches.remove(name);
+            if (gone != null) {
+                gone.close();
+            }
+            Instant now = clock.instant();
+            Instant next = retryMissing.get(name);
+            if (next != null && now.isBefore(next)) {
+                return false;
+            }
+            retryMissing.put(name, now.plus(RETRY_AFTER_FAILURE));
+            return true;
+        }
+        retryMissing.remove(name);
         FolderWatch watch = watches.get(name);
         if (watch == null) {
             watch = new FolderWatch(job.source(), job.quietPeriod(), recheck, clock);

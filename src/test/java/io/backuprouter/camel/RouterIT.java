@@ -146,6 +146,45 @@ class RouterIT {
     }
 
     @Test
+    void aSourceFolderThatGoesAwayIsReportedAtOnceAndWatchedAgainWhenItIsBack() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("up", UP, UP.createBucket());
+        jobs.writeConfig("watched", source, "up", Map.of());
+        Path routes = jobs.routesDir();
+        onChange(routes.resolve("watched.camel.yaml"), "watched");
+        RouterSettings settings = jobs.settings();
+        JobCatalog catalog = JobCatalog.read(routes, settings);
+        try (Targets targets = new Targets(settings.targets())) {
+            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
+                    jobs.configFile(), routes);
+            router.main().start();
+            try {
+                StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
+                RouterMetrics metrics = router.main().getCamelContext().getRegistry()
+                        .lookupByNameAndType("routerMetrics", RouterMetrics.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 1);
+
+                // Unmounted, or moved away: no file event need come, yet the failure is known at once.
+                Files.move(source, dir.resolve("moved-away"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> metrics.outcome("job", "watched", "up")
+                        .map(RouterMetrics.Outcome::lastFailureReason).filter(r -> r.contains("does not exist")).isPresent());
+                assertThat(io.backuprouter.backup.JobState.lastFailure(jobs.stateDir().resolve("watched"))).get()
+                        .extracting(io.backuprouter.backup.JobState.Failure::reason).asString().contains("does not exist");
+
+                // Back, with a change made meanwhile: watched anew and backed up.
+                Files.writeString(dir.resolve("moved-away/b.txt"), "b");
+                Files.move(dir.resolve("moved-away"), source);
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 2);
+                Files.writeString(source.resolve("c.txt"), "c");
+                await().atMost(Duration.ofSeconds(30)).until(() -> stored.snapshotIds().size() == 3);
+            } finally {
+                router.main().stop();
+            }
+        }
+    }
+
+    @Test
     void aPassphraseJobRunsInTheRouter() throws Exception {
         System.setProperty("router-it.passphrase", "a long passphrase for the router test");
         Path source = Files.createDirectories(dir.resolve("source"));
