@@ -62,12 +62,19 @@ public final class RouterHealth {
             builder.up();
             Instant now = clock.instant();
             for (JobSettings job : jobs.jobs().values()) {
+                // A run that failed before any target took it, also one a one-shot command made: what status says.
+                var stateFailure = io.backuprouter.backup.JobState.lastFailure(job.jobStateDir());
                 for (String target : job.targets()) {
                     var outcome = metrics.outcome("job", job.name(), target);
                     Instant since = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
                     Instant reference = since != null ? since : started;
                     Instant failedAt = outcome.map(RouterMetrics.Outcome::lastFailure).orElse(null);
-                    if (failedAt != null && (since == null || failedAt.isAfter(since))) {
+                    if (stateFailure.isPresent() && (since == null || stateFailure.get().time().isAfter(since))) {
+                        String reason = "job " + job.name() + ": its last run, at " + stateFailure.get().time() + ", failed: "
+                                + stateFailure.get().reason();
+                        builder.down().message(reason);
+                        builder.detail("job." + job.name() + "." + target, reason);
+                    } else if (failedAt != null && (since == null || failedAt.isAfter(since))) {
                         String reason = "job " + job.name() + ": its last run on target " + target + " failed: "
                                 + outcome.map(RouterMetrics.Outcome::lastFailureReason).orElse("");
                         builder.down().message(reason);

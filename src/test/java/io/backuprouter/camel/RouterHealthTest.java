@@ -60,6 +60,31 @@ class RouterHealthTest {
     }
 
     @Test
+    void aFailureRecordedInTheJobsStateByAOneShotCommandIsDownToo() throws Exception {
+        RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
+                "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
+        Files.writeString(dir.resolve("job.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s&stateDir=%s
+                """.formatted(AgeKeys.generate().recipient(), dir.resolve("state")));
+        JobCatalog jobs = JobCatalog.read(dir, settings);
+        RouterHealth.Jobs check = new RouterHealth.Jobs(jobs, new RouterMetrics(Clock.systemUTC()), Duration.ofHours(26),
+                Clock.systemUTC());
+        check.setCamelContext(new DefaultCamelContext());
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+
+        try (var state = io.backuprouter.backup.JobState.open(jobs.job("notes").orElseThrow().jobStateDir(), "notes")) {
+            state.failed(Instant.parse("2026-12-01T00:00:00Z"), "job notes: the source folder /tmp/x does not exist");
+        }
+
+        HealthCheck.Result result = check.call();
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getMessage()).get().asString().isEqualTo("job notes: its last run, at 2026-12-01T00:00:00Z, failed: "
+                + "job notes: the source folder /tmp/x does not exist");
+    }
+
+    @Test
     void aJobWhoseLastRunFailedIsDownWithTheReasonUntilARunSucceeds() throws Exception {
         RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
                 "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
