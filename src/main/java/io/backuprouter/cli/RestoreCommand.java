@@ -107,10 +107,18 @@ final class RestoreCommand implements Callable<Integer> {
      */
     static void refuseFileSystemRoot(Path to, JobSettings job) {
         Path destination = to.toAbsolutePath().normalize();
-        if (destination.getParent() == null && !destination.equals(job.source().toAbsolutePath().normalize())) {
+        Path source = job.source().toAbsolutePath().normalize();
+        if (destination.getParent() == null && !destination.equals(source)) {
             throw new UserException("--to " + to + " is the root of the file system: the snapshot's files, whose paths start "
                     + "at the job's source folder " + job.source() + ", would land directly in it; nothing was restored"
                     + "\n    hint: --to " + job.source() + " puts them back where they were; or name a new folder");
+        }
+        // A system folder only when the job backs it up (its source is there): restoring /etc in place.
+        String system = io.backuprouter.restore.RestoreRequestFile.systemFolder(destination);
+        if (system != null && !destination.startsWith(source)) {
+            throw new UserException("--to " + to + " is a system folder (" + system + "), and not the job's source folder "
+                    + job.source() + "; nothing was restored\n    hint: name a new folder, or --to " + job.source()
+                    + " to put the files back where they were");
         }
     }
 

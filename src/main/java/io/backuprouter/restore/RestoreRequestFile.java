@@ -192,14 +192,22 @@ public final class RestoreRequestFile {
         if (destination.getParent() == null || lower.matches("^[a-z]:/?$")) {
             throw new Invalid("destination " + destination + " is the root of the file system; restore into a folder");
         }
+        String system = systemFolder(destination);
+        if (system != null) {
+            throw new Invalid("destination " + destination + " is a system folder (" + system + "); restore elsewhere,"
+                    + " or list the allowed folders in backup.restore.allowed-roots");
+        }
+    }
+
+    /** The system folder (/etc, /usr, C:\Windows...) the folder is or is inside, or null. */
+    public static String systemFolder(Path folder) {
+        String path = folder.toAbsolutePath().normalize().toString().replace('\\', '/');
         for (String system : SYSTEM_FOLDERS) {
             if (path.equals(system) || path.startsWith(system + "/")) {
-                throw new Invalid("destination " + destination + " is a system folder (" + system + "); restore elsewhere,"
-                        + " or list the allowed folders in backup.restore.allowed-roots");
+                return system;
             }
         }
-        if (lower.matches("^[a-z]:/windows(/.*)?$") || lower.matches("^[a-z]:/program files.*")) {
-            throw new Invalid("destination " + destination + " is a system folder; restore elsewhere");
-        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.matches("^[a-z]:/windows(/.*)?$") || lower.matches("^[a-z]:/program files.*") ? path : null;
     }
 }

@@ -36,5 +36,12 @@ class RestoreCommandIT {
         assertThat(result.all()).contains("--to / is the root of the file system")
                 .contains("would land directly in it; nothing was restored").contains("hint: --to " + source);
         assertThat(Path.of("/restore-command-it-marker.txt")).doesNotExist();
+
+        // A system folder too (under /proc: were the check gone, nothing could be written there anyway).
+        Cli.Result system = Cli.run("restore", "notes", "--to", "/proc/restore-command-it", "--config",
+                jobs.configFile().toString(), "--routes", jobs.routesDir().toString());
+        assertThat(system.exitCode()).as(system.all()).isEqualTo(1);
+        assertThat(system.all()).contains("--to /proc/restore-command-it is a system folder (/proc), and not the job's source "
+                + "folder " + source + "; nothing was restored");
     }
 }
