@@ -81,7 +81,7 @@ public final class RouterHealth {
                         builder.detail("job." + job.name() + "." + target, reason);
                     } else if (Duration.between(reference, now).compareTo(maxAge) > 0) {
                         String reason = "job " + job.name() + " has not succeeded on target " + target + " for more than "
-                                + maxAge.toHours() + " h" + outcome.map(RouterMetrics.Outcome::lastFailureReason)
+                                + io.backuprouter.config.Durations.format(maxAge) + outcome.map(RouterMetrics.Outcome::lastFailureReason)
                                 .map(r -> ": " + r).orElse("");
                         builder.down().message(reason);
                         builder.detail("job." + job.name() + "." + target, reason);

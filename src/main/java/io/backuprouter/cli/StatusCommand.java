@@ -106,7 +106,7 @@ final class StatusCommand implements Callable<Integer> {
         Long unchanged = known.map(JobState.HistoryEntry::unchangedAt).filter(at -> at.isAfter(SnapshotIds.timeOf(newest)))
                 .map(at -> Duration.between(at, now).toSeconds()).orElse(null);
         boolean stale = Math.min(age, unchanged == null ? age : unchanged) > maxAge.toSeconds();
-        String reason = stale ? "the newest snapshot is older than " + maxAge.toHours() + " h"
+        String reason = stale ? "the newest snapshot is older than " + io.backuprouter.config.Durations.format(maxAge)
                 + (unchanged == null ? "" : ", and the last run that found the source unchanged since was " + age(unchanged) + " ago")
                 : unchanged == null ? null : "a run " + age(unchanged) + " ago found the source unchanged since this snapshot";
         return new Row(job.name(), target, stale ? "STALE" : "ok", ids.size(), newest, age, unchanged,

@@ -779,7 +779,10 @@ public final class Restorer {
                 if (FileEntry.DIR.equals(entry.type()) && (wanted || holdingRestored.contains(entry.path()))) {
                     Path dir = SafePaths.resolve(destination, entry.path());
                     if (SafePaths.existsNotAsFolder(dir)) {
-                        problems.add(entry.path() + ": exists in the destination and is not a folder");
+                        problems.add(entry.path() + (Files.isSymbolicLink(dir)
+                                ? ": exists in the destination as a symbolic link, which a restore never writes through:"
+                                + " remove the link to restore the folder there"
+                                : ": exists in the destination and is not a folder: move it aside to restore the folder there"));
                         continue;
                     }
                     Files.createDirectories(dir);

@@ -56,7 +56,7 @@ class RouterHealthTest {
 
         HealthCheck.Result result = check.call();
         assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
-        assertThat(result.getMessage()).get().asString().contains("job notes has not succeeded on target nas for more than 26 h");
+        assertThat(result.getMessage()).get().asString().contains("job notes has not succeeded on target nas for more than 1d2h");
     }
 
     @Test

@@ -37,7 +37,7 @@ class StatusCommandIT {
         Cli.Result stale = Cli.run(status);
 
         assertThat(stale.exitCode()).as(stale.all()).isEqualTo(1);
-        assertThat(stale.out()).containsPattern("notes +nas +STALE +1 ").contains("the newest snapshot is older than 26 h");
+        assertThat(stale.out()).containsPattern("notes +nas +STALE +1 ").contains("the newest snapshot is older than 1d2h");
 
         BackupSummary check;
         try (Targets targets = new Targets(jobs.settings().targets())) {

@@ -337,7 +337,9 @@ class RestoreIT {
         RestoreSummary summary = restore("latest", to);
 
         assertThat(summary.complete()).isFalse();
-        assertThat(summary.problems()).anySatisfy(p -> assertThat(p).contains("sub/file.txt").contains("symbolic link"));
+        assertThat(summary.problems()).anySatisfy(p -> assertThat(p).contains("sub/file.txt").contains("symbolic link"))
+                .anySatisfy(p -> assertThat(p).startsWith("sub: exists in the destination as a symbolic link")
+                        .contains("remove the link to restore the folder there"));
         assertThat(outside.resolve("file.txt")).doesNotExist();
 
         // The file's own name a link to a file outside: left alone, and the message says what to do.
