@@ -21,8 +21,10 @@ public final class BackupRouterCommand implements Callable<Integer> {
     /** Exit codes: 0 success, 1 failure, 2 bad command line (picocli's default). */
     static final int FAILED = 1;
 
-    @Option(names = "--config", defaultValue = "config/application.properties", scope = CommandLine.ScopeType.INHERIT,
-            description = "Settings file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", defaultValue = "${env:BACKUP_ROUTER_CONFIG:-config/application.properties}",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Settings file (default: the environment variable BACKUP_ROUTER_CONFIG, else "
+                    + "config/application.properties; now ${DEFAULT-VALUE}).")
     Path config;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

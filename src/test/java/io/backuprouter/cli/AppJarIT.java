@@ -407,6 +407,16 @@ class AppJarIT {
     }
 
     @Test
+    void theSettingsFileCanBeNamedByTheEnvironmentAsDockerComposeDoes() throws Exception {
+        Map<String, String> env = Map.of("BACKUP_ROUTER_CONFIG", "config/compose.properties", "MINIO_A_ACCESS_KEY", "a",
+                "MINIO_A_SECRET_KEY", "secret-a", "MINIO_B_ACCESS_KEY", "b", "MINIO_B_SECRET_KEY", "secret-b");
+        try (AppProcess list = AppProcess.start(home, env, FREE_PORT, "targets", "list")) {
+            assertThat(list.waitFor(COMMAND)).as(list.output()).isZero();
+            assertThat(list.output()).contains("minio-a").contains("minio-b").doesNotContain("local-mirror");
+        }
+    }
+
+    @Test
     void listingTargetsStartsNothing() throws Exception {
         // --verbose: a one-shot command's own endpoint is announced only at DEBUG.
         try (AppProcess list = AppProcess.start(home, Map.of(), FREE_PORT, "targets", "list", "--verbose")) {

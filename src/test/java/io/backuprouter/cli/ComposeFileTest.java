@@ -87,7 +87,9 @@ class ComposeFileTest {
         List<String> volumes = StreamSupport.stream(router.get("volumes").spliterator(), false).map(JsonNode::asText).toList();
         assertThat(volumes).contains("./config:/app/config:ro", "./routes:/app/routes:ro", "./demo:/app/demo:ro");
         List<String> command = StreamSupport.stream(router.get("command").spliterator(), false).map(JsonNode::asText).toList();
-        assertThat(command).containsExactly("run", "--config", "config/compose.properties");
+        assertThat(command).containsExactly("run");
+        // Through the environment, so that commands run in the container (docker compose exec) use it too.
+        assertThat(routerEnvironment()).containsEntry("BACKUP_ROUTER_CONFIG", "config/compose.properties");
         assertThat(Path.of("config/compose.properties")).exists();
 
         String dockerfile = Files.readString(Path.of("Dockerfile"));
@@ -97,6 +99,25 @@ class ComposeFileTest {
                 .contains("ENTRYPOINT [\"/app/bin/backup-router\"]");
         assertThat(Files.readString(Path.of("bin/backup-router"))).contains("\"$here/backup-router.jar\"");
         assertThat(Files.isExecutable(Path.of("bin/backup-router"))).isTrue();
+    }
+
+    @Test
+    void theHealthEndpointIsPublishedToThisMachineOnly() throws IOException {
+        ConfigFile settings = ConfigFile.load(Path.of("config/compose.properties"));
+        String port = settings.raw("camel.management.port");
+        assertThat(settings.raw("camel.management.enabled")).isEqualTo("true");
+        assertThat(settings.raw("camel.management.healthCheckEnabled")).isEqualTo("true");
+        List<String> ports = StreamSupport.stream(router.get("ports").spliterator(), false).map(JsonNode::asText).toList();
+        assertThat(ports).containsExactly("127.0.0.1:" + port + ":" + port);
+    }
+
+    @Test
+    void theImageIsBuiltWithoutLocalStateBackupsOrIdentities() throws IOException {
+        List<String> ignored = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(ignored).contains("var", "target", ".git", "config/*identity*", "config/*.age.txt");
+        // What the Dockerfile copies is not ignored.
+        assertThat(ignored).doesNotContain("src", "pom.xml", "bin", "routes", "demo", "config");
     }
 
     private RouterSettings composeSettings() {
