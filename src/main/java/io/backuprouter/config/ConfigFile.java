@@ -215,7 +215,8 @@ public final class ConfigFile {
             throw new PlaceholderException(("env".equals(function) ? "environment variable " : "system property ")
                     + name + " is not set", ("env".equals(function) ? "set it where the program starts (export " + name
                     + "=...; in docker-compose.yml, under environment:)" : "set it (-D" + name + "=...)")
-                    + "; a setting that is not secret may give a default instead: {{" + function + ":" + name + ":value}}");
+                    + "; only a setting that is not sensitive may give a default instead: {{" + function + ":" + name
+                    + ":value}}");
         }
         if ("file".equals(function)) {
             Path path = baseDir.resolve(expression.substring(colon + 1).trim());

@@ -21,12 +21,12 @@ class JobContextIT {
         TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
         jobs.writeConfig("notes", source, "nas", Map.of());
         // A second job whose passphrase comes from a variable set only where the router runs.
-        Files.writeString(jobs.routesDir().resolve("secret.camel.yaml"), """
+        Files.writeString(jobs.routesDir().resolve("vault.camel.yaml"), """
                 - route:
                     from:
                       uri: kamelet:backup-on-change
                       parameters:
-                        job: secret
+                        job: vault
                         source: %s
                         targets: nas
                         passphrase: "{{env:JOB_CONTEXT_IT_UNSET_PASSPHRASE}}"
@@ -40,9 +40,9 @@ class JobContextIT {
         assertThat(notes.exitCode()).as(notes.all()).isZero();
         assertThat(notes.out()).contains("job notes: snapshot");
 
-        Cli.Result secret = Cli.run(concat(new String[] {"backup", "secret"}, where));
-        assertThat(secret.exitCode()).as(secret.all()).isEqualTo(1);
-        assertThat(secret.err()).contains("secret.camel.yaml:8: passphrase: environment variable "
+        Cli.Result vault = Cli.run(concat(new String[] {"backup", "vault"}, where));
+        assertThat(vault.exitCode()).as(vault.all()).isEqualTo(1);
+        assertThat(vault.err()).contains("vault.camel.yaml:8: passphrase: environment variable "
                 + "JOB_CONTEXT_IT_UNSET_PASSPHRASE is not set");
     }
 

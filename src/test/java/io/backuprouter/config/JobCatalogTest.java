@@ -154,7 +154,7 @@ class JobCatalogTest {
         assertThat(e.problems()).extracting(ConfigProblem::toString).singleElement().asString()
                 .contains(":8: passphrase: environment variable BACKUP_ROUTER_TEST_UNSET_PASSPHRASE is not set")
                 .contains("hint: set it where the program starts (export BACKUP_ROUTER_TEST_UNSET_PASSPHRASE=...")
-                .contains("a setting that is not secret may give a default instead");
+                .contains("only a setting that is not sensitive may give a default instead");
     }
 
     @Test
