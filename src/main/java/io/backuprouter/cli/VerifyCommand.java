@@ -65,9 +65,32 @@ final class VerifyCommand implements Callable<Integer> {
                         + (result.ok() ? "" : ", " + result.problems().size() + " problem(s):"));
                 result.problems().forEach(p -> out.println("     " + p));
                 failed += result.ok() ? 0 : 1;
+                if (!job.targets().contains(name)) {
+                    lagging(job, name, context, out);
+                }
             }
             out.flush();
             return failed == 0 ? 0 : BackupRouterCommand.FAILED;
+        }
+    }
+
+    /**
+     * For a target that is not one of the job's (a mirror): the snapshots this machine committed to
+     * the job's targets that it does not hold yet. Not a failure: a mirror catches up on its next pass.
+     */
+    private static void lagging(JobSettings job, String name, JobContext context, PrintWriter out) {
+        try {
+            java.util.Set<String> here = io.backuprouter.catalog.SnapshotIds.on(context.targets().store(name).orElseThrow(),
+                    job.name()).keySet();
+            List<String> missing = io.backuprouter.backup.JobState.committed(job.jobStateDir(), null).stream()
+                    .filter(id -> !here.contains(id)).sorted().toList();
+            if (!missing.isEmpty()) {
+                out.println("     note: " + io.backuprouter.config.ByteSize.count(missing.size(), "snapshot") + " of the job's"
+                        + " targets " + (missing.size() == 1 ? "is" : "are") + " not on " + name + " yet (newest "
+                        + missing.get(missing.size() - 1) + "): a mirror catches up on its next pass");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.println("     note: cannot compare with the job's own targets: " + e.getMessage());
         }
     }
 }
