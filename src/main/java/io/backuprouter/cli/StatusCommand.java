@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,10 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
-                "A target is FAILING when the job's last run on this machine failed (the reason follows), STALE when its "
+                "A job is BROKEN when its declaration has a problem (it follows). A target is FAILING when the job's last run on this machine failed (the reason follows), STALE when its "
                 + "newest snapshot is older than backup.health.max-age (default 26h) and no run has found the source "
                 + "unchanged since within that time, UNREACHABLE when it cannot be listed, pending before its first snapshot.",
-                "Exit code 0 unless one is FAILING, STALE or UNREACHABLE."})
+                "Exit code 0 unless one is BROKEN, FAILING, STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     JobOptions jobOptions;
@@ -56,7 +57,13 @@ final class StatusCommand implements Callable<Integer> {
         try (LoadedConfig loaded = LoadedConfig.load(options.config(), LoadedConfig.Embedded.IF_NOT_RUNNING);
              Targets targets = new Targets(loaded.settings().targets())) {
             Duration maxAge = loaded.settings().health().maxAge();
-            for (JobSettings job : JobCatalog.read(jobOptions.routes, loaded.settings()).jobs().values()) {
+            // A job whose declaration has a problem gets a row saying so; the others are still shown.
+            Map<String, String> broken = new java.util.TreeMap<>();
+            JobCatalog catalog = JobCatalog.readEach(jobOptions.routes, loaded.settings(),
+                    (name, problem) -> broken.merge(name, problem.toString(), (a, b) -> a + "\n    " + b));
+            broken.forEach((name, problem) -> rows.add(new Row(name, "-", "BROKEN", 0, null, null, null, null, null,
+                    problem.replace("\n", "\n    "))));
+            for (JobSettings job : catalog.jobs().values()) {
                 List<JobState.HistoryEntry> history = JobState.readHistory(job.jobStateDir());
                 Optional<JobState.Failure> failure = JobState.lastFailure(job.jobStateDir());
                 for (String target : job.targets()) {

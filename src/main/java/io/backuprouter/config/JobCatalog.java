@@ -39,7 +39,7 @@ public final class JobCatalog {
 
     /** Reads every {@code *.yaml} in the folder; all problems are reported together. */
     public static JobCatalog read(Path routesDir, RouterSettings settings) {
-        return read(routesDir, settings, null, problem -> { });
+        return read(routesDir, settings, name -> false, (name, problem) -> { });
     }
 
     /**
@@ -49,11 +49,20 @@ public final class JobCatalog {
      */
     public static JobCatalog readFor(Path routesDir, RouterSettings settings, String job,
                                      java.util.function.Consumer<ConfigProblem> elsewhere) {
-        return read(routesDir, settings, job, elsewhere);
+        return read(routesDir, settings, name -> !name.equals(job), (name, problem) -> elsewhere.accept(problem));
     }
 
-    private static JobCatalog read(Path routesDir, RouterSettings settings, String only,
-                                   java.util.function.Consumer<ConfigProblem> elsewhere) {
+    /**
+     * For a command about every job ({@code status}): each job with a problem in its declaration is
+     * left out and handed to {@code broken} with it; problems no job can be told from still stop it.
+     */
+    public static JobCatalog readEach(Path routesDir, RouterSettings settings,
+                                      java.util.function.BiConsumer<String, ConfigProblem> broken) {
+        return read(routesDir, settings, name -> true, broken);
+    }
+
+    private static JobCatalog read(Path routesDir, RouterSettings settings, java.util.function.Predicate<String> leftAside,
+                                   java.util.function.BiConsumer<String, ConfigProblem> elsewhere) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, JobSettings> jobs = new LinkedHashMap<>();
         List<KameletUses.Declaration> declarations = KameletUses.findAll(routesDir, JOB_KAMELETS, problems);
@@ -62,8 +71,8 @@ public final class JobCatalog {
             List<ConfigProblem> own = new ArrayList<>(declaration.misplaced(JobSettings.SETTINGS));
             JobSettings job = JobSettingsReader.read(declaration, settings, own);
             String name = declaration.parameters().get("job");
-            if (only != null && name != null && !name.equals(only)) {
-                own.forEach(elsewhere);
+            if (name != null && leftAside.test(name)) {
+                own.forEach(problem -> elsewhere.accept(name, problem));
                 if (!own.isEmpty()) {
                     continue;
                 }

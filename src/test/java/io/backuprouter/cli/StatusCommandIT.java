@@ -55,6 +55,35 @@ class StatusCommandIT {
     }
 
     @Test
+    void aJobWithAProblemInItsDeclarationIsBrokenAndTheOthersAreStillShown() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
+        JobSettings job = jobs.job("notes", source, "nas");
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            new BackupRun(job, targets.stores(), Clock.systemUTC(), BackupProgress.NONE).run();
+        }
+        Files.writeString(jobs.routesDir().resolve("vault.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:backup-on-change
+                      parameters:
+                        job: vault
+                        source: %s
+                        targets: nas
+                        passphrase: "{{env:STATUS_IT_UNSET_PASSPHRASE}}"
+                      steps:
+                        - log: "${body}"
+                """.formatted(source));
+
+        Cli.Result status = Cli.run("status", "--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString());
+
+        assertThat(status.exitCode()).as(status.all()).isEqualTo(1);
+        assertThat(status.out()).containsPattern("notes +nas +ok +1 ").containsPattern("vault +- +BROKEN ")
+                .contains("vault.camel.yaml:8: passphrase: environment variable STATUS_IT_UNSET_PASSPHRASE is not set");
+    }
+
+    @Test
     void aJobWhoseLastRunFailedIsFailingWithTheReasonUntilARunSucceeds() throws Exception {
         Path source = Files.createDirectories(dir.resolve("source"));
         Files.writeString(source.resolve("a.txt"), "a");
