@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -96,7 +97,20 @@ public final class BackupRouterCommand implements Callable<Integer> {
     private static int handleWrongArguments(CommandLine.ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
-        err.println("error: " + Secrets.redact(e.getMessage()));
+        // A misspelt option (--too) also makes a required one (--to) missing: the misspelling is the news.
+        List<String> unknown = e instanceof CommandLine.MissingParameterException ? java.util.Arrays.stream(args)
+                .filter(a -> a.startsWith("--")).map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a)
+                .filter(a -> cli.getCommandSpec().findOption(a) == null).toList() : List.of();
+        if (!unknown.isEmpty()) {
+            List<String> names = cli.getCommandSpec().options().stream().flatMap(o -> java.util.Arrays.stream(o.names()))
+                    .filter(n -> n.startsWith("--")).toList();
+            for (String option : unknown) {
+                String near = io.backuprouter.config.Suggestions.closest(option, names);
+                err.println("error: unknown option " + option + (near == null ? "" : " (did you mean " + near + "?)"));
+            }
+        } else {
+            err.println("error: " + Secrets.redact(e.getMessage()));
+        }
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("(" + cli.getCommandSpec().qualifiedName() + " --help lists the options)");
         err.flush();

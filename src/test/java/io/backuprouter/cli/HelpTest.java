@@ -50,6 +50,10 @@ class HelpTest {
                 .contains("--overwrite").contains("(backup-router restore --help lists the options)")
                 .doesNotContain("Usage:");
         assertThat(option.err().lines().count()).isLessThan(8);
+        // A misspelt required option: the misspelling is named, not only the missing option.
+        Cli.Result missing = Cli.run("restore", "notes", "--too", "/tmp/x");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: unknown option --too (did you mean --to?)");
     }
 
     @Test
