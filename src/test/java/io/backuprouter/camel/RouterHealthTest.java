@@ -2,16 +2,21 @@ package io.backuprouter.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprouter.backup.BackupSummary;
+import io.backuprouter.backup.JobState;
 import io.backuprouter.config.ConfigFile;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.crypto.AgeKeys;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.health.HealthCheck;
@@ -23,35 +28,53 @@ class RouterHealthTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aJobThatHasNotSucceededWithinTheMaxAgeIsDownWithTheReason() throws Exception {
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    final RouterMetrics metrics = new RouterMetrics(clock);
+
+    /** The jobs check of one job, notes, on a folder target, with its state in the test's folder. */
+    JobCatalog notes() throws IOException {
         RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
                 "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
         Files.writeString(dir.resolve("job.camel.yaml"), """
                 - route:
                     from:
-                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s
-                """.formatted(AgeKeys.generate().recipient()));
-        JobCatalog jobs = JobCatalog.read(dir, settings);
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T00:00:00Z"));
-        Clock clock = new Clock() {
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
+                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s&stateDir=%s
+                """.formatted(AgeKeys.generate().recipient(), dir.resolve("state")));
+        return JobCatalog.read(dir, settings);
+    }
 
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        RouterMetrics metrics = new RouterMetrics(clock);
+    RouterHealth.Jobs check(JobCatalog jobs) {
         RouterHealth.Jobs check = new RouterHealth.Jobs(jobs, metrics, Duration.ofHours(26), clock);
         check.setCamelContext(new DefaultCamelContext());
+        return check;
+    }
 
+    static BackupSummary succeeded(String snapshot) {
+        return new BackupSummary("notes", snapshot, 1, 1, 1, 1, 1, 1, List.of("nas"), Map.of(), List.of(), Duration.ZERO,
+                false, 0);
+    }
+
+    @Test
+    void aJobThatHasNotSucceededWithinTheMaxAgeIsDownWithTheReason() throws Exception {
+        RouterHealth.Jobs check = check(notes());
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+
         now.set(now.get().plus(Duration.ofHours(27)));
 
         HealthCheck.Result result = check.call();
@@ -61,20 +84,11 @@ class RouterHealthTest {
 
     @Test
     void aFailureRecordedInTheJobsStateByAOneShotCommandIsDownToo() throws Exception {
-        RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
-                "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
-        Files.writeString(dir.resolve("job.camel.yaml"), """
-                - route:
-                    from:
-                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s&stateDir=%s
-                """.formatted(AgeKeys.generate().recipient(), dir.resolve("state")));
-        JobCatalog jobs = JobCatalog.read(dir, settings);
-        RouterHealth.Jobs check = new RouterHealth.Jobs(jobs, new RouterMetrics(Clock.systemUTC()), Duration.ofHours(26),
-                Clock.systemUTC());
-        check.setCamelContext(new DefaultCamelContext());
+        JobCatalog jobs = notes();
+        RouterHealth.Jobs check = check(jobs);
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 
-        try (var state = io.backuprouter.backup.JobState.open(jobs.job("notes").orElseThrow().jobStateDir(), "notes")) {
+        try (JobState state = JobState.open(jobs.job("notes").orElseThrow().jobStateDir(), "notes")) {
             state.failed(Instant.parse("2026-12-01T00:00:00Z"), "job notes: the source folder /tmp/x does not exist");
         }
 
@@ -86,36 +100,12 @@ class RouterHealthTest {
 
     @Test
     void aJobWhoseLastRunFailedIsDownWithTheReasonUntilARunSucceeds() throws Exception {
-        RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
-                "backup.targets.nas.type", "folder", "backup.targets.nas.path", dir.toString())));
-        Files.writeString(dir.resolve("job.camel.yaml"), """
-                - route:
-                    from:
-                      uri: kamelet:backup-run?job=notes&source=/tmp&targets=nas&recipients=%s
-                """.formatted(AgeKeys.generate().recipient()));
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
-        Clock clock = new Clock() {
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        RouterMetrics metrics = new RouterMetrics(clock);
-        RouterHealth.Jobs check = new RouterHealth.Jobs(JobCatalog.read(dir, settings), metrics, Duration.ofHours(26), clock);
-        check.setCamelContext(new DefaultCamelContext());
-        metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000000.000Z-00000000", 1, 1, 1, 1, 1, 1,
-                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false, 0));
+        RouterHealth.Jobs check = check(notes());
+        metrics.backup("notes", succeeded("20261201T000000.000Z-00000000"));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 
         now.set(now.get().plus(Duration.ofMinutes(1)));
-        metrics.backupFailed("notes", java.util.List.of("nas"), "the source folder /tmp/notes does not exist");
+        metrics.backupFailed("notes", List.of("nas"), "the source folder /tmp/notes does not exist");
 
         HealthCheck.Result failed = check.call();
         assertThat(failed.getState()).isEqualTo(HealthCheck.State.DOWN);
@@ -123,8 +113,7 @@ class RouterHealthTest {
                 .isEqualTo("job notes: its last run on target nas failed: the source folder /tmp/notes does not exist");
 
         now.set(now.get().plus(Duration.ofMinutes(5)));
-        metrics.backup("notes", new io.backuprouter.backup.BackupSummary("notes", "20261201T000600.000Z-00000000", 1, 1, 1, 1, 1, 1,
-                java.util.List.of("nas"), Map.of(), java.util.List.of(), Duration.ZERO, false, 0));
+        metrics.backup("notes", succeeded("20261201T000600.000Z-00000000"));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
 }
