@@ -69,8 +69,7 @@ class RouterIT {
         RouterSettings settings = jobs.settings();
 
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, JobCatalog.read(routes, settings),
-                    io.backuprouter.config.MirrorCatalog.read(routes, settings), targets, jobs.configFile(), routes);
+            Router router = router(jobs, JobCatalog.read(routes, settings), targets);
             router.main().start();
             try {
                 CamelContext camel = router.main().getCamelContext();
@@ -103,6 +102,13 @@ class RouterIT {
         }
     }
 
+    /** The router over the test's settings and route files, not started. */
+    static Router router(TestJobs jobs, JobCatalog catalog, Targets targets) {
+        RouterSettings settings = jobs.settings();
+        return new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(jobs.routesDir(), settings), targets,
+                jobs.configFile(), jobs.routesDir());
+    }
+
     /** Turns the job TestJobs declared with backup-run into a backup-on-change job with a 1 s quiet period. */
     static void onChange(Path route, String job) throws IOException {
         Files.writeString(route, Files.readString(route)
@@ -127,8 +133,7 @@ class RouterIT {
             StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
 
             for (int start = 0; start < 3; start++) {
-                Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
-                        jobs.configFile(), routes);
+                Router router = router(jobs, catalog, targets);
                 router.main().start();
                 try {
                     RouterMetrics metrics = router.main().getCamelContext().getRegistry()
@@ -156,8 +161,7 @@ class RouterIT {
         RouterSettings settings = jobs.settings();
         JobCatalog catalog = JobCatalog.read(routes, settings);
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
-                    jobs.configFile(), routes);
+            Router router = router(jobs, catalog, targets);
             router.main().start();
             try {
                 StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
@@ -199,8 +203,7 @@ class RouterIT {
         RouterSettings settings = jobs.settings();
         JobCatalog catalog = JobCatalog.read(routes, settings);
         try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
-                    jobs.configFile(), routes);
+            Router router = router(jobs, catalog, targets);
             router.main().start();
             try {
                 var store = targets.store("up").orElseThrow();
@@ -238,8 +241,7 @@ class RouterIT {
                     .put("files", 1).put("bytes", 1).put("addedBytes", 1).putArray("targets");
             io.backuprouter.catalog.Manifests.json().writeValue(history.toFile(), entries);
 
-            Router router = new Router(settings, catalog, io.backuprouter.config.MirrorCatalog.read(routes, settings), targets,
-                    jobs.configFile(), routes);
+            Router router = router(jobs, catalog, targets);
             router.main().start();
             try {
                 StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "nightly", jobs.identityFile());
