@@ -9,6 +9,7 @@ import io.backuprouter.crypto.AgeIdentity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,8 +84,9 @@ final class ForgetCommand {
         @Option(names = "--dry-run", description = "Print what would be deleted; change nothing.")
         boolean dryRun;
 
-        @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
-        Path identity;
+        @Option(names = "--identity", paramLabel = "FILE",
+                description = "An identity file (default: the job's identity); repeatable: every key of every file is tried.")
+        List<Path> identity;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;

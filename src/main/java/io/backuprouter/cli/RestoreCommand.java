@@ -59,8 +59,9 @@ final class RestoreCommand implements Callable<Integer> {
                     + " after every file; nothing is ever written through a link).")
     String outsideLinks;
 
-    @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
-    Path identity;
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "An identity file (default: the job's identity); repeatable: every key of every file is tried.")
+    List<Path> identity;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -122,17 +123,18 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    static AgeIdentity identity(Path given, JobSettings job) throws IOException {
-        if (given == null && job.identity() == null && job.passphrase() != null) {
+    static AgeIdentity identity(List<Path> given, JobSettings job) throws IOException {
+        boolean named = given != null && !given.isEmpty();
+        if (!named && job.identity() == null && job.passphrase() != null) {
             return job.reader().orElseThrow();
         }
-        Path file = given != null ? given : job.identity();
-        if (file == null) {
+        List<Path> files = named ? given : job.identity() == null ? List.of() : List.of(job.identity());
+        if (files.isEmpty()) {
             throw new UserException("job " + job.name() + ": reading backups needs the identity file"
                     + "\n    hint: --identity FILE (the file keygen wrote), or set identity on the job");
         }
         try {
-            return AgeIdentity.read(file);
+            return AgeIdentity.read(files);
         } catch (IOException e) {
             throw new UserException(e.getMessage() + "\n    hint: --identity FILE names the file keygen wrote", e);
         }

@@ -44,8 +44,9 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Option(names = "--target", description = "The target to list (default: the job's first reachable target).")
     String target;
 
-    @Option(names = "--identity", description = "An identity file to read snapshot details with (default: the job's identity, if set).")
-    Path identity;
+    @Option(names = "--identity", paramLabel = "FILE", description = "An identity file to read snapshot details with "
+            + "(default: the job's identity, if set); repeatable.")
+    List<Path> identity;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
@@ -88,7 +89,7 @@ final class SnapshotsCommand implements Callable<Integer> {
     private List<Row> describe(JobSettings job, ObjectStore store, Map<String, ObjectInfo> snapshots) throws IOException {
         Map<String, JobState.HistoryEntry> history = new HashMap<>();
         JobState.readHistory(job.jobStateDir()).forEach(entry -> history.put(entry.id(), entry));
-        AgeIdentity reader = identity != null ? AgeIdentity.read(identity) : job.reader().orElse(null);
+        AgeIdentity reader = identity != null && !identity.isEmpty() ? AgeIdentity.read(identity) : job.reader().orElse(null);
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, ObjectInfo> snapshot : snapshots.entrySet()) {
             String id = snapshot.getKey();

@@ -34,8 +34,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--read-data", description = "Also download, decrypt and hash every archive.")
     boolean readData;
 
-    @Option(names = "--identity", paramLabel = "FILE", description = "The identity file (default: the job's identity).")
-    Path identity;
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "An identity file (default: the job's identity); repeatable: every key of every file is tried.")
+    List<Path> identity;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -43,6 +43,18 @@ public final class AgeIdentity {
         return of(secrets, file.toString());
     }
 
+    /** Every identity in these files, tried in order (as {@code age -d -i a -i b}). */
+    public static AgeIdentity read(List<Path> files) throws IOException {
+        if (files.size() == 1) {
+            return read(files.get(0));
+        }
+        List<String> secrets = new java.util.ArrayList<>();
+        for (Path file : files) {
+            secrets.addAll(read(file).secrets);
+        }
+        return of(secrets, String.join(", ", files.stream().map(Path::toString).toList()));
+    }
+
     /** An identity from its text ({@code AGE-SECRET-KEY-1...}); {@code source} names where it came from. */
     public static AgeIdentity of(String secret, String source) throws IOException {
         return of(List.of(secret), source);

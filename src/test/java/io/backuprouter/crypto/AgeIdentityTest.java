@@ -33,6 +33,20 @@ class AgeIdentityTest {
         assertThat(decrypt(encrypt("made with the new key", current.recipient()), identity)).isEqualTo("made with the new key");
     }
 
+    @Test
+    void severalIdentityFilesAreTriedTogetherAsRepeatedIdentityOptionsAre() throws IOException {
+        AgeKeys.AgeKeyPair old = AgeKeys.generate();
+        AgeKeys.AgeKeyPair current = AgeKeys.generate();
+        Path oldFile = Files.writeString(dir.resolve("old.txt"), old.identityFile());
+        Path currentFile = Files.writeString(dir.resolve("current.txt"), current.identityFile());
+
+        AgeIdentity identity = AgeIdentity.read(List.of(oldFile, currentFile));
+
+        assertThat(identity.recipients()).containsExactly(old.recipient(), current.recipient());
+        assertThat(decrypt(encrypt("old", old.recipient()), identity)).isEqualTo("old");
+        assertThat(decrypt(encrypt("new", current.recipient()), identity)).isEqualTo("new");
+    }
+
     static byte[] encrypt(String text, String recipient) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream out = Age.encrypt(bytes, List.of(recipient))) {
