@@ -58,6 +58,20 @@ class LauncherIT {
     }
 
     @Test
+    void theRouterWritesNoArchiveSoThatStoppingItIsNotDelayedTheFirstOneShotCommandDoes() throws Exception {
+        // No command: the router's command line (here it only prints its version and exits).
+        Run router = launch("--version");
+        assertThat(router.exitCode()).as(router.stderr()).isZero();
+        assertThat(dir.resolve("cds")).satisfiesAnyOf(cds -> assertThat(cds).doesNotExist(), cds -> assertThat(cds).isEmptyDirectory());
+
+        Run keygen = launch("keygen", "-o", dir.resolve("key.txt").toString());
+        assertThat(keygen.exitCode()).as(keygen.stderr()).isZero();
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).singleElement().asString().endsWith(".jsa");
+        }
+    }
+
+    @Test
     void archivesOfEarlierBuildsAreRemovedKeepingTheNewestThree() throws Exception {
         Path cds = Files.createDirectories(dir.resolve("cds"));
         for (int i = 1; i <= 4; i++) {
