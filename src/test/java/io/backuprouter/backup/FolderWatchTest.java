@@ -2,13 +2,10 @@ package io.backuprouter.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backuprouter.testing.SettableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,26 +13,10 @@ class FolderWatchTest {
     @TempDir
     Path folder;
 
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
 
     void advance(Duration by) {
-        now.set(now.get().plus(by));
+        clock.advance(by);
     }
 
     @Test

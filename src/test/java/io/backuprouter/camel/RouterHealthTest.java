@@ -8,17 +8,14 @@ import io.backuprouter.config.ConfigFile;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.RouterSettings;
 import io.backuprouter.crypto.AgeKeys;
+import io.backuprouter.testing.SettableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -28,23 +25,7 @@ class RouterHealthTest {
     @TempDir
     Path dir;
 
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
     final RouterMetrics metrics = new RouterMetrics(clock);
 
     /** The jobs check of one job, notes, on a folder target, with its state in the test's folder. */
@@ -75,7 +56,7 @@ class RouterHealthTest {
         RouterHealth.Jobs check = check(notes());
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 
-        now.set(now.get().plus(Duration.ofHours(27)));
+        clock.advance(Duration.ofHours(27));
 
         HealthCheck.Result result = check.call();
         assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
@@ -104,7 +85,7 @@ class RouterHealthTest {
         metrics.backup("notes", succeeded("20261201T000000.000Z-00000000"));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 
-        now.set(now.get().plus(Duration.ofMinutes(1)));
+        clock.advance(Duration.ofMinutes(1));
         metrics.backupFailed("notes", List.of("nas"), "the source folder /tmp/notes does not exist");
 
         HealthCheck.Result failed = check.call();
@@ -112,7 +93,7 @@ class RouterHealthTest {
         assertThat(failed.getMessage()).get().asString()
                 .isEqualTo("job notes: its last run on target nas failed: the source folder /tmp/notes does not exist");
 
-        now.set(now.get().plus(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofMinutes(5));
         metrics.backup("notes", succeeded("20261201T000600.000Z-00000000"));
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
     }
