@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows every job on each of its targets, with its health.",
                 "For each: the number of snapshots, the newest, its age and its size.",
-                "A job is BROKEN when its declaration has a problem (it follows). A target is FAILING when the job's last run on this machine failed (the reason follows), STALE when its "
-                + "newest snapshot is older than backup.health.max-age (default 26h) and no run has found the source "
-                + "unchanged since within that time, UNREACHABLE when it cannot be listed, pending before its first snapshot.",
+                "A job is BROKEN when its declaration has a problem (it follows). A target is FAILING when the job's "
+                + "last run on this machine failed (the reason follows), STALE when its newest snapshot is older than "
+                + "backup.health.max-age (default 26h) and no run has found the source unchanged since within that time, "
+                + "UNREACHABLE when it cannot be listed, pending before its first snapshot.",
                 "Exit code 0 unless one is BROKEN, FAILING, STALE or UNREACHABLE."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
