@@ -33,8 +33,8 @@ final class MirrorCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--max-delete-percent", paramLabel = "PERCENT",
-            description = "For this pass only, instead of the mirror's maxDeletePercent: the most of the destination's"
-                    + " objects a sync pass may delete (0-100).")
+            description = "For this pass only, instead of the mirror's maxDeletePercent: the most of the objects the mirror"
+                    + " keeps on the destination (below its prefix, matching its filters) a sync pass may delete (0-100).")
     Integer maxDeletePercent;
 
     /** Accepted for scripts written for earlier versions; objects now stream and nothing is staged. */

@@ -19,7 +19,7 @@ import java.util.List;
  * @param includes include globs, relative to the prefix
  * @param excludes exclude globs, relative to the prefix
  * @param concurrency objects copied at once
- * @param maxDeletePercent most of the destination's objects one sync pass may delete
+ * @param maxDeletePercent most of the objects the mirror keeps on the destination that one sync pass may delete
  * @param schedule the cron expression (mirror-on-schedule), else {@code null}
  * @param file the route file
  * @param line the line of the declaration
@@ -48,7 +48,8 @@ public record MirrorSettings(String name, String from, String fromPrefix, String
     public static final Setting EXCLUDE = Setting.of("exclude", TEXT, "Exclude", "comma-separated globs of keys to leave out", "");
     public static final Setting CONCURRENCY = Setting.of("concurrency", INTEGER, "Concurrency", "objects copied at once", "4");
     public static final Setting MAX_DELETE_PERCENT = Setting.of("maxDeletePercent", INTEGER, "Max Delete Percent",
-            "sync stops, deleting nothing, when a pass would delete more than this share of the destination's objects", "10");
+            "sync stops, deleting nothing, when a pass would delete more than this share of the objects the mirror keeps "
+            + "on the destination (below its prefix, matching its filters)", "10");
     public static final Setting SCHEDULE = Setting.of("schedule", TEXT, "Schedule",
             "mirror-on-schedule: a Quartz cron expression, e.g. 0 0 4 * * ? for 04:00 every day", null);
 

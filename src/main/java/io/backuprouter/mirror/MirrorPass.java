@@ -85,7 +85,12 @@ public final class MirrorPass {
                 .withBackoff(firstRetryDelay, firstRetryDelay.multipliedBy(8)).build();
     }
 
-    /** What a pass will do. */
+    /**
+     * What a pass will do.
+     *
+     * @param destinationObjects the destination's objects the mirror keeps: below its prefix and
+     *     matched by its filters (what a sync may delete, so what the deletion ceiling counts)
+     */
     public record Plan(List<ObjectInfo> copy, int unchanged, List<ObjectInfo> delete, int destinationObjects) {
     }
 
@@ -120,14 +125,18 @@ public final class MirrorPass {
             }
         }
         List<ObjectInfo> delete = new ArrayList<>();
-        if (mirror.sync()) {
-            for (Map.Entry<String, ObjectInfo> entry : to.entrySet()) {
-                if (!from.containsKey(entry.getKey()) && filter.includesFile(entry.getKey())) {
+        // The ceiling is a share of what the mirror keeps there: objects its filters leave out would
+        // otherwise dilute it until emptying everything the mirror keeps passed as a small share.
+        int kept = 0;
+        for (Map.Entry<String, ObjectInfo> entry : to.entrySet()) {
+            if (filter.includesFile(entry.getKey())) {
+                kept++;
+                if (mirror.sync() && !from.containsKey(entry.getKey())) {
                     delete.add(entry.getValue());
                 }
             }
         }
-        return new Plan(copy, unchanged, delete, to.size());
+        return new Plan(copy, unchanged, delete, kept);
     }
 
     /** The name a probe object of {@link #refuseOneStorage()} starts with. */
@@ -237,8 +246,9 @@ public final class MirrorPass {
         long bytes = plan.copy().stream().mapToLong(ObjectInfo::size).sum();
         String blocked = !plan.delete().isEmpty()
                 && plan.delete().size() * 100L > (long) mirror.maxDeletePercent() * plan.destinationObjects()
-                ? "the pass would delete " + plan.delete().size() + " of the destination's " + plan.destinationObjects()
-                    + " objects, more than maxDeletePercent (" + mirror.maxDeletePercent() + " %); if the source really lost"
+                ? "the pass would delete " + plan.delete().size() + " of the " + plan.destinationObjects()
+                    + " objects it keeps on the destination, more than maxDeletePercent (" + mirror.maxDeletePercent()
+                    + " %); if the source really lost"
                     + " them, run one pass with `mirror " + mirror.name() + " --max-delete-percent "
                     + neededPercent(plan) + "`, or raise maxDeletePercent in " + mirror.file() : null;
         if (dryRun) {

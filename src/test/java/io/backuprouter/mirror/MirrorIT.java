@@ -61,6 +61,11 @@ class MirrorIT {
     }
 
     MirrorSettings mirror(String mode, int maxDeletePercent) throws IOException {
+        return mirror(mode, maxDeletePercent, "");
+    }
+
+    /** {@code more}: further parameters, each on its own line with the parameters' indentation. */
+    MirrorSettings mirror(String mode, int maxDeletePercent, String more) throws IOException {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("mirror.camel.yaml"), """
                 - route:
@@ -74,10 +79,10 @@ class MirrorIT {
                         toPrefix: copy/
                         mode: %s
                         maxDeletePercent: %d
-                        schedule: "0 0 4 * * ?"
+                        schedule: "0 0 4 * * ?"%s
                       steps:
                         - log: "${body}"
-                """.formatted(mode, maxDeletePercent));
+                """.formatted(mode, maxDeletePercent, more));
         return MirrorCatalog.read(routes, settings()).mirror("r2-to-oss").orElseThrow();
     }
 
@@ -453,7 +458,8 @@ class MirrorIT {
 
             assertThat(emptied.ok()).isFalse();
             assertThat(emptied.deleted()).isZero();
-            assertThat(emptied.blocked()).contains("would delete 5 of the destination's 5 objects").contains("maxDeletePercent (10 %)")
+            assertThat(emptied.blocked()).contains("would delete 5 of the 5 objects it keeps on the destination")
+                    .contains("maxDeletePercent (10 %)")
                     .contains("run one pass with `mirror r2-to-oss --max-delete-percent 100`");
             assertThat(destination(oss)).hasSize(5);
 
@@ -462,6 +468,33 @@ class MirrorIT {
             assertThat(confirmed.ok()).as(confirmed.toString()).isTrue();
             assertThat(confirmed.deleted()).isEqualTo(5);
             assertThat(destination(oss)).isEmpty();
+        }
+    }
+
+    @Test
+    void theDeletionCeilingCountsOnlyTheObjectsTheMirrorKeepsNotThoseItsFiltersLeaveOut() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
+            for (int i = 0; i < 4; i++) {
+                putSource(r2, "data/f" + i + ".txt", "file " + i);
+            }
+            MirrorSettings sync = mirror("sync", 10, "\n        include: \"*.txt\"");
+            assertThat(pass(sync).copied()).isEqualTo(4);
+            // Many objects at the destination that the mirror's filter leaves out: they are not its to delete or count.
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                oss.putObject(b -> b.bucket(to).key("copy/other-" + n + ".log"), RequestBody.fromString("log " + n));
+            }
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                r2.deleteObject(b -> b.bucket(from).key("data/f" + n + ".txt"));
+            }
+
+            MirrorSummary emptied = pass(sync);
+
+            assertThat(emptied.ok()).isFalse();
+            assertThat(emptied.deleted()).isZero();
+            assertThat(emptied.blocked()).contains("would delete 4 of the 4 objects it keeps on the destination");
+            assertThat(destination(oss)).hasSize(104);
         }
     }
 
