@@ -146,10 +146,33 @@ public final class PathFilter {
             }
             this.nameOnly = !anchored && !p.contains("/");
             try {
-                this.matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
+                // A "**/" matches no folder too, as in .gitignore: "**/*.txt" takes the top folder's files as well.
+                List<PathMatcher> matchers = new ArrayList<>();
+                for (String variant : withoutEmptyFolderMatches(p)) {
+                    matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + variant));
+                }
+                this.matcher = path -> matchers.stream().anyMatch(m -> m.matches(path));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"" + pattern + "\" is not a valid glob: " + e.getMessage(), e);
             }
+        }
+
+        /** The pattern, and the ones where a leading "**\/" or an inner "/**\/" stands for no folder at all. */
+        private static java.util.Set<String> withoutEmptyFolderMatches(String pattern) {
+            java.util.Set<String> variants = new java.util.LinkedHashSet<>(List.of(pattern));
+            java.util.Deque<String> todo = new java.util.ArrayDeque<>(variants);
+            while (!todo.isEmpty() && variants.size() < 16) {
+                String p = todo.pop();
+                List<String> next = new ArrayList<>();
+                if (p.startsWith("**/")) {
+                    next.add(p.substring(3));
+                }
+                for (int i = p.indexOf("/**/"); i >= 0; i = p.indexOf("/**/", i + 1)) {
+                    next.add(p.substring(0, i) + p.substring(i + 3));
+                }
+                next.stream().filter(variants::add).forEach(todo::add);
+            }
+            return variants;
         }
     }
 }

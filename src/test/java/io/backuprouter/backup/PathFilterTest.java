@@ -36,6 +36,18 @@ class PathFilterTest {
     }
 
     @Test
+    void aDoubleStarFolderAlsoMatchesNoFolderAsInGitignore() {
+        PathFilter txt = new PathFilter(List.of("**/*.txt"), List.of(), false);
+        assertThat(txt.includesFile("top.txt")).isTrue();
+        assertThat(txt.includesFile("a/b/deep.txt")).isTrue();
+        assertThat(txt.includesFile("a/b/deep.md")).isFalse();
+        PathFilter inner = new PathFilter(List.of(), List.of("docs/**/draft.md"), false);
+        assertThat(inner.includesFile("docs/draft.md")).isFalse();
+        assertThat(inner.includesFile("docs/2026/11/draft.md")).isFalse();
+        assertThat(inner.includesFile("docs/final.md")).isTrue();
+    }
+
+    @Test
     void includesLimitFilesButExcludesWin() {
         PathFilter filter = new PathFilter(List.of("*.md", "docs/**"), List.of("secret.md"), false);
         assertThat(filter.includesFile("a/b/readme.md")).isTrue();
