@@ -76,11 +76,13 @@ public final class Retention {
     public Outcome prune(AgeIdentity reader, Instant now, boolean dryRun) throws IOException {
         List<ObjectInfo> objects = store.list(job + "/");
         Set<String> referenced = new HashSet<>();
+        int manifests = 0;
         for (ObjectInfo object : objects) {
             String relative = object.key().substring(job.length() + 1);
             if (SnapshotIds.fromKey(relative).isEmpty()) {
                 continue;
             }
+            manifests++;
             try (InputStream in = store.get(object.key())) {
                 Snapshot snapshot = Manifests.readEncrypted(in, reader, store.name() + ":" + object.key());
                 snapshot.archives().forEach(a -> referenced.add(a.key()));
@@ -88,8 +90,17 @@ public final class Retention {
                 // forgotten since the listing (by a backup's retention): it no longer needs anything
             } catch (IOException e) {
                 // An unreadable manifest may need any archive: prune nothing rather than guess.
-                throw new IOException("prune stopped, nothing deleted: " + e.getMessage(), e);
+                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw new IOException("prune stopped, nothing deleted: " + (message.contains(object.key()) ? message
+                        : "manifest " + store.name() + ":" + object.key() + ": " + message), e);
             }
+        }
+        if (manifests == 0 && objects.stream().anyMatch(o -> o.key().startsWith(job + "/archives/"))) {
+            // Retention always keeps the newest snapshot: archives without any is a target that lost its
+            // manifests (or holds another copy's archives), not archives nobody needs.
+            throw new IOException("prune stopped, nothing deleted: target " + store.name() + " holds archives of job " + job
+                    + " but lists no snapshot of it, so it cannot tell which are needed (its manifests lost, or it is not "
+                    + "where the job's snapshots are); check it with: verify " + job + " --target " + store.name());
         }
         List<String> removed = new ArrayList<>();
         long bytes = 0;

@@ -111,6 +111,7 @@ final class ForgetCommand {
                                     waiting.bytes()) + ") that no snapshot needs " + (waiting.archives() == 1 ? "is" : "are")
                                     + " younger than 24 hours (a backup may be about to use " + (waiting.archives() == 1 ? "it"
                                     : "them") + "): a prune from " + waiting.from().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                                    .plus(java.time.Duration.ofMinutes(1))
                                     + " frees " + (waiting.archives() == 1 ? "it" : "them"));
                         }
                     }

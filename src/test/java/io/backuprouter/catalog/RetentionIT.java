@@ -76,6 +76,21 @@ class RetentionIT {
             Retention.Outcome pruned = new Retention("notes", store).prune(identity, Instant.now().plus(Duration.ofHours(25)), false);
             assertThat(pruned.removed()).hasSize(early.waiting().archives());
             assertThat(pruned.bytes()).isEqualTo(early.waiting().bytes());
+
+            // A copy of the job's objects that lost every manifest (moved away by hand, say): prune cannot tell
+            // which archives are needed, and deletes none, where it used to take them all for unneeded.
+            ObjectStore other = store;
+            String copy = "notes-copy";
+            for (var object : other.list("notes/")) {
+                if (object.key().startsWith("notes/archives/")) {
+                    other.put(copy + object.key().substring("notes".length()), other.get(object.key()).readAllBytes());
+                }
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Retention(copy, other)
+                            .prune(identity, Instant.now().plus(Duration.ofHours(25)), false))
+                    .hasMessageContaining("prune stopped, nothing deleted: target s3 holds archives of job notes-copy but lists"
+                            + " no snapshot of it").hasMessageContaining("verify notes-copy --target s3");
+            assertThat(other.list(copy + "/")).isNotEmpty();
             assertThat(pruned.bytes()).isPositive();
 
             Set<String> needed = new HashSet<>();
