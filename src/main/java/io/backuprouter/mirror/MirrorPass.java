@@ -139,6 +139,25 @@ public final class MirrorPass {
         return new Plan(copy, unchanged, delete, kept);
     }
 
+    /** Uploads in parts older than this were left by a pass that was killed (a pass takes less). */
+    static final Duration STALE_UPLOAD_AGE = Duration.ofHours(24);
+
+    /**
+     * Aborts the uploads in parts a killed pass left below the mirror's prefix: they are never
+     * objects, but their parts are stored (and billed) until someone aborts them. Best effort.
+     */
+    private void removeStaleUploads() {
+        try {
+            int removed = destination.removeIncompleteUploads(mirror.toPrefix(), clock.instant().minus(STALE_UPLOAD_AGE));
+            if (removed > 0) {
+                LOG.info("Mirror {}: removed {} interrupted upload(s) older than {} h from {}", mirror.name(), removed,
+                        STALE_UPLOAD_AGE.toHours(), destination.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Mirror {}: cannot remove interrupted uploads from {}: {}", mirror.name(), destination.name(), e.getMessage());
+        }
+    }
+
     /** The name a probe object of {@link #refuseOneStorage()} starts with. */
     static final String PROBE = ".backup-router-overlap-probe-";
     /** Source and destination pairs a probe found to be two storages (in this process), and when. */
@@ -261,6 +280,7 @@ public final class MirrorPass {
                     blocked == null ? plan.delete().size() : 0, List.of(), blocked, Duration.between(started, clock.instant()), null);
         }
         progress.toRead(plan.copy().size(), bytes / 2);
+        removeStaleUploads();
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         long[] copied = {0, 0};
         // Backup manifests go last, and only when everything else arrived: a mirror never lists a

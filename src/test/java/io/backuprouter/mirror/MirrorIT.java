@@ -499,6 +499,27 @@ class MirrorIT {
     }
 
     @Test
+    void aPassAbortsTheUploadsInPartsAKilledPassLeftBelowItsPrefix() throws IOException {
+        try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient(); Targets targets = new Targets(settings().targets())) {
+            putSource(r2, "data/a.md", "alpha");
+            // What a pass killed in the middle of a large copy leaves: parts, never an object.
+            String left = oss.createMultipartUpload(b -> b.bucket(to).key("copy/big.bin")).uploadId();
+            oss.uploadPart(b -> b.bucket(to).key("copy/big.bin").uploadId(left).partNumber(1), RequestBody.fromString("part"));
+            String elsewhere = oss.createMultipartUpload(b -> b.bucket(to).key("not-the-mirrors/x.bin")).uploadId();
+            MirrorSettings copy = mirror("copy", 10);
+            // A day later (the pass's clock), so that the upload counts as left behind.
+            Clock dayLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(25));
+            MirrorPass pass = new MirrorPass(copy, (S3Store) targets.store("r2").orElseThrow(),
+                    (S3Store) targets.store("oss").orElseThrow(), dayLater, BackupProgress.NONE, Duration.ofMillis(20));
+
+            assertThat(pass.run(false, line -> { }).ok()).isTrue();
+
+            assertThat(oss.listMultipartUploads(b -> b.bucket(to)).uploads()).extracting(u -> u.uploadId())
+                    .containsExactly(elsewhere);
+        }
+    }
+
+    @Test
     void aSyncWhoseSourceCannotBeListedDeletesNothing() throws Exception {
         try (S3Client r2 = R2.adminClient(); S3Client oss = OSS.adminClient()) {
             putSource(r2, "data/a.md", "alpha");
