@@ -59,6 +59,7 @@ public final class Router {
                     if (health != null) {
                         health.register(new RouterHealth.Targets(targetHealth));
                         health.register(new RouterHealth.Jobs(jobs, metrics, settings.health().maxAge(), Clock.systemUTC()));
+                        health.register(new RouterHealth.Mirrors(mirrors, metrics));
                     }
                     camelMain.getCamelContext().addStartupListener((context, alreadyStarted) -> {
                         if (!alreadyStarted) {

@@ -92,4 +92,37 @@ public final class RouterHealth {
             }
         }
     }
+
+    /**
+     * Mirrors: down while one's latest pass failed or was held back (the deletion ceiling, a target
+     * down), with why, until a pass succeeds. A mirror that has not run since start is not judged.
+     */
+    public static final class Mirrors extends AbstractHealthCheck {
+        private final io.backuprouter.config.MirrorCatalog mirrors;
+        private final RouterMetrics metrics;
+
+        public Mirrors(io.backuprouter.config.MirrorCatalog mirrors, RouterMetrics metrics) {
+            super("backup-router", "mirrors");
+            this.mirrors = mirrors;
+            this.metrics = metrics;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            builder.up();
+            for (io.backuprouter.config.MirrorSettings mirror : mirrors.mirrors().values()) {
+                var outcome = metrics.outcome("mirror", mirror.name(), mirror.to());
+                Instant success = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
+                Instant failure = outcome.map(RouterMetrics.Outcome::lastFailure).orElse(null);
+                if (failure != null && (success == null || failure.isAfter(success))) {
+                    String reason = "mirror " + mirror.name() + ": its last pass failed: "
+                            + outcome.map(RouterMetrics.Outcome::lastFailureReason).orElse("");
+                    builder.down().message(reason);
+                    builder.detail("mirror." + mirror.name(), reason);
+                } else {
+                    builder.detail("mirror." + mirror.name(), success == null ? "not run yet" : "ok since " + success);
+                }
+            }
+        }
+    }
 }

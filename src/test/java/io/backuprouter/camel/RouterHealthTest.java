@@ -80,6 +80,52 @@ class RouterHealthTest {
     }
 
     @Test
+    void aMirrorWhosePassFailedOrWasHeldBackIsDownUntilAPassSucceeds() throws Exception {
+        System.setProperty("router-health-test.access", "router-health-test-access-key");
+        System.setProperty("router-health-test.secret", "router-health-test-secret-value");
+        Map<String, String> lines = new java.util.LinkedHashMap<>();
+        for (String target : List.of("r2", "oss")) {
+            lines.put("backup.targets." + target + ".provider", "minio");
+            lines.put("backup.targets." + target + ".endpoint", "http://127.0.0.1:1");
+            lines.put("backup.targets." + target + ".region", "us-east-1");
+            lines.put("backup.targets." + target + ".addressing", "path");
+            lines.put("backup.targets." + target + ".bucket", "bucket-" + target);
+            lines.put("backup.targets." + target + ".access-key", "{{sys:router-health-test.access}}");
+            lines.put("backup.targets." + target + ".secret-key", "{{sys:router-health-test.secret}}");
+        }
+        RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", lines));
+        Files.writeString(dir.resolve("mirror.camel.yaml"), """
+                - route:
+                    from:
+                      uri: kamelet:mirror-on-schedule
+                      parameters:
+                        mirror: r2-to-oss
+                        from: r2
+                        to: oss
+                        mode: sync
+                        schedule: "0 0 4 * * ?"
+                      steps:
+                        - log: "${body}"
+                """);
+        RouterHealth.Mirrors check = new RouterHealth.Mirrors(io.backuprouter.config.MirrorCatalog.read(dir, settings), metrics);
+        check.setCamelContext(new DefaultCamelContext());
+        assertThat(check.call().getState()).as("not run yet").isEqualTo(HealthCheck.State.UP);
+
+        metrics.mirror("r2-to-oss", "oss", new io.backuprouter.mirror.MirrorSummary("r2-to-oss", false, 0, 0, 0, 0, List.of(),
+                "the pass would delete 4 of the 4 objects it keeps on the destination", Duration.ZERO, null));
+
+        HealthCheck.Result held = check.call();
+        assertThat(held.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(held.getMessage()).get().asString().isEqualTo("mirror r2-to-oss: its last pass failed: "
+                + "the pass would delete 4 of the 4 objects it keeps on the destination");
+
+        clock.advance(Duration.ofMinutes(1));
+        metrics.mirror("r2-to-oss", "oss", new io.backuprouter.mirror.MirrorSummary("r2-to-oss", false, 1, 1, 0, 0, List.of(),
+                null, Duration.ZERO, null));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+    }
+
+    @Test
     void aJobWhoseLastRunFailedIsDownWithTheReasonUntilARunSucceeds() throws Exception {
         RouterHealth.Jobs check = check(notes());
         metrics.backup("notes", succeeded("20261201T000000.000Z-00000000"));
