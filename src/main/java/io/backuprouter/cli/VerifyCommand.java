@@ -88,7 +88,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (!missing.isEmpty()) {
                 out.println("     note: " + io.backuprouter.config.ByteSize.count(missing.size(), "snapshot") + " of the job's"
                         + " targets " + (missing.size() == 1 ? "is" : "are") + " not on " + name + " yet (newest "
-                        + missing.get(missing.size() - 1) + "): a mirror catches up on its next pass");
+                        + missing.get(missing.size() - 1) + "); if it is a mirror of the job's targets, its next pass copies them");
             }
         } catch (java.io.IOException | RuntimeException e) {
             out.println("     note: cannot compare with the job's own targets: " + e.getMessage());

@@ -29,7 +29,7 @@ public final class Durations {
             end = m.end();
         }
         if (value.isEmpty() || end != value.length()) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a duration (write e.g. 30s, 5m, 1h30m)");
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration (write e.g. 30s, 5m, 1h30m, 14d)");
         }
         return total;
     }

@@ -46,7 +46,7 @@ class VerifyCommandIT {
         assertThat(verify.exitCode()).as(verify.all()).isZero();
         assertThat(verify.out()).contains("ok   usb: 1 snapshot(s)")
                 .containsPattern("note: 2 snapshots of the job's targets are not on usb yet \\(newest \\d{8}T")
-                .contains("a mirror catches up on its next pass");
+                .contains("if it is a mirror of the job's targets, its next pass copies them");
         Cli.Result own = Cli.run(JobContextIT.concat(new String[] {"verify", "notes", "--target", "nas"}, where));
         assertThat(own.out()).contains("ok   nas: 3 snapshot(s)").doesNotContain("note:");
     }
