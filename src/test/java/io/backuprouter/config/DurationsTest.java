@@ -21,6 +21,6 @@ class DurationsTest {
     @ValueSource(strings = {"", "many", "5 m", "1h-5m", "3w"})
     void anythingElseIsRefusedWithExamples(String text) {
         assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not a duration (write e.g. 30s, 5m, 1h30m)");
+                .hasMessageContaining("is not a duration (write e.g. 30s, 5m, 1h30m, 14d)");
     }
 }
