@@ -156,21 +156,14 @@ class AppJarIT {
                     && Files.exists(requests.resolve("failed/system.yaml"))
                     && Files.exists(requests.resolve("failed/garbage.yaml"))
                     && Files.exists(requests.resolve("failed/note.txt.result.json")));
-            // Requests that arrive together run in name order (number them to choose).
-            java.util.List<Path> results = new java.util.ArrayList<>();
-            for (String name : dropped.keySet()) {
-                Path result = requests.resolve("done/" + name + ".result.json");
-                results.add(Files.exists(result) ? result : requests.resolve("failed/" + name + ".result.json"));
-            }
-            java.util.Comparator<Path> byTime = java.util.Comparator.comparing(p -> {
-                try {
-                    return Files.getLastModifiedTime(p);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            assertThat(results.stream().sorted(byTime).map(p -> p.getFileName().toString()).toList())
-                    .isEqualTo(results.stream().map(p -> p.getFileName().toString()).sorted().toList());
+            // Requests that arrive together run in name order (number them to choose): the router's line for each
+            // request ("Restore request NAME: ..." or "restore request NAME failed: ...") comes in that order.
+            String log = router.output();
+            java.util.function.ToIntFunction<String> lineOf = name -> java.util.stream.IntStream.of(
+                    log.indexOf("estore request " + name + ":"), log.indexOf("estore request " + name + " failed"))
+                    .filter(at -> at >= 0).min().orElseThrow(() -> new AssertionError("no line for request " + name + ":\n" + log));
+            assertThat(dropped.keySet().stream().sorted(java.util.Comparator.comparingInt(lineOf)).toList())
+                    .isEqualTo(dropped.keySet().stream().sorted().toList());
 
             assertThat(Files.readString(requests.resolve("done/all.json.result.json")))
                     .contains("\"status\" : \"done\"").contains("\"files\" : 7")
@@ -189,7 +182,9 @@ class AppJarIT {
 
             // The failed request, fixed and dropped again under its name: its outcome replaces the failure.
             Files.writeString(requests.resolve("unknown-job.yaml"), "job: demo\ndestination: var/restored/fixed\n");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/unknown-job.yaml.result.json")));
+            // The result is written first, then the route moves the request beside it: wait for both.
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(requests.resolve("done/unknown-job.yaml.result.json"))
+                    && Files.exists(requests.resolve("done/unknown-job.yaml")));
             assertThat(requests.resolve("failed/unknown-job.yaml")).doesNotExist();
             assertThat(requests.resolve("failed/unknown-job.yaml.result.json")).doesNotExist();
             assertThat(requests.resolve("done/unknown-job.yaml")).exists();
