@@ -90,16 +90,38 @@ final class RestoreCommand implements Callable<Integer> {
                     .restore(request);
             progress.close();
             PrintWriter out = spec.commandLine().getOut();
-            out.println(summary);
             summary.notes().forEach(n -> out.println("  note: " + n));
             summary.kept().forEach(k -> out.println("  kept: " + k));
-            summary.problems().forEach(p -> out.println("  NOT RESTORED: " + p));
+            printProblems(summary.problems(), out);
             if (!summary.kept().isEmpty()) {
                 out.println("  (use --overwrite always to replace local files)");
             }
+            // Last, so that it is what a terminal shows when the lists above are long.
+            out.println(summary);
             out.flush();
             return summary.complete() ? 0 : BackupRouterCommand.FAILED;
         }
+    }
+
+    /** Files not restored for one reason (a damaged archive holds many): a few named, then how many more. */
+    static void printProblems(List<String> problems, PrintWriter out) {
+        java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        for (String problem : problems) {
+            int at = problem.indexOf(": not restored: ");
+            String reason = at < 0 ? problem : problem.substring(at + ": not restored: ".length());
+            byReason.computeIfAbsent(at < 0 ? "\0" + problem : reason, r -> new ArrayList<>()).add(at < 0 ? null
+                    : problem.substring(0, at));
+        }
+        byReason.forEach((reason, paths) -> {
+            if (paths.size() <= 3 || reason.startsWith("\0")) {
+                paths.forEach(path -> out.println("  NOT RESTORED: " + (path == null ? reason.substring(1)
+                        : path + ": not restored: " + reason)));
+            } else {
+                out.println("  NOT RESTORED, " + paths.size() + " files: " + reason);
+                paths.subList(0, 3).forEach(path -> out.println("    " + path));
+                out.println("    ... and " + (paths.size() - 3) + " more");
+            }
+        });
     }
 
     /**
