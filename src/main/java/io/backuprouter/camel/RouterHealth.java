@@ -60,33 +60,25 @@ public final class RouterHealth {
         @Override
         protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
             builder.up();
-            Instant now = clock.instant();
             for (JobSettings job : jobs.jobs().values()) {
                 // A run that failed before any target took it, also one a one-shot command made: what status says.
                 var stateFailure = io.backuprouter.backup.JobState.lastFailure(job.jobStateDir());
                 for (String target : job.targets()) {
                     var outcome = metrics.outcome("job", job.name(), target);
                     Instant since = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
-                    Instant reference = since != null ? since : started;
-                    Instant failedAt = outcome.map(RouterMetrics.Outcome::lastFailure).orElse(null);
+                    String key = "job." + job.name() + "." + target;
                     if (stateFailure.isPresent() && (since == null || stateFailure.get().time().isAfter(since))) {
-                        String reason = "job " + job.name() + ": its last run, at " + stateFailure.get().time() + ", failed: "
-                                + stateFailure.get().reason();
-                        builder.down().message(reason);
-                        builder.detail("job." + job.name() + "." + target, reason);
-                    } else if (failedAt != null && (since == null || failedAt.isAfter(since))) {
-                        String reason = "job " + job.name() + ": its last run on target " + target + " failed: "
-                                + outcome.map(RouterMetrics.Outcome::lastFailureReason).orElse("");
-                        builder.down().message(reason);
-                        builder.detail("job." + job.name() + "." + target, reason);
-                    } else if (Duration.between(reference, now).compareTo(maxAge) > 0) {
-                        String reason = "job " + job.name() + " has not succeeded on target " + target + " for more than "
+                        down(builder, key, "job " + job.name() + ": its last run, at " + stateFailure.get().time()
+                                + ", failed: " + stateFailure.get().reason());
+                    } else if (outcome.filter(RouterMetrics.Outcome::failing).isPresent()) {
+                        down(builder, key, "job " + job.name() + ": its last run on target " + target + " failed: "
+                                + outcome.get().lastFailureReason());
+                    } else if (Duration.between(since != null ? since : started, clock.instant()).compareTo(maxAge) > 0) {
+                        down(builder, key, "job " + job.name() + " has not succeeded on target " + target + " for more than "
                                 + io.backuprouter.config.Durations.format(maxAge) + outcome.map(RouterMetrics.Outcome::lastFailureReason)
-                                .map(r -> ": " + r).orElse("");
-                        builder.down().message(reason);
-                        builder.detail("job." + job.name() + "." + target, reason);
+                                .map(r -> ": " + r).orElse(""));
                     } else {
-                        builder.detail("job." + job.name() + "." + target, since == null ? "not run yet" : "ok since " + since);
+                        builder.detail(key, since == null ? "not run yet" : "ok since " + since);
                     }
                 }
             }
@@ -112,17 +104,20 @@ public final class RouterHealth {
             builder.up();
             for (io.backuprouter.config.MirrorSettings mirror : mirrors.mirrors().values()) {
                 var outcome = metrics.outcome("mirror", mirror.name(), mirror.to());
-                Instant success = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
-                Instant failure = outcome.map(RouterMetrics.Outcome::lastFailure).orElse(null);
-                if (failure != null && (success == null || failure.isAfter(success))) {
-                    String reason = "mirror " + mirror.name() + ": its last pass failed: "
-                            + outcome.map(RouterMetrics.Outcome::lastFailureReason).orElse("");
-                    builder.down().message(reason);
-                    builder.detail("mirror." + mirror.name(), reason);
+                if (outcome.filter(RouterMetrics.Outcome::failing).isPresent()) {
+                    down(builder, "mirror." + mirror.name(), "mirror " + mirror.name() + ": its last pass failed: "
+                            + outcome.get().lastFailureReason());
                 } else {
+                    Instant success = outcome.map(RouterMetrics.Outcome::lastSuccess).orElse(null);
                     builder.detail("mirror." + mirror.name(), success == null ? "not run yet" : "ok since " + success);
                 }
             }
         }
+    }
+
+    /** Down, with the reason as the message and as the detail of what it is about. */
+    private static void down(HealthCheckResultBuilder builder, String key, String reason) {
+        builder.down().message(reason);
+        builder.detail(key, reason);
     }
 }

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RouterMetrics {
     /** The latest outcome for one job (or mirror) on one target. */
     public record Outcome(Instant lastSuccess, Instant lastFailure, String lastFailureReason) {
+        /** Whether the latest run or pass failed (there is a failure, and no success after it). */
+        public boolean failing() {
+            return lastFailure != null && (lastSuccess == null || lastFailure.isAfter(lastSuccess));
+        }
     }
 
     private final Clock clock;
