@@ -231,14 +231,14 @@ public final class JobCatalog {
             List<String> recipients = new ArrayList<>();
             for (String item : list(text)) {
                 // A pasted identity is checked as a recipient, which refuses it without repeating it.
-                if (item.startsWith("age1") || item.toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-")) {
+                if (item.startsWith("age1") || io.backuprouter.crypto.AgeKeys.isIdentity(item)) {
                     recipients.add(item);
                 } else {
                     Path file = Path.of(item);
                     try {
                         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
                                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-                        if (lines.stream().anyMatch(l -> l.toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-"))) {
+                        if (lines.stream().anyMatch(io.backuprouter.crypto.AgeKeys::isIdentity)) {
                             s.problem(JobSettings.RECIPIENTS, "\"" + item + "\" is an identity file (it holds a secret key),"
                                     + " not a recipients file", "give the public key it names on its \"# public key:\" line"
                                     + " (age1...), and keep the identity off machines that only back up");
@@ -255,8 +255,7 @@ public final class JobCatalog {
                 try {
                     Age.checkRecipient(recipient);
                 } catch (IllegalArgumentException e) {
-                    s.problem(JobSettings.RECIPIENTS, e.getMessage(), recipient.toUpperCase(java.util.Locale.ROOT)
-                            .startsWith("AGE-SECRET-KEY-") ? null : "copy the recipient again from keygen's output");
+                    s.problem(JobSettings.RECIPIENTS, e.getMessage(), io.backuprouter.crypto.AgeKeys.isIdentity(recipient) ? null : "copy the recipient again from keygen's output");
                 }
             }
             if (recipients.isEmpty() && text != null && !text.isBlank() && !s.isSet(JobSettings.RECIPIENTS)) {

@@ -53,7 +53,7 @@ public final class AgeEncryption {
         }
         List<RecipientStanzaWriter> writers = new ArrayList<>();
         for (String recipient : recipients) {
-            if (recipient.trim().toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-")) {
+            if (AgeKeys.isIdentity(recipient)) {
                 // Never repeated: it is the secret that reads every backup.
                 throw new IOException("an age identity (a secret key, AGE-SECRET-KEY-...) is given where a recipient belongs:"
                         + " give its public key instead (age1..., which backup-router keygen prints beside the identity file)"

@@ -40,6 +40,11 @@ public final class AgeKeys {
         }
     }
 
+    /** Whether the text is an age identity (a secret key, {@code AGE-SECRET-KEY-1...}), in any letter case. */
+    public static boolean isIdentity(String text) {
+        return text.trim().toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-");
+    }
+
     /**
      * The recipient ({@code age1...}) of an identity ({@code AGE-SECRET-KEY-1...}).
      *
