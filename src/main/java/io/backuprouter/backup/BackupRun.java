@@ -543,8 +543,7 @@ public final class BackupRun {
      */
     private java.util.Optional<String> linksLeadingOutside(SourceScanner.Scan scan) {
         List<FileEntry> outside = scan.entries().stream().filter(e -> FileEntry.SYMLINK.equals(e.type()))
-                .filter(e -> !io.backuprouter.restore.SafePaths.linkStaysInside(job.source(), job.source().resolve(e.path()),
-                        e.target()))
+                .filter(e -> io.backuprouter.repository.SnapshotRules.leadsOutside(e.path(), e.target()))
                 .toList();
         if (outside.isEmpty()) {
             return java.util.Optional.empty();

@@ -83,6 +83,8 @@ public final class Manifests {
             return readJson(plain, name);
         } catch (Age.WrongKeyException e) {
             throw new Age.WrongKeyException(name + ": " + e.getMessage(), e);
+        } catch (Age.DamagedException e) {
+            throw new Age.DamagedException(name + ": " + e.getMessage(), e);
         }
     }
 }

@@ -65,6 +65,7 @@ final class VerifyCommand implements Callable<Integer> {
                         + result.archives() + " archive(s)" + (readData ? " read and hashed" : " present")
                         + (result.ok() ? "" : ", " + result.problems().size() + " problem(s):"));
                 result.problems().forEach(p -> out.println("     " + p));
+                result.notes().forEach(n -> out.println("     note: " + n));
                 failed += result.ok() ? 0 : 1;
                 if (!job.targets().contains(name)) {
                     lagging(job, name, context, out);

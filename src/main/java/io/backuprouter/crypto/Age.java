@@ -57,18 +57,54 @@ public final class Age {
 
     /** Like {@link #decrypt(InputStream, AgeIdentity)}, with this ChaCha20-Poly1305 provider (null: the JDK's). */
     static InputStream decrypt(InputStream in, AgeIdentity identity, java.security.Provider provider) throws IOException {
+        // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
+        // large reads instead of one system call per 8 KiB.
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, READ_BUFFER);
+        checkStartsAsAge(buffered);
         try {
             List<RecipientStanzaReader> readers = identity.readers();
-            // The channel adapter reads 8 KiB at a time: buffered, an object from a server arrives in
-            // large reads instead of one system call per 8 KiB.
             StandardDecryptingChannelFactory factory = provider == null ? new StandardDecryptingChannelFactory()
                     : new StandardDecryptingChannelFactory(provider);
-            return new DamageNamed(Channels.newInputStream(factory.newDecryptingChannel(
-                    Channels.newChannel(new java.io.BufferedInputStream(in, READ_BUFFER)), readers)));
+            return new DamageNamed(Channels.newInputStream(factory.newDecryptingChannel(Channels.newChannel(buffered), readers)));
+        } catch (com.exceptionfactory.jagged.PayloadException e) {
+            throw new DamagedException("it is cut short after its age header (no encrypted content follows)", e);
         } catch (GeneralSecurityException e) {
-            throw new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
-                    + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
+            throw headerFailure(e, identity);
         }
+    }
+
+    private static final byte[] MAGIC = "age-encryption.org/v1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Tells an empty object and one that is not age at all from a wrong key, before the library reads it. */
+    private static void checkStartsAsAge(java.io.BufferedInputStream in) throws IOException {
+        in.mark(MAGIC.length);
+        byte[] start = in.readNBytes(MAGIC.length);
+        in.reset();
+        if (start.length == 0) {
+            throw new DamagedException("it is empty (0 bytes), not an age-encrypted file", null);
+        }
+        if (!java.util.Arrays.equals(start, MAGIC)) {
+            throw new DamagedException(start.length < MAGIC.length && java.util.Arrays.equals(start,
+                    java.util.Arrays.copyOf(MAGIC, start.length)) ? "it is cut short inside its age header"
+                    : "it is not an age-encrypted file (it does not start with age-encryption.org/v1)", null);
+        }
+    }
+
+    /**
+     * What a failure to open the header means. Only a header whose recipient lines none of the
+     * identity's keys unwraps is a wrong key (another identity may help); a header that does not
+     * parse, or whose MAC does not match the file key it gave, was damaged after it was written.
+     */
+    private static IOException headerFailure(GeneralSecurityException e, AgeIdentity identity) {
+        boolean headerDamaged = e instanceof java.security.SignatureException
+                || "HeaderDecodingException".equals(e.getClass().getSimpleName());
+        if (headerDamaged) {
+            return new DamagedException("its age header is damaged" + (e instanceof java.security.SignatureException
+                    ? ": the header's MAC does not match the key its recipient line gave" : " or cut short")
+                    + " (age: " + e.getMessage() + ")", e);
+        }
+        return new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
+                + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
     }
 
     /** Checks a recipient ({@code age1...}); the message says what is wrong with it. */
@@ -111,6 +147,16 @@ public final class Age {
             String detail = String.valueOf(e.getMessage()).replaceFirst(": counter \\[.*", "");
             return new IOException("the encrypted content is damaged or cut short: a part of it fails its authentication"
                     + " check (age: " + detail + ")", e);
+        }
+    }
+
+    /**
+     * The object is not a readable age file: empty, not age at all, or its header damaged or cut
+     * short. Another copy may be intact; another identity does not help.
+     */
+    public static final class DamagedException extends IOException {
+        public DamagedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

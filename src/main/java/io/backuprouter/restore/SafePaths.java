@@ -4,16 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
- * Where a restored entry may go: only inside the destination. Refuses absolute paths, drive
- * letters, {@code ..} segments, backslashes, and paths that pass through a symbolic link already
- * in the destination (writing through it could escape). This is the zip-slip guard.
+ * Where a restored entry may go: only inside the destination. Refuses what the manifest rules
+ * refuse ({@link io.backuprouter.repository.SnapshotRules#pathProblem}: absolute paths, drive letters,
+ * {@code ..} segments, backslashes...), and paths that pass through a symbolic link already in the
+ * destination (writing through it could escape). This is the zip-slip guard.
  */
 public final class SafePaths {
-    private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
-
     private SafePaths() {
     }
 
@@ -30,14 +28,9 @@ public final class SafePaths {
      * @throws Refused when the path could name something outside the destination
      */
     public static Path resolve(Path destination, String path) throws Refused {
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")
-                || DRIVE.matcher(path).matches()) {
-            throw new Refused("\"" + path + "\" is not a relative path");
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new Refused("\"" + path + "\" has an empty, . or .. segment");
-            }
+        String problem = io.backuprouter.repository.SnapshotRules.pathProblem(path);
+        if (problem != null) {
+            throw new Refused(problem);
         }
         Path root = destination.toAbsolutePath().normalize();
         Path target = root.resolve(path).normalize();
@@ -50,20 +43,6 @@ public final class SafePaths {
             }
         }
         return target;
-    }
-
-    /**
-     * Whether a symbolic link at {@code link} with the given target stays inside the destination.
-     * Absolute targets never do.
-     */
-    public static boolean linkStaysInside(Path destination, Path link, String linkTarget) {
-        if (linkTarget.isEmpty() || Path.of(linkTarget).isAbsolute() || linkTarget.contains("\\")
-                || DRIVE.matcher(linkTarget).matches()) {
-            return false;
-        }
-        Path root = destination.toAbsolutePath().normalize();
-        Path resolved = link.getParent().resolve(linkTarget).normalize();
-        return resolved.startsWith(root);
     }
 
     /**

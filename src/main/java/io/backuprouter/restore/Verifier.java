@@ -7,20 +7,19 @@ import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.repository.ArchiveReader;
+import io.backuprouter.repository.SnapshotRules;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks that a target holds everything its snapshots need: each manifest decrypts, each archive it
@@ -66,8 +65,11 @@ public final class Verifier {
      * @param snapshots snapshots checked
      * @param archives archives checked
      * @param problems each problem, naming the object
+     * @param failedPaths the paths of the checked snapshots' records that a restore would not restore
+     *     (refused by the manifest rules, or whose content is missing, damaged or unreadable)
+     * @param notes what is worth knowing and not a failure (links a default restore leaves out)
      */
-    public record Result(int snapshots, int archives, List<String> problems) {
+    public record Result(int snapshots, int archives, List<String> problems, Set<String> failedPaths, List<String> notes) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -95,7 +97,9 @@ public final class Verifier {
             problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job
                     + (snapshot == null ? "" : " (`snapshots " + job + "` lists them)"));
         }
-        // Per archive and entry, every distinct record of its content (snapshots may share an entry).
+        Set<String> failed = new TreeSet<>();
+        List<String> outsideLinks = new ArrayList<>();
+        // Per archive and entry, each distinct record of its content (snapshots share entries and paths).
         Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();
         Map<String, ArchiveInfo> archives = new HashMap<>();
         for (String id : ids) {
@@ -109,86 +113,74 @@ public final class Verifier {
                 problems.add(store.name() + ":" + key + ": manifest is damaged or unreadable: " + e.getMessage());
                 continue;
             }
-            manifest.archives().forEach(a -> archives.put(a.id(), a));
-            for (FileEntry file : manifest.files()) {
+            SnapshotRules.Judged judged = SnapshotRules.judge(manifest);
+            judged.refused().forEach(r -> {
+                problems.add(store.name() + ":" + key + ": " + r);
+                failed.add(r.record().path());
+            });
+            archives.putAll(judged.archives());
+            for (FileEntry file : judged.accepted()) {
                 if (file.isFile()) {
-                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).computeIfAbsent(file.entry(), e -> new HashMap<>())
-                            .putIfAbsent(file.sha256() + "/" + file.size(), file);
+                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).computeIfAbsent(file.entry(),
+                            e -> new HashMap<>()).putIfAbsent(file.sha256() + "/" + file.size() + "/" + file.path(), file);
+                } else if (FileEntry.SYMLINK.equals(file.type()) && SnapshotRules.leadsOutside(file.path(), file.target())) {
+                    outsideLinks.add(SnapshotRules.shown(file.path()) + " -> " + SnapshotRules.shown(file.target()));
                 }
             }
         }
         for (ArchiveInfo archive : archives.values()) {
+            Map<String, List<FileEntry>> entries = new HashMap<>();
+            needed.getOrDefault(archive.id(), Map.of()).forEach((entry, records) -> entries.put(entry,
+                    List.copyOf(records.values())));
             String key = job + "/" + archive.key();
             ObjectInfo object = objects.get(archive.key());
-            if (object == null) {
-                problems.add(store.name() + ":" + key + ": archive is missing");
-            } else if (object.size() != archive.size()) {
-                problems.add(store.name() + ":" + key + ": archive is " + object.size() + " bytes, the manifest says " + archive.size());
+            String problem = object == null ? "archive is missing" : object.size() != archive.size()
+                    ? "archive is " + object.size() + " bytes, the manifest says " + archive.size() : null;
+            if (problem != null) {
+                problems.add(store.name() + ":" + key + ": " + problem);
+                entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
             } else if (readData) {
-                readArchive(key, needed.getOrDefault(archive.id(), Map.of()), problems);
+                readArchive(archive, entries, problems, failed);
             }
         }
-        return new Result(ids.size(), archives.size(), problems);
+        List<String> notes = outsideLinks.isEmpty() ? List.of() : List.of(io.backuprouter.config.ByteSize.count(
+                outsideLinks.size(), "link") + " lead outside the folder a snapshot is restored into, which restore refuses"
+                + " unless --outside-links create or skip: " + String.join(", ", outsideLinks.subList(0,
+                Math.min(10, outsideLinks.size()))) + (outsideLinks.size() > 10 ? ", ..." : ""));
+        return new Result(ids.size(), archives.size(), problems, failed, notes);
     }
 
     /**
-     * Reads a whole archive (so that age authenticates every chunk, to the end) and hashes each entry
-     * a manifest uses. Archives are untrusted: an entry is never read past the size its manifest
-     * records, nor any entry past {@code maxExpansion} times the compressed bytes it has used; either
-     * stops the reading of that archive with a problem naming the entry.
+     * Reads a whole archive (so that age authenticates every chunk, to the end) through the reader
+     * restore uses, and checks each entry a manifest uses against every record of it.
      */
-    private void readArchive(String key, Map<String, Map<String, FileEntry>> entries, List<String> problems) {
-        Map<String, Map<String, FileEntry>> remaining = new HashMap<>(entries);
-        try (InputStream in = Age.decrypt(store.get(key), identity);
-             ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true)) {
-            byte[] buffer = new byte[256 * 1024];
-            for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                Map<String, FileEntry> records = remaining.remove(entry.getName());
-                boolean named = records != null;
-                // An entry no manifest names is still read to its end (age authenticates every chunk),
-                // within the expansion bound.
-                long limit = named ? records.values().stream().mapToLong(FileEntry::size).max().orElse(0) : Long.MAX_VALUE;
-                MessageDigest sha = sha256();
-                long total = 0;
-                // Whole buffers: a zip entry stream returns a few hundred bytes per read.
-                for (int n; (n = zip.readNBytes(buffer, 0, named ? (int) Math.min(buffer.length, limit - total + 1) : buffer.length)) > 0; ) {
-                    total += n;
-                    if (total > limit) {
-                        problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " is longer than the "
-                                + limit + " bytes the manifest records; not read further");
-                        return;
-                    }
-                    if (Restorer.expandsPast(zip, total, maxExpansion)) {
-                        problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " expands more than "
-                                + maxExpansion + " times its compressed size; not read further as a zip bomb"
-                                + " (backup.restore.max-expansion)");
-                        return;
-                    }
-                    if (named) {
-                        sha.update(buffer, 0, n);
-                    }
-                }
-                if (named) {
-                    String actual = HexFormat.of().formatHex(sha.digest());
-                    for (FileEntry record : records.values()) {
-                        if (!record.sha256().equals(actual) || record.size() != total) {
-                            problems.add(store.name() + ":" + key + ": entry " + entry.getName() + " does not match its SHA-256"
-                                    + " and size as recorded for " + record.path());
-                        }
-                    }
-                }
-            }
-            remaining.keySet().forEach(e -> problems.add(store.name() + ":" + key + ": entry " + e + " is missing"));
-        } catch (IOException | RuntimeException e) {
-            problems.add(store.name() + ":" + key + ": archive is damaged or unreadable: " + e.getMessage());
-        }
-    }
-
-    private static MessageDigest sha256() {
+    private void readArchive(ArchiveInfo archive, Map<String, List<FileEntry>> entries, List<String> problems,
+                             Set<String> failed) {
+        String key = job + "/" + archive.key();
+        ArchiveReader reader = new ArchiveReader(store, job, identity, maxExpansion);
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            Set<String> lacking = reader.read(archive, entries, true, new ArchiveReader.Sink() {
+                @Override
+                public java.io.OutputStream open(String entry, List<FileEntry> records) {
+                    return null;
+                }
+
+                @Override
+                public void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) {
+                    mismatching.forEach((record, why) -> {
+                        problems.add(store.name() + ":" + key + ": " + why);
+                        failed.add(record.path());
+                    });
+                }
+            });
+            for (String entry : lacking) {
+                problems.add(store.name() + ":" + key + ": entry " + entry + " is missing");
+                entries.get(entry).forEach(r -> failed.add(r.path()));
+            }
+        } catch (IOException e) {
+            problems.add(store.name() + ":" + key + ": archive " + (e instanceof ArchiveReader.ArchiveUnreadable unreadable
+                    ? unreadable.reason() : "cannot be read: " + e.getMessage()));
+            entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
         }
     }
 }

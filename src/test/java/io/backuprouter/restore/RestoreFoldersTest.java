@@ -35,7 +35,7 @@ class RestoreFoldersTest {
                 entry("a/c", "dir"), entry("a/c/notes.md", "file"), entry("d", "dir"), entry("d/e", "dir"),
                 entry("d/e/scan.pdf", "symlink"), entry("f", "dir"), entry("f/g.pdf", "dir"), entry("top.pdf", "file")));
 
-        assertThat(Restorer.foldersHoldingRestored(snapshot, new PathFilter(List.of("**/*.pdf"), List.of(), false)))
+        assertThat(FoldersAndLinks.foldersHoldingRestored(snapshot.files(), new PathFilter(List.of("**/*.pdf"), List.of(), false)))
                 .containsExactlyInAnyOrder("a", "a/b", "d", "d/e");
     }
 
@@ -71,7 +71,7 @@ class RestoreFoldersTest {
                     expected.add(dir.path());
                 }
             }
-            assertThat(Restorer.foldersHoldingRestored(snapshot, filter)).as("round %d, %s, %s", round, includes, paths)
+            assertThat(FoldersAndLinks.foldersHoldingRestored(snapshot.files(), filter)).as("round %d, %s, %s", round, includes, paths)
                     .containsAll(expected)
                     .allMatch(folder -> !paths.contains(folder) || expected.contains(folder));
         }

@@ -441,7 +441,7 @@ class RestoreIT {
         assertThat(to.resolve("a")).hasContent("a local file where the snapshot has a folder");
     }
 
-    RestoreSummary restoreWhereNames(Restorer.NameRules rules, Path to) throws IOException {
+    RestoreSummary restoreWhereNames(CaseTwins.NameRules rules, Path to) throws IOException {
         try (Targets targets = new Targets(jobs.settings().targets())) {
             return new Restorer("docs", job.targets(), targets.stores(), AgeIdentity.read(jobs.identityFile()),
                     Clock.systemUTC(), BackupProgress.NONE).nameRulesWhen(folder -> rules)
@@ -452,10 +452,10 @@ class RestoreIT {
     @Test
     void filesWhoseNamesAFileSystemCannotTellApartAreNotRestoredOverEachOther() throws Exception {
         // The source needs a file system that tells them apart (this one); the destinations' rules are played.
-        Assumptions.assumeFalse(Restorer.probeNameRules(dir).ignoresCase(), "needs a case-sensitive file system");
+        Assumptions.assumeFalse(CaseTwins.probeNameRules(dir).ignoresCase(), "needs a case-sensitive file system");
         String nfc = "caf\u00e9.txt";
         String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
-        Assumptions.assumeFalse(Restorer.probeNameRules(dir).ignoresNormalization(), "needs names kept as written");
+        Assumptions.assumeFalse(CaseTwins.probeNameRules(dir).ignoresNormalization(), "needs names kept as written");
         Files.createDirectories(source.resolve("docs"));
         Files.writeString(source.resolve("docs/README.md"), "upper");
         Files.writeString(source.resolve("docs/readme.md"), "lower");
@@ -466,7 +466,7 @@ class RestoreIT {
 
         // macOS, Windows: neither case nor normalization.
         Path both = dir.resolve("to-both");
-        RestoreSummary summary = restoreWhereNames(new Restorer.NameRules(true, true), both);
+        RestoreSummary summary = restoreWhereNames(new CaseTwins.NameRules(true, true), both);
         assertThat(summary.complete()).isFalse();
         // The first in path order is kept: the decomposed name sorts first.
         assertThat(nfd).isLessThan(nfc);
@@ -482,7 +482,7 @@ class RestoreIT {
         assertThat(both.resolve("other.txt")).hasContent("other");
 
         // Case-sensitive APFS: only normalization.
-        RestoreSummary apfs = restoreWhereNames(new Restorer.NameRules(false, true), dir.resolve("to-apfs"));
+        RestoreSummary apfs = restoreWhereNames(new CaseTwins.NameRules(false, true), dir.resolve("to-apfs"));
         assertThat(apfs.problems()).singleElement().asString().startsWith(nfc + ": not restored");
         assertThat(dir.resolve("to-apfs/docs/readme.md")).hasContent("lower");
 
@@ -497,17 +497,17 @@ class RestoreIT {
     @Test
     void theNameProbeAnswersForItsFolderAndLeavesNothingBehind() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("probe"));
-        Restorer.NameRules rules = Restorer.probeNameRules(folder);
+        CaseTwins.NameRules rules = CaseTwins.probeNameRules(folder);
         Files.writeString(folder.resolve("a.txt"), "a");
         assertThat(rules.ignoresCase()).isEqualTo(Files.exists(folder.resolve("A.TXT")));
         try (var left = Files.list(folder)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a.txt");
         }
         // A folder that cannot be probed is taken to ignore both, so that twins are refused rather than lost.
-        assertThat(Restorer.probeNameRules(folder.resolve("missing"))).isEqualTo(new Restorer.NameRules(true, true));
-        assertThat(Restorer.folded("Caf\u00e9/README.md", true, true)).isEqualTo(Restorer.folded("Cafe\u0301/readme.md", true, true));
-        assertThat(Restorer.folded("\u03c3", true, false)).isEqualTo(Restorer.folded("\u03c2", true, false));
-        assertThat(Restorer.folded("README.md", false, true)).isNotEqualTo(Restorer.folded("readme.md", false, true));
+        assertThat(CaseTwins.probeNameRules(folder.resolve("missing"))).isEqualTo(new CaseTwins.NameRules(true, true));
+        assertThat(CaseTwins.folded("Caf\u00e9/README.md", true, true)).isEqualTo(CaseTwins.folded("Cafe\u0301/readme.md", true, true));
+        assertThat(CaseTwins.folded("\u03c3", true, false)).isEqualTo(CaseTwins.folded("\u03c2", true, false));
+        assertThat(CaseTwins.folded("README.md", false, true)).isNotEqualTo(CaseTwins.folded("readme.md", false, true));
     }
 
     @Test

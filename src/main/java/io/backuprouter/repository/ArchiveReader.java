@@ -1,0 +1,282 @@
+package io.backuprouter.repository;
+
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.NoSuchObjectException;
+import io.backuprouter.targets.ObjectStore;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+
+/**
+ * Reads one archive of a job from a store: decrypts it, walks its zip entries and checks the content
+ * of each entry a manifest names against every record that names it: its size and its SHA-256 must
+ * both match. Archives are untrusted: an entry is never read past the largest size recorded for it,
+ * nor any entry (also one no record needs) past {@code maxExpansion} times the compressed bytes it has
+ * used. Restore and verify both read archives through here, so that they judge the stored bytes alike.
+ */
+public final class ArchiveReader {
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
+    private final ObjectStore store;
+    private final String job;
+    private final AgeIdentity identity;
+    private final int maxExpansion;
+
+    public ArchiveReader(ObjectStore store, String job, AgeIdentity identity, int maxExpansion) {
+        this.store = store;
+        this.job = job;
+        this.identity = identity;
+        this.maxExpansion = maxExpansion;
+    }
+
+    /** Where the content of a wanted entry goes, and what becomes of it once it is checked. */
+    public interface Sink {
+        /** A stream for the entry's content (the reader closes it), or null when the content is only checked. */
+        OutputStream open(String entry, List<FileEntry> records) throws IOException;
+
+        /**
+         * The entry was read: the records its content matches, and every other record with why not.
+         * Called for every opened entry, also when none matches.
+         */
+        void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) throws IOException;
+
+        /** Called between reads: throw to stop (the program is exiting). */
+        default void checkpoint() throws IOException {
+        }
+    }
+
+    /** The sink failed (writing, placing): its own exception is the cause, and the archive is not to blame. */
+    public static final class SinkFailed extends IOException {
+        SinkFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** What kept an archive as a whole from being read. */
+    public enum Failure {
+        /** No such object on the store. */
+        MISSING,
+        /** The store did not answer, or refused the read. */
+        UNREACHABLE,
+        /** The identity is not one the archive was encrypted to: another identity may read it. */
+        WRONG_KEY,
+        /** Empty, not age, damaged, cut short, not a zip, or a zip bomb: another copy may be intact. */
+        DAMAGED
+    }
+
+    /** The archive as a whole cannot be read; the message names it ({@code archive KEY}) and says why. */
+    public static final class ArchiveUnreadable extends IOException {
+        private final Failure failure;
+        private final String reason;
+
+        ArchiveUnreadable(Failure failure, String key, String reason, Throwable cause) {
+            super("archive " + key + " " + reason, cause);
+            this.failure = failure;
+            this.reason = reason;
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+
+        /** Why, as a predicate of the archive: "is missing", "cannot be decrypted: ...". */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Reads the archive and gives every wanted entry's content to the sink.
+     *
+     * @param wanted the records that need each entry, by entry name
+     * @param toTheEnd read every byte (so that age authenticates every chunk), not only up to the last
+     *     wanted entry
+     * @return the wanted entries the archive does not hold
+     * @throws ArchiveUnreadable when the archive as a whole cannot be read
+     * @throws SinkFailed when the sink failed
+     */
+    public Set<String> read(ArchiveInfo archive, Map<String, List<FileEntry>> wanted, boolean toTheEnd, Sink sink)
+            throws IOException {
+        Map<String, List<FileEntry>> remaining = new LinkedHashMap<>(wanted);
+        String key = archive.key();
+        InputStream encrypted;
+        try {
+            encrypted = store.get(job + "/" + key);
+        } catch (NoSuchObjectException e) {
+            throw new ArchiveUnreadable(Failure.MISSING, key, "is missing", e);
+        } catch (IOException e) {
+            throw new ArchiveUnreadable(Failure.UNREACHABLE, key, "cannot be fetched (" + e.getMessage() + ")", e);
+        }
+        try (InputStream plain = new BufferedInputStream(decrypt(encrypted, key), 64 * 1024);
+             ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
+            for (ZipArchiveEntry entry; (toTheEnd || !remaining.isEmpty()) && (entry = nextEntry(zip, key)) != null; ) {
+                List<FileEntry> records = remaining.remove(entry.getName());
+                if (records == null) {
+                    skip(zip, entry.getName(), key, sink, 0);
+                } else {
+                    readEntry(zip, entry.getName(), records, key, sink);
+                }
+            }
+        } catch (ArchiveUnreadable | SinkFailed e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ArchiveUnreadable(Failure.DAMAGED, key, "is damaged or unreadable (" + e.getMessage() + ")", e);
+        }
+        return remaining.keySet();
+    }
+
+    private InputStream decrypt(InputStream encrypted, String key) throws IOException {
+        try {
+            return Age.decrypt(encrypted, identity);
+        } catch (Age.WrongKeyException e) {
+            encrypted.close();
+            throw new ArchiveUnreadable(Failure.WRONG_KEY, key, "cannot be decrypted: " + e.getMessage(), e);
+        } catch (IOException e) {
+            encrypted.close();
+            throw new ArchiveUnreadable(Failure.DAMAGED, key, "is damaged or unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static ZipArchiveEntry nextEntry(ZipArchiveInputStream zip, String key) throws IOException {
+        try {
+            return zip.getNextEntry();
+        } catch (java.util.zip.ZipException e) {
+            throw new ArchiveUnreadable(Failure.DAMAGED, key, "is not a readable zip (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads one wanted entry into the sink, hashing it, and tells the sink which records it matches. */
+    private void readEntry(ZipArchiveInputStream zip, String name, List<FileEntry> records, String key, Sink sink)
+            throws IOException {
+        long limit = records.stream().mapToLong(FileEntry::size).max().orElse(0);
+        MessageDigest sha = sha256();
+        byte[] buffer = BUFFERS.get();
+        long total = 0;
+        boolean tooLong = false;
+        OutputStream out = sinkCall(() -> sink.open(name, records));
+        try {
+            // Whole buffers: a zip entry stream returns a few hundred bytes per read.
+            for (int n; (n = zip.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0; ) {
+                sinkCall(() -> {
+                    sink.checkpoint();
+                    return null;
+                });
+                total += n;
+                if (total > limit) {
+                    tooLong = true;
+                    break;
+                }
+                checkExpansion(zip, total, name, key);
+                sha.update(buffer, 0, n);
+                if (out != null) {
+                    write(out, buffer, n);
+                }
+            }
+        } finally {
+            if (out != null) {
+                sinkCall(() -> {
+                    out.close();
+                    return null;
+                });
+            }
+        }
+        if (tooLong) {
+            skip(zip, name, key, sink, total);
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        List<FileEntry> matching = new ArrayList<>();
+        Map<FileEntry, String> mismatching = new LinkedHashMap<>();
+        for (FileEntry record : records) {
+            String why = tooLong ? "entry " + name + " is longer than the " + record.size() + " bytes the manifest records"
+                    + " for " + SnapshotRules.shown(record.path()) + "; refused"
+                    : total != record.size() ? "entry " + name + " holds " + total + " bytes where the manifest records "
+                    + record.size() + " for " + SnapshotRules.shown(record.path())
+                    : !actual.equals(record.sha256()) ? "entry " + name + " does not match its SHA-256 as recorded for "
+                    + SnapshotRules.shown(record.path()) + " (its content hashes to " + actual + ")" : null;
+            if (why == null) {
+                matching.add(record);
+            } else {
+                mismatching.put(record, why);
+            }
+        }
+        sinkCall(() -> {
+            sink.checked(name, matching, mismatching);
+            return null;
+        });
+    }
+
+    private static void write(OutputStream out, byte[] buffer, int n) throws SinkFailed {
+        try {
+            out.write(buffer, 0, n);
+        } catch (IOException e) {
+            throw new SinkFailed(e);
+        }
+    }
+
+    /** Reads past (the rest of) an entry: inflating it costs the same, so it is held to the same bound. */
+    private void skip(ZipArchiveInputStream zip, String name, String key, Sink sink, long alreadyRead) throws IOException {
+        byte[] buffer = BUFFERS.get();
+        long total = alreadyRead;
+        for (int n; (n = zip.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            sinkCall(() -> {
+                sink.checkpoint();
+                return null;
+            });
+            total += n;
+            checkExpansion(zip, total, name, key);
+        }
+    }
+
+    /**
+     * An entry that has given {@code total} bytes so far may not expand past {@code maxExpansion} times
+     * the compressed bytes it has used (checked past its first MiB: small entries compress well
+     * legitimately).
+     */
+    private void checkExpansion(ZipArchiveInputStream zip, long total, String name, String key) throws ArchiveUnreadable {
+        if (total > 1024 * 1024 && total > Math.max(zip.getCompressedCount(), 1) * (long) maxExpansion) {
+            throw new ArchiveUnreadable(Failure.DAMAGED, key, "is refused: entry " + name + " expands more than "
+                    + maxExpansion + " times its compressed size, as a zip bomb would (backup.restore.max-expansion)", null);
+        }
+    }
+
+    private interface SinkCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T sinkCall(SinkCall<T> call) throws SinkFailed {
+        try {
+            return call.call();
+        } catch (SinkFailed e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SinkFailed(e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
