@@ -8,7 +8,6 @@ import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.catalog.SnapshotStats;
 import io.backuprouter.config.JobSettings;
-import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
@@ -214,7 +213,9 @@ public final class BackupRun {
         List<JobState.Pending> pending = new ArrayList<>(state.pending());
         catchUp(state, pending, targets);
 
-        Snapshot previous = previousSnapshot(state, await(latest, "reading the local state"), targets);
+        Snapshot previous = new ParentSnapshot(job, state).pick(await(latest, "reading the local state"),
+                targets.values().stream().filter(TargetState::alive)
+                        .map(t -> new ParentSnapshot.Listing(t.name, t.store, t.have)).toList());
         String recorded = state.encryption();
         boolean packAll = packAllAgain(state, recorded, previous);
         progress.step("scanning " + job.source());
@@ -931,42 +932,5 @@ public final class BackupRun {
         StringBuilder text = new StringBuilder();
         targets.values().forEach(t -> text.append("\n    ").append(t.name).append(": ").append(t.failure));
         return text.toString();
-    }
-
-    /**
-     * The snapshot to compare with: the local state's, else (state lost, e.g. a new machine) the
-     * newest on a target when the job has an identity to read it.
-     *
-     * @param latest this machine's copy of the previous snapshot (its local state), or null
-     */
-    private Snapshot previousSnapshot(JobState state, Snapshot latest, Map<String, TargetState> targets) throws IOException {
-        java.util.Optional<AgeIdentity> reader = latest == null ? job.reader() : java.util.Optional.empty();
-        if (latest != null || reader.isEmpty()) {
-            if (latest == null) {
-                LOG.info("Job {}: no local state in {}: backing up every file (set identity to rebuild state from a target)",
-                        job.name(), state.dir());
-            }
-            return latest;
-        }
-        AgeIdentity identity = reader.get();
-        for (TargetState target : targets.values()) {
-            if (!target.alive()) {
-                continue;
-            }
-            String newest = target.have.stream().map(SnapshotIds::fromKey).flatMap(java.util.Optional::stream)
-                    .max(Comparator.naturalOrder()).orElse(null);
-            if (newest == null) {
-                continue;
-            }
-            String key = Snapshot.keyOf(newest);
-            try (InputStream in = target.store.get(job.name() + "/" + key)) {
-                Snapshot snapshot = Manifests.readEncrypted(in, identity, target.name + ":" + job.name() + "/" + key);
-                LOG.info("Job {}: rebuilt local state from snapshot {} on target {}", job.name(), newest, target.name);
-                return snapshot;
-            } catch (IOException e) {
-                LOG.warn("Job {}: cannot read snapshot {} on target {}: {}", job.name(), newest, target.name, e.getMessage());
-            }
-        }
-        return null;
     }
 }

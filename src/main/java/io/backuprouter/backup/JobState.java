@@ -291,6 +291,27 @@ public final class JobState implements AutoCloseable {
     }
 
     /**
+     * Records a snapshot of this machine that these targets list but this record lacks or has on
+     * fewer targets: its run stopped after committing it there, before it recorded it here.
+     */
+    public void recovered(Snapshot snapshot, List<String> targets) throws IOException {
+        List<HistoryEntry> history = new ArrayList<>(history());
+        if (history.stream().anyMatch(h -> h.id().equals(snapshot.id()))) {
+            for (String target : targets) {
+                caughtUp(target, List.of(snapshot.key()));
+            }
+            return;
+        }
+        int at = history.size();
+        while (at > 0 && history.get(at - 1).time().isAfter(snapshot.time())) {
+            at--;
+        }
+        history.add(at, new HistoryEntry(snapshot.id(), snapshot.time(), snapshot.stats().files(), snapshot.stats().bytes(),
+                snapshot.stats().addedBytes(), List.copyOf(targets), null));
+        write("history.json", out -> Manifests.json().writeValue(out, history));
+    }
+
+    /**
      * The last run that failed before any target committed a snapshot (a missing source, no target
      * reachable, a mistyped passphrase...), until a later run succeeds.
      */
