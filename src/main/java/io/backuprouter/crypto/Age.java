@@ -96,6 +96,10 @@ public final class Age {
      * parse, or whose MAC does not match the file key it gave, was damaged after it was written.
      */
     private static IOException headerFailure(GeneralSecurityException e, AgeIdentity identity) {
+        if (e instanceof java.security.spec.InvalidParameterSpecException) {
+            return new DamagedException("it is cut short after its age header (no encrypted content follows: age: "
+                    + e.getMessage() + ")", e);
+        }
         boolean headerDamaged = e instanceof java.security.SignatureException
                 || "HeaderDecodingException".equals(e.getClass().getSimpleName());
         if (headerDamaged) {

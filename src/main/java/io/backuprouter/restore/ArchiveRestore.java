@@ -59,7 +59,7 @@ final class ArchiveRestore implements ArchiveReader.Sink {
     void run(List<String> targets) throws IOException {
         shared.progress().step("archive " + archive.id());
         List<String> failures = new ArrayList<>();
-        boolean wrongKeyOnly = true;
+        boolean wrongKey = false;
         for (String name : targets) {
             if (remaining.isEmpty()) {
                 break;
@@ -78,7 +78,7 @@ final class ArchiveRestore implements ArchiveReader.Sink {
             } catch (ArchiveReader.ArchiveUnreadable e) {
                 discardCurrent();
                 shared.placer().checkNotStopping(); // whatever the read failed with, the program is exiting: not damage
-                wrongKeyOnly &= e.failure() == ArchiveReader.Failure.WRONG_KEY;
+                wrongKey |= e.failure() == ArchiveReader.Failure.WRONG_KEY;
                 failures.add(name + ": " + e.getMessage());
                 remaining.forEach(f -> because(f, name + ": " + e.getMessage()));
             }
@@ -95,9 +95,9 @@ final class ArchiveRestore implements ArchiveReader.Sink {
             shared.problems().add(file.path() + ": not restored: " + (reasons.isEmpty() ? "no target has archive "
                     + archive.key() : String.join("; ", reasons)));
         }
-        if (!remaining.isEmpty() && wrongKeyOnly && !failures.isEmpty()) {
+        if (!remaining.isEmpty() && wrongKey) {
             shared.notes().add("archive " + archive.key() + " cannot be decrypted with " + shared.identity().recipient()
-                    + " on any target; hint: give the identity (--identity FILE) whose recipient it was encrypted to;"
+                    + "; hint: give the identity (--identity FILE) whose recipient it was encrypted to;"
                     + " snapshots made before the job's recipients changed need the identity they were made for");
         }
     }
