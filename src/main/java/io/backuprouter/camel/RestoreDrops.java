@@ -9,6 +9,7 @@ import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.config.Secrets;
 import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.restore.AllowedRoots;
 import io.backuprouter.restore.RestoreRequest;
 import io.backuprouter.restore.RestoreRequestFile;
 import io.backuprouter.restore.RestoreSummary;
@@ -98,6 +99,16 @@ public final class RestoreDrops {
         io.backuprouter.AtomicMove.replace(temp, file);
     }
 
+    private JobSettings job(String name) throws RestoreRequestFile.Invalid {
+        return jobs.job(name).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \"" + name + "\"; jobs: "
+                + String.join(", ", jobs.jobs().keySet())));
+    }
+
+    /** The folders a request for the job may restore into: those of backup.restore.allowed-roots, or the defaults. */
+    private AllowedRoots allowedRoots(String job) throws RestoreRequestFile.Invalid {
+        return AllowedRoots.of(allowedRoots, job(job).source(), AllowedRoots.RESTORED);
+    }
+
     /** Carries out one request; throws (so that the route moves it to failed/) when it is not complete. */
     public void handle(Exchange exchange) throws Exception {
         File requestFile = exchange.getIn().getBody(File.class);
@@ -110,9 +121,8 @@ public final class RestoreDrops {
                 throw new RestoreRequestFile.Invalid("not a request: requests are .yaml, .yml or .json files; rename it"
                         + " (" + stem + ".yaml) and drop it again");
             }
-            RestoreRequest parsed = RestoreRequestFile.read(request, allowedRoots);
-            JobSettings job = jobs.job(parsed.job()).orElseThrow(() -> new RestoreRequestFile.Invalid("unknown job \""
-                    + parsed.job() + "\"; jobs: " + String.join(", ", jobs.jobs().keySet())));
+            RestoreRequest parsed = RestoreRequestFile.read(request, this::allowedRoots);
+            JobSettings job = job(parsed.job());
             AgeIdentity reader = job.reader().orElseThrow(() -> new RestoreRequestFile.Invalid("job " + job.name()
                     + " has no identity in its route file; a dropped request cannot carry one: set the job's identity"
                     + " parameter on the machine that restores"));

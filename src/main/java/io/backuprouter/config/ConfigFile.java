@@ -47,14 +47,17 @@ public final class ConfigFile {
     private final Function<String, String> environment;
     private final ConfigFile parent;
     private final Map<String, List<Integer>> repeated;
+    /** Keys set by a -D system property, which overrides the file. */
+    private final Set<String> commandLine;
 
     private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
-                       Function<String, String> environment, Map<String, List<Integer>> repeated) {
-        this(display, baseDir, values, lines, environment, null, repeated);
+                       Function<String, String> environment, Map<String, List<Integer>> repeated, Set<String> commandLine) {
+        this(display, baseDir, values, lines, environment, null, repeated, commandLine);
     }
 
     private ConfigFile(String display, Path baseDir, Map<String, String> values, Map<String, Integer> lines,
-                       Function<String, String> environment, ConfigFile parent, Map<String, List<Integer>> repeated) {
+                       Function<String, String> environment, ConfigFile parent, Map<String, List<Integer>> repeated,
+                       Set<String> commandLine) {
         this.display = display;
         this.baseDir = baseDir;
         this.values = values;
@@ -62,6 +65,7 @@ public final class ConfigFile {
         this.environment = environment;
         this.parent = parent;
         this.repeated = repeated;
+        this.commandLine = commandLine;
     }
 
     /**
@@ -70,7 +74,7 @@ public final class ConfigFile {
      */
     public static ConfigFile of(String display, Map<String, String> values, Map<String, Integer> lines, ConfigFile parent) {
         return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), lines,
-                parent == null ? System::getenv : parent.environment, parent, Map.of());
+                parent == null ? System::getenv : parent.environment, parent, Map.of(), Set.of());
     }
 
     /** Reads a settings file; relative {@code file:} paths resolve against the working directory. */
@@ -107,10 +111,14 @@ public final class ConfigFile {
         }
         Map<String, String> values = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+        Set<String> commandLine = new TreeSet<>();
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("backup."))
-                .forEach(k -> values.put(k, System.getProperty(k)));
-        return new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv, repeated);
+                .forEach(k -> {
+                    values.put(k, System.getProperty(k));
+                    commandLine.add(k);
+                });
+        return new ConfigFile(path.toString(), Path.of(""), values, lines, System::getenv, repeated, Set.copyOf(commandLine));
     }
 
     /** Keys the file sets more than once, with the lines (Java properties quietly keep the last). */
@@ -120,7 +128,7 @@ public final class ConfigFile {
 
     /** A settings file made in memory, for tests and for commands given settings on the command line. */
     public static ConfigFile of(String display, Map<String, String> values) {
-        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv, Map.of());
+        return new ConfigFile(display, Path.of(""), new LinkedHashMap<>(values), Map.of(), System::getenv, Map.of(), Set.of());
     }
 
     private static boolean isComment(String line) {
@@ -140,12 +148,12 @@ public final class ConfigFile {
     public ConfigFile with(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new ConfigFile(display, baseDir, copy, lines, environment, repeated);
+        return new ConfigFile(display, baseDir, copy, lines, environment, repeated, commandLine);
     }
 
     /** A copy that reads {@code {{env:...}}} from the given variables (e.g. a compose file's), not the process's. */
     public ConfigFile withEnvironment(Map<String, String> variables) {
-        return new ConfigFile(display, baseDir, values, lines, variables::get, repeated);
+        return new ConfigFile(display, baseDir, values, lines, variables::get, repeated, commandLine);
     }
 
     public String display() {
@@ -162,6 +170,11 @@ public final class ConfigFile {
 
     public String raw(String key) {
         return values.get(key);
+    }
+
+    /** Whether the key's value was given on the command line (-Dkey=value), which overrides the file. */
+    public boolean fromCommandLine(String key) {
+        return commandLine.contains(key);
     }
 
     /** The 1-based line that sets the key, or 0 if it is not written in the file. */

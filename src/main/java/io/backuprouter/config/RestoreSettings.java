@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Restores requested by dropped files, {@code backup.restore.*}.
  *
- * @param allowedRoots folders a dropped request may restore into (and below); empty: anywhere but
- *     the file system root and system folders
+ * @param allowedRoots folders a dropped request may restore into (and below); empty: the request's
+ *     job's source folder and var/restored (see {@link io.backuprouter.restore.AllowedRoots})
  * @param maxExpansion how many times larger than its compressed size an archive entry may grow
  *     while it is extracted; beyond that it is refused as a zip bomb
  */
@@ -22,7 +22,8 @@ public record RestoreSettings(List<Path> allowedRoots, int maxExpansion) {
     static final String PREFIX = "backup.restore.";
 
     public static final Setting ALLOWED_ROOTS = Setting.of("allowed-roots", TEXT, "Allowed Roots",
-            "comma-separated folders that dropped restore requests may write into; empty: any but / and system folders", "");
+            "comma-separated folders that dropped restore requests may write into; empty: the job's source folder and"
+                    + " var/restored", "");
 
     public static final Setting MAX_EXPANSION = Setting.of("max-expansion", INTEGER, "Max Expansion",
             "an archive entry that grows more than this many times its compressed size while it is restored is"

@@ -49,7 +49,7 @@ public final class RouterSettings {
                 String section = key.substring("backup.".length()).split("\\.", 2)[0];
                 if (!SECTIONS.contains(section)) {
                     String closest = Suggestions.closest(section, SECTIONS);
-                    problems.add(new ConfigProblem(file.display(), file.line(key), key, "unknown setting",
+                    problems.add(ConfigProblem.of(file, key, 0, "unknown setting",
                             closest != null ? "did you mean backup." + closest + "?"
                                     : "settings start with backup." + String.join(", backup.", SECTIONS)));
                 }

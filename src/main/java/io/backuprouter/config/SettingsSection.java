@@ -165,11 +165,14 @@ public final class SettingsSection {
         return globs;
     }
 
-    /** Reports a problem with the setting, pointing at its line (or the section's first line). */
+    /** Reports a problem with the setting, pointing at its line (or the section's first line, or the command line). */
     public void problem(Setting setting, String message, String hint) {
-        String key = key(setting);
-        int line = file.line(key);
-        problems.add(new ConfigProblem(file.display(), line > 0 ? line : sectionLine(), key, message, hint));
+        problems.add(ConfigProblem.of(file, key(setting), sectionLine(), message, hint));
+    }
+
+    /** Whether the setting was given on the command line (-Dkey=value) rather than in the file. */
+    public boolean fromCommandLine(Setting setting) {
+        return file.fromCommandLine(key(setting));
     }
 
     /** The first line of the section, where a missing setting belongs; 0 when none is in the file. */
@@ -185,7 +188,7 @@ public final class SettingsSection {
             if (key.startsWith(prefix) && !names.contains(key.substring(prefix.length()))) {
                 String name = key.substring(prefix.length());
                 String closest = Suggestions.closest(name, names);
-                problems.add(new ConfigProblem(file.display(), file.line(key), key, "unknown setting",
+                problems.add(ConfigProblem.of(file, key, 0, "unknown setting",
                         closest != null ? "did you mean " + prefix + closest + "?"
                                 : "known settings here: " + names.stream().sorted().collect(Collectors.joining(", "))));
             }

@@ -79,8 +79,13 @@ final class TargetSettingsReader {
         String secretKey = s.required(SECRET_KEY, "credentials for " + name);
         for (Setting secret : List.of(ACCESS_KEY, SECRET_KEY)) {
             if (file.has(s.key(secret)) && !file.raw(s.key(secret)).contains("{{")) {
-                s.problem(secret, "is written in plain text",
-                        "move it to an environment variable or a file: " + s.key(secret) + " = {{env:NAME}} or {{file:/path}}");
+                if (s.fromCommandLine(secret)) {
+                    s.problem(secret, "is written in plain text, which every user of this machine can read in the process list",
+                            "give a placeholder instead: -D" + s.key(secret) + "={{env:NAME}} or {{file:/path}}");
+                } else {
+                    s.problem(secret, "is written in plain text", "move it to an environment variable or a file: "
+                            + s.key(secret) + " = {{env:NAME}} or {{file:/path}}");
+                }
             }
         }
         String addressing = s.choice(ADDRESSING);

@@ -55,39 +55,12 @@ public final class RestoreRequestFile {
         }
     }
 
-    public static RestoreRequest read(Path file, List<Path> allowedRoots) throws Invalid, IOException {
-        long size = Files.size(file);
-        if (size > MAX_SIZE) {
-            throw new Invalid("the request is " + size + " bytes; a request is at most " + MAX_SIZE + " bytes of YAML or JSON");
-        }
-        if (size == 0) {
-            throw new Invalid("the request is empty; write at least job and destination (YAML or JSON)");
-        }
-        Fields fields;
-        try {
-            fields = YAML.readValue(file.toFile(), Fields.class);
-        } catch (UnrecognizedPropertyException e) {
-            String closest = io.backuprouter.config.Suggestions.closest(e.getPropertyName(), FIELDS);
-            throw new Invalid("unknown field \"" + e.getPropertyName() + "\"" + lineOf(file, e.getPropertyName()) + "; "
-                    + (closest != null ? "did you mean " + closest + "? " : "")
-                    + "a request has " + String.join(", ", FIELDS.subList(0, FIELDS.indexOf("comment"))));
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
-            if (field == null) {
-                throw new Invalid("not a request" + where(e) + ": write its fields one per line, like job: notes and "
-                        + "destination: /srv/restored");
-            }
-            throw new Invalid("\"" + field + "\"" + where(e) + ": " + ("include".equals(field)
-                    ? "expected a list of patterns, like include: [\"docs/**\", \"*.pdf\"]"
-                    : "expected text, like " + field + ": " + EXAMPLES.getOrDefault(field, "...")));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
-            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '(.+)'").matcher(message);
-            if (twice.find()) {
-                throw new Invalid("\"" + twice.group(1) + "\" is given twice" + where(e) + "; keep the one you mean");
-            }
-            throw new Invalid("not a YAML or JSON request" + where(e) + ": " + message);
-        }
+    /**
+     * Reads a request and refuses it unless its destination is inside the folders its job may restore
+     * into ({@code allowedRoots}, which also refuses an unknown job).
+     */
+    public static RestoreRequest read(Path file, AllowedRoots.ForJob allowedRoots) throws Invalid, IOException {
+        Fields fields = parse(file);
         if (fields == null || fields.job() == null || fields.job().isBlank()) {
             throw new Invalid("\"job\" is missing: name the job to restore");
         }
@@ -100,8 +73,6 @@ public final class RestoreRequestFile {
         } catch (java.nio.file.InvalidPathException e) {
             throw new Invalid("\"destination\" is not a usable folder name (" + e.getReason() + "); name a folder");
         }
-        checkDestination(destination, allowedRoots);
-        checkDestination(real(destination), allowedRoots.stream().map(RestoreRequestFile::real).toList());
         Instant at = null;
         if (fields.at() != null && fields.snapshot() != null) {
             throw new Invalid("\"snapshot\": " + fields.snapshot() + " and \"at\": " + fields.at() + " each choose a snapshot;"
@@ -126,8 +97,44 @@ public final class RestoreRequestFile {
         } catch (IllegalArgumentException e) {
             throw new Invalid("\"outsideLinks\"" + lineOf(file, "outsideLinks") + ": " + e.getMessage());
         }
+        allowedRoots.of(fields.job()).check(destination);
         return new RestoreRequest(fields.job(), fields.snapshot() == null ? "latest" : fields.snapshot(), at, fields.target(),
                 destination, fields.include() == null ? List.of() : fields.include(), overwrite, outsideLinks);
+    }
+
+    /** The request's fields as written (null for an empty document); Invalid when it is not a request at all. */
+    private static Fields parse(Path file) throws Invalid, IOException {
+        long size = Files.size(file);
+        if (size > MAX_SIZE) {
+            throw new Invalid("the request is " + size + " bytes; a request is at most " + MAX_SIZE + " bytes of YAML or JSON");
+        }
+        if (size == 0) {
+            throw new Invalid("the request is empty; write at least job and destination (YAML or JSON)");
+        }
+        try {
+            return YAML.readValue(file.toFile(), Fields.class);
+        } catch (UnrecognizedPropertyException e) {
+            String closest = io.backuprouter.config.Suggestions.closest(e.getPropertyName(), FIELDS);
+            throw new Invalid("unknown field \"" + e.getPropertyName() + "\"" + lineOf(file, e.getPropertyName()) + "; "
+                    + (closest != null ? "did you mean " + closest + "? " : "")
+                    + "a request has " + String.join(", ", FIELDS.subList(0, FIELDS.indexOf("comment"))));
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+            if (field == null) {
+                throw new Invalid("not a request" + where(e) + ": write its fields one per line, like job: notes and "
+                        + "destination: /srv/restored");
+            }
+            throw new Invalid("\"" + field + "\"" + where(e) + ": " + ("include".equals(field)
+                    ? "expected a list of patterns, like include: [\"docs/**\", \"*.pdf\"]"
+                    : "expected text, like " + field + ": " + EXAMPLES.getOrDefault(field, "...")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '(.+)'").matcher(message);
+            if (twice.find()) {
+                throw new Invalid("\"" + twice.group(1) + "\" is given twice" + where(e) + "; keep the one you mean");
+            }
+            throw new Invalid("not a YAML or JSON request" + where(e) + ": " + message);
+        }
     }
 
     /** The fields a request may have, in the record's order (comment last). */
@@ -175,27 +182,6 @@ public final class RestoreRequestFile {
             return existing == null ? path : existing.toRealPath().resolve(rest).normalize();
         } catch (IOException e) {
             return path;
-        }
-    }
-
-    static void checkDestination(Path destination, List<Path> allowedRoots) throws Invalid {
-        if (!allowedRoots.isEmpty()) {
-            if (allowedRoots.stream().noneMatch(destination::startsWith)) {
-                throw new Invalid("destination " + destination + " is outside the allowed roots ("
-                        + String.join(", ", allowedRoots.stream().map(Path::toString).toList())
-                        + "; backup.restore.allowed-roots)");
-            }
-            return;
-        }
-        String path = destination.toString().replace('\\', '/');
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (destination.getParent() == null || lower.matches("^[a-z]:/?$")) {
-            throw new Invalid("destination " + destination + " is the root of the file system; restore into a folder");
-        }
-        String system = systemFolder(destination);
-        if (system != null) {
-            throw new Invalid("destination " + destination + " is a system folder (" + system + "); restore elsewhere,"
-                    + " or list the allowed folders in backup.restore.allowed-roots");
         }
     }
 

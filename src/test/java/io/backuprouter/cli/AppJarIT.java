@@ -139,6 +139,8 @@ class AppJarIT {
             dropped.put("all.json", "{\"job\": \"demo\", \"destination\": \"var/restored/all\"}");
             dropped.put("unknown-job.yaml", "job: nope\ndestination: var/restored/x\n");
             dropped.put("system.yaml", "job: demo\ndestination: /etc/restored\n");
+            // Neither the job's source folder nor var/restored, and backup.restore.allowed-roots is left empty as shipped.
+            dropped.put("elsewhere.yaml", "job: demo\ndestination: elsewhere\n");
             dropped.put("garbage.yaml", "job: [\n  : :\n");
             dropped.put("note.txt", "job: demo\ndestination: var/restored/txt\n");
             dropped.put("1-readme.yaml", "job: demo\ndestination: var/restored/readme\ninclude: [README.md]\n");
@@ -154,6 +156,7 @@ class AppJarIT {
                     && Files.exists(requests.resolve("done/1-readme.yaml.result.json"))
                     && Files.exists(requests.resolve("failed/unknown-job.yaml"))
                     && Files.exists(requests.resolve("failed/system.yaml"))
+                    && Files.exists(requests.resolve("failed/elsewhere.yaml"))
                     && Files.exists(requests.resolve("failed/garbage.yaml"))
                     && Files.exists(requests.resolve("failed/note.txt.result.json")));
             // Requests that arrive together run in name order (number them to choose): the router's line for each
@@ -174,6 +177,10 @@ class AppJarIT {
             assertThat(home.resolve("var/restored/notes/README.md")).doesNotExist();
             assertThat(Files.readString(requests.resolve("failed/unknown-job.yaml.result.json"))).contains("unknown job").contains("nope");
             assertThat(Files.readString(requests.resolve("failed/system.yaml.result.json"))).contains("is a system folder");
+            assertThat(Files.readString(requests.resolve("failed/elsewhere.yaml.result.json")))
+                    .contains("is outside the allowed roots (" + home.resolve("demo/source") + ", "
+                            + home.resolve("var/restored")).contains("backup.restore.allowed-roots");
+            assertThat(home.resolve("elsewhere")).doesNotExist();
             assertThat(Files.readString(requests.resolve("failed/garbage.yaml.result.json")))
                     .contains("\\\"job\\\" (line 1, column 6): expected text");
             assertThat(Files.readString(requests.resolve("failed/note.txt.result.json")))

@@ -77,6 +77,34 @@ class RouterSettingsTest {
     }
 
     @Test
+    void aSecretInPlainTextGivenWithDashDIsReportedAgainstTheCommandLineNotTheFile() throws IOException {
+        Path file = dir.resolve("application.properties");
+        Files.writeString(file, """
+                backup.targets.a.provider = minio
+                backup.targets.a.endpoint = http://127.0.0.1:9000
+                backup.targets.a.bucket = b-1
+                backup.targets.a.access-key = {{sys:user.name}}
+                backup.targets.a.secret-key = {{env:SURELY_NOT_SET_BACKUP_ROUTER_S:x}}
+                """);
+        System.setProperty("backup.targets.a.secret-key", "PlainTextSecretFromDashD42");
+        System.setProperty("backup.targets.a.bukcet", "b-2");
+        ConfigException e;
+        try {
+            e = catchThrowableOfType(ConfigException.class, () -> RouterSettings.read(ConfigFile.load(file)));
+        } finally {
+            System.clearProperty("backup.targets.a.secret-key");
+            System.clearProperty("backup.targets.a.bukcet");
+        }
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "the command line (-Dbackup.targets.a.bukcet): unknown setting\n    hint: did you mean backup.targets.a.bucket?",
+                "the command line (-Dbackup.targets.a.secret-key): is written in plain text, which every user of this"
+                        + " machine can read in the process list\n    hint: give a placeholder instead:"
+                        + " -Dbackup.targets.a.secret-key={{env:NAME}} or {{file:/path}}");
+        assertThat(e.getMessage()).doesNotContain("PlainTextSecretFromDashD42").doesNotContain(file + ":5");
+    }
+
+    @Test
     void presetsFillEndpointRegionAddressingAndPartSize() {
         System.setProperty("rst.key", "AKIDEXAMPLE");
         RouterSettings settings = RouterSettings.read(ConfigFile.of("c.properties", Map.of(
