@@ -175,7 +175,7 @@ public final class ArchiveReader {
         OutputStream out = sinkCall(() -> sink.open(name, records));
         try {
             // Whole buffers: a zip entry stream returns a few hundred bytes per read.
-            for (int n; (n = zip.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0; ) {
+            for (int n; (n = zip.readNBytes(buffer, 0, (int) Math.min(buffer.length - 1, limit - total) + 1)) > 0; ) {
                 sinkCall(() -> {
                     sink.checkpoint();
                     return null;

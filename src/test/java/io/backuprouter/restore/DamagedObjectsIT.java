@@ -53,21 +53,28 @@ class DamagedObjectsIT {
 
     @Test
     void anEntryShorterThanItsRecordIsNotRestoredNorCountedAsVerified() throws Exception {
-        ArchiveInfo archive = onA.archive(Map.of("e", "sixsix".getBytes()));
-        FileEntry record = file("big.txt", "sixsix".getBytes(), archive, "e");
-        Snapshot snapshot = onA.snapshot(List.of(archive), List.of(new FileEntry(record.path(), record.type(), 1000,
-                record.mtime(), record.mode(), record.sha256(), record.archive(), record.entry(), null)));
+        String emptySha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        for (long recorded : new long[] {1000, Long.MAX_VALUE, -1}) {
+            ArchiveInfo archive = onA.archive(Map.of("e", "sixsix".getBytes()));
+            FileEntry record = file("big.txt", "sixsix".getBytes(), archive, "e");
+            Snapshot snapshot = onA.snapshot(List.of(archive), List.of(new FileEntry(record.path(), record.type(), recorded,
+                    record.mtime(), record.mode(), record.sha256(), record.archive(), record.entry(), null)));
+            Path to = dir.resolve("to-" + snapshot.id());
 
-        RestoreSummary summary = restore(snapshot.id());
+            RestoreSummary summary = restore(snapshot.id(), to);
 
-        assertThat(summary.complete()).isFalse();
-        assertThat(summary.files()).isZero();
-        assertThat(summary.bytes()).isZero();
-        assertThat(summary.toString()).contains("0 files, 0 B verified");
-        assertThat(summary.problems()).singleElement().asString().startsWith("big.txt: not restored: ")
-                .contains("entry e holds 6 bytes where the manifest records 1000");
-        assertThat(dir.resolve("to/big.txt")).doesNotExist();
-        assertThat(verify(snapshot.id()).problems()).singleElement().asString().contains("entry e holds 6 bytes");
+            assertThat(summary.complete()).isFalse();
+            assertThat(summary.files()).isZero();
+            assertThat(summary.bytes()).isZero();
+            assertThat(summary.toString()).contains("0 files, 0 B verified");
+            assertThat(summary.problems()).singleElement().asString().startsWith("big.txt: ")
+                    .contains(recorded < 0 ? "refused: the manifest records a negative size (-1)"
+                            : "not restored: a: archive " + archive.key() + ": entry e holds 6 bytes where the manifest records "
+                            + recorded + " for big.txt").doesNotContain(emptySha);
+            assertThat(to.resolve("big.txt")).doesNotExist();
+            assertThat(verify(snapshot.id()).problems()).singleElement().asString()
+                    .contains(recorded < 0 ? "negative size" : "entry e holds 6 bytes").doesNotContain(emptySha);
+        }
     }
 
     @Test
