@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       the provider presets work rather than assuming it.</li>
  *   <li>{@link #s3mock()}: Adobe S3Mock in a JVM of its own, a third implementation of S3 that
  *       nobody here wrote (3-4 s to start, 8-13 s under load: one per test class at most).</li>
+ *   <li>{@link #limited()}: S3Proxy 4.1 with the gaps of small servers such as s3rver.</li>
  * </ul>
  */
 public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
@@ -42,7 +43,7 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
         void close() throws Exception;
     }
 
-    private enum Kind { LENIENT, STRICT, S3MOCK }
+    private enum Kind { LENIENT, STRICT, S3MOCK, LIMITED }
 
     private final Kind kind;
     private final String accessKey = "AK" + hex(9).toUpperCase();
@@ -61,6 +62,14 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
 
     public static TestS3Server strict() {
         return new TestS3Server(Kind.STRICT);
+    }
+
+    /**
+     * S3Proxy 4.1 with the gaps of small S3 servers such as s3rver: no ListMultipartUploads (501
+     * NotImplemented), and, on request ({@link #refuseUploads}), 500 InternalError for every upload.
+     */
+    public static TestS3Server limited() {
+        return new TestS3Server(Kind.LIMITED);
     }
 
     /** Adobe S3Mock, started as its own process; objects in its own layout (see {@link #bucketDir}). */
@@ -87,6 +96,7 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
         return switch (kind) {
             case LENIENT -> LenientS3Proxy.start(dataDir, port, accessKey, secretKey);
             case STRICT -> StrictS3Proxy.start(dataDir, port, accessKey, secretKey);
+            case LIMITED -> LimitedS3Proxy.start(dataDir, port, accessKey, secretKey);
             case S3MOCK -> S3MockProcess.start(dataDir.resolve("data"), port, dataDir.resolve("s3mock.log"));
         };
     }
@@ -95,6 +105,14 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
     public void pause() throws Exception {
         pausedPort = running.port();
         running.close();
+    }
+
+    /** On a {@link #limited()} server: whether every upload is answered with 500 InternalError. */
+    public void refuseUploads(boolean refuse) {
+        if (!(running instanceof LimitedS3Proxy limited)) {
+            throw new IllegalStateException("refuseUploads: only a limited() server refuses uploads on request");
+        }
+        limited.refuseUploads(refuse);
     }
 
     /** Serves again on the same port with the same data. */
