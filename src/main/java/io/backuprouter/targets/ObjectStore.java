@@ -48,7 +48,8 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Removes what interrupted puts left under the prefix and started before {@code before}
      * (incomplete multipart uploads, temporary files), which would otherwise cost space forever.
-     * Never touches complete objects. Returns how many it removed.
+     * Never touches complete objects. Returns how many it removed: none on a server that cannot
+     * list them (it says so once per target).
      */
     int removeIncompleteUploads(String prefix, java.time.Instant before) throws IOException;
 

@@ -59,6 +59,14 @@ public record ProviderPreset(
         return "when-required".equals(checksums);
     }
 
+    /**
+     * Whether uploads carry the AWS SDK's default checksums (CRC trailers on aws-chunked bodies),
+     * which AWS checks and many other servers refuse, fail on, or store as they came.
+     */
+    public boolean sendsSdkChecksums() {
+        return !checksumsWhenRequired() || chunkedEncoding;
+    }
+
     public long minPartBytes() {
         return ByteSize.parse(minPartSize);
     }

@@ -512,18 +512,11 @@ public final class S3Store implements ObjectStore {
     @Override
     public int removeIncompleteUploads(String prefix, java.time.Instant before) throws IOException {
         String fullPrefix = target.rootPath().isEmpty() ? prefix : target.rootPath() + "/" + prefix;
-        int removed = 0;
         try {
-            for (var upload : client.listMultipartUploadsPaginator(b -> b.bucket(target.bucket()).prefix(fullPrefix)).uploads()) {
-                if (upload.initiated() != null && upload.initiated().isBefore(before)) {
-                    client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(upload.key()).uploadId(upload.uploadId()));
-                    removed++;
-                }
-            }
+            return IncompleteUploads.remove(target, client, fullPrefix, before);
         } catch (SdkException e) {
             throw failure("remove incomplete uploads under", prefix, e);
         }
-        return removed;
     }
 
     private String fullKey(String key) {

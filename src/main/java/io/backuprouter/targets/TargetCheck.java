@@ -46,6 +46,7 @@ public final class TargetCheck {
         long start = System.nanoTime();
         List<String> passed = new ArrayList<>();
         String prefix = "backup.targets." + settings.name() + ".";
+        boolean probing = false;
         try {
             if (store instanceof S3Store s3) {
                 checkBucket(settings, s3, passed);
@@ -53,6 +54,7 @@ public final class TargetCheck {
                 folder.requireBase();
                 passed.add("folder exists");
             }
+            probing = true;
             probe(store);
             passed.add("write/read/delete ok");
             return result(settings, passed, null, null, start);
@@ -63,7 +65,33 @@ public final class TargetCheck {
                     : why.reason();
             String hint = e instanceof NoSuchFileException
                     ? "mount it, or fix " + prefix + "path" : why.hint();
+            if (hint == null && probing && sendsSdkChecksums(settings) && (isS3Error(e) || e instanceof ProbeMismatch)) {
+                hint = "preset " + settings.preset().name() + " sends the AWS SDK's checksums (aws-chunked uploads with CRC "
+                        + "trailers), which servers other than AWS often refuse, fail on or store as they came: if this "
+                        + "server is not AWS, set " + prefix + "provider to its preset, or to other";
+            }
             return result(settings, passed, reason, hint, start);
+        }
+    }
+
+    private static boolean sendsSdkChecksums(TargetSettings settings) {
+        return !settings.isFolder() && settings.preset() != null && settings.preset().sendsSdkChecksums();
+    }
+
+    /** An error the server answered (4xx or 5xx), as opposed to a network failure. */
+    private static boolean isS3Error(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof S3Exception s3 && s3.statusCode() >= 400) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The probe object read back is not what was written. */
+    private static final class ProbeMismatch extends IOException {
+        ProbeMismatch(String message) {
+            super(message);
         }
     }
 
@@ -95,7 +123,7 @@ public final class TargetCheck {
         try (InputStream in = store.get(key)) {
             byte[] read = in.readAllBytes();
             if (!Arrays.equals(content, read)) {
-                throw new IOException("the probe object read back differs from what was written ("
+                throw new ProbeMismatch("the probe object read back differs from what was written ("
                         + read.length + " bytes read, 256 written)");
             }
         } finally {

@@ -28,7 +28,12 @@ public final class TestJobs {
     }
 
     public TestJobs target(String name, TestS3Server server, String bucket) {
-        settingsLines.putAll(TestTargets.s3Lines(name, server, bucket, "backups", "minio"));
+        return target(name, server, bucket, "minio");
+    }
+
+    /** An S3 target with a given provider preset, its objects under {@code backups/}. */
+    public TestJobs target(String name, TestS3Server server, String bucket, String provider) {
+        settingsLines.putAll(TestTargets.s3Lines(name, server, bucket, "backups", provider));
         return this;
     }
 

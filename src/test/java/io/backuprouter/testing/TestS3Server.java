@@ -27,6 +27,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@link #strict()}: S3Proxy 2.6 in its own class loader. It rejects the SDK's default
  *       checksums and aws-chunked uploads the way R2, OSS, COS and MinIO do, which proves that
  *       the provider presets work rather than assuming it.</li>
+ *   <li>{@link #s3mock()}: Adobe S3Mock in a JVM of its own, a third implementation of S3 that
+ *       nobody here wrote (3-4 s to start, 8-13 s under load: one per test class at most).</li>
+ *   <li>{@link #limited()}: S3Proxy 4.1 with the gaps of small servers such as s3rver.</li>
  * </ul>
  */
 public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
@@ -40,23 +43,38 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
         void close() throws Exception;
     }
 
-    private final boolean strict;
+    private enum Kind { LENIENT, STRICT, S3MOCK, LIMITED }
+
+    private final Kind kind;
     private final String accessKey = "AK" + hex(9).toUpperCase();
     private final String secretKey = hex(20);
     private Path dataDir;
     private Running running;
     private int pausedPort;
 
-    private TestS3Server(boolean strict) {
-        this.strict = strict;
+    private TestS3Server(Kind kind) {
+        this.kind = kind;
     }
 
     public static TestS3Server lenient() {
-        return new TestS3Server(false);
+        return new TestS3Server(Kind.LENIENT);
     }
 
     public static TestS3Server strict() {
-        return new TestS3Server(true);
+        return new TestS3Server(Kind.STRICT);
+    }
+
+    /**
+     * S3Proxy 4.1 with the gaps of small S3 servers such as s3rver: no ListMultipartUploads (501
+     * NotImplemented), and, on request ({@link #refuseUploads}), 500 InternalError for every upload.
+     */
+    public static TestS3Server limited() {
+        return new TestS3Server(Kind.LIMITED);
+    }
+
+    /** Adobe S3Mock, started as its own process; objects in its own layout (see {@link #bucketDir}). */
+    public static TestS3Server s3mock() {
+        return new TestS3Server(Kind.S3MOCK);
     }
 
     @Override
@@ -70,9 +88,17 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void start() throws Exception {
-        dataDir = Files.createTempDirectory(strict ? "s3-strict-" : "s3-lenient-");
-        running = strict ? StrictS3Proxy.start(dataDir, 0, accessKey, secretKey)
-                : LenientS3Proxy.start(dataDir, 0, accessKey, secretKey);
+        dataDir = Files.createTempDirectory("s3-" + kind.name().toLowerCase() + "-");
+        running = run(0);
+    }
+
+    private Running run(int port) throws Exception {
+        return switch (kind) {
+            case LENIENT -> LenientS3Proxy.start(dataDir, port, accessKey, secretKey);
+            case STRICT -> StrictS3Proxy.start(dataDir, port, accessKey, secretKey);
+            case LIMITED -> LimitedS3Proxy.start(dataDir, port, accessKey, secretKey);
+            case S3MOCK -> S3MockProcess.start(dataDir.resolve("data"), port, dataDir.resolve("s3mock.log"));
+        };
     }
 
     /** Stops serving, keeping the data, as a provider outage would. */
@@ -81,15 +107,25 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
         running.close();
     }
 
-    /** Serves again on the same port with the same data. */
-    public void resume() throws Exception {
-        running = strict ? StrictS3Proxy.start(dataDir, pausedPort, accessKey, secretKey)
-                : LenientS3Proxy.start(dataDir, pausedPort, accessKey, secretKey);
+    /** On a {@link #limited()} server: whether every upload is answered with 500 InternalError. */
+    public void refuseUploads(boolean refuse) {
+        if (!(running instanceof LimitedS3Proxy limited)) {
+            throw new IllegalStateException("refuseUploads: only a limited() server refuses uploads on request");
+        }
+        limited.refuseUploads(refuse);
     }
 
-    /** The folder behind a bucket, to look at or damage stored objects directly. */
+    /** Serves again on the same port with the same data. */
+    public void resume() throws Exception {
+        running = run(pausedPort);
+    }
+
+    /**
+     * The folder behind a bucket, to look at or damage stored objects directly. S3Proxy keeps an
+     * object at its key below it; S3Mock keeps each object in a folder of its own.
+     */
     public Path bucketDir(String bucket) {
-        return dataDir.resolve(bucket);
+        return kind == Kind.S3MOCK ? dataDir.resolve("data").resolve(bucket) : dataDir.resolve(bucket);
     }
 
     public void stop() throws Exception {
@@ -105,7 +141,7 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
     }
 
     public boolean isStrict() {
-        return strict;
+        return kind == Kind.STRICT;
     }
 
     public URI endpoint() {

@@ -1,0 +1,100 @@
+package io.backuprouter.testing;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * S3Proxy 4.1 in-process with the gaps of small S3 servers such as s3rver, answered on the wire as
+ * S3 errors: it does not implement ListMultipartUploads (501 NotImplemented, as s3rver answers),
+ * and, while {@link #refuseUploads} is on, it fails every upload (PutObject, UploadPart) with 500
+ * InternalError, as s3rver was seen to fail uploads that carry the AWS SDK's checksums. Every other
+ * request is served by S3Proxy as usual.
+ */
+final class LimitedS3Proxy implements TestS3Server.Running {
+    private final S3Proxy proxy;
+    private final Limited blobStore;
+
+    private LimitedS3Proxy(S3Proxy proxy, Limited blobStore) {
+        this.proxy = proxy;
+        this.blobStore = blobStore;
+    }
+
+    static LimitedS3Proxy start(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("jclouds.filesystem.basedir", dataDir.toString());
+        Limited blobStore = new Limited(BlobStores.create("filesystem-nio2", properties));
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(blobStore)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .build();
+        proxy.start();
+        return new LimitedS3Proxy(proxy, blobStore);
+    }
+
+    void refuseUploads(boolean refuse) {
+        blobStore.refuseUploads = refuse;
+    }
+
+    private static final class Limited extends ForwardingBlobStore {
+        volatile boolean refuseUploads;
+
+        Limited(BlobStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+            throw error(501, "NotImplemented", "A parameter you provided implies functionality that is not implemented");
+        }
+
+        @Override
+        public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
+            refuseIfAsked();
+            return super.putBlob(request, input);
+        }
+
+        @Override
+        public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream input) {
+            refuseIfAsked();
+            return super.uploadMultipartPart(upload, request, input);
+        }
+
+        private void refuseIfAsked() {
+            if (refuseUploads) {
+                throw error(500, "InternalError", "We encountered an internal error. Please try again.");
+            }
+        }
+
+        private static S3Exception error(int status, String code, String message) {
+            return (S3Exception) S3Exception.builder().statusCode(status).message(message)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+        }
+    }
+
+    @Override
+    public int port() {
+        return proxy.getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+        blobStore.close();
+    }
+}
