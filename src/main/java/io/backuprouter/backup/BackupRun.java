@@ -3,7 +3,7 @@ package io.backuprouter.backup;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Manifests;
-import io.backuprouter.catalog.Retention;
+import io.backuprouter.retention.Retention;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.catalog.SnapshotStats;
@@ -260,7 +260,7 @@ public final class BackupRun {
         int most = 0;
         for (String name : committed) {
             try {
-                Retention.Outcome outcome = new Retention(job.name(), outbox.store(name)).forget(job.retention(), false);
+                Retention.Outcome outcome = new Retention(outbox.repository(name)).forget(job.retention(), false);
                 state.forgotten(name, outcome.removed());
                 most = Math.max(most, outcome.removed().size());
                 if (!outcome.removed().isEmpty()) {

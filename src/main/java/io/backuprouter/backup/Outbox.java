@@ -4,6 +4,7 @@ import io.backuprouter.UserException;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.repository.JobRepository;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,11 +41,11 @@ final class Outbox {
     /** One target during the run: what it holds, and whether it still works. */
     static final class TargetState {
         final String name;
-        final ObjectStore store;
+        final JobRepository store;
         final Set<String> have = new HashSet<>();
         String failure;
 
-        TargetState(String name, ObjectStore store) {
+        TargetState(String name, JobRepository store) {
             this.name = name;
             this.store = store;
         }
@@ -66,7 +67,7 @@ final class Outbox {
         this.state = state;
         this.clock = clock;
         for (String name : job.targets()) {
-            targets.put(name, new TargetState(name, stores.get(name)));
+            targets.put(name, new TargetState(name, new JobRepository(stores.get(name), job.name())));
         }
     }
 
@@ -94,7 +95,7 @@ final class Outbox {
         return targets.size();
     }
 
-    ObjectStore store(String target) {
+    JobRepository repository(String target) {
         return targets.get(target).store;
     }
 
@@ -136,7 +137,7 @@ final class Outbox {
 
     private void listTarget(TargetState target) {
         try {
-            int removed = target.store.removeIncompleteUploads(job.name() + "/", clock.instant().minus(INCOMPLETE_UPLOAD_AGE));
+            int removed = target.store.removeIncompleteUploads(clock.instant().minus(INCOMPLETE_UPLOAD_AGE));
             if (removed > 0) {
                 LOG.info("Job {}: removed {} interrupted upload(s) older than {} h from target {}", job.name(), removed,
                         INCOMPLETE_UPLOAD_AGE.toHours(), target.name);
@@ -146,9 +147,7 @@ final class Outbox {
             LOG.warn("Job {}: cannot remove interrupted uploads from target {}: {}", job.name(), target.name, e.getMessage());
         }
         try {
-            for (ObjectInfo object : target.store.list(job.name() + "/")) {
-                target.have.add(object.key().substring(job.name().length() + 1));
-            }
+            target.have.addAll(target.store.objects().keySet());
         } catch (IOException | RuntimeException e) {
             fail(target, e);
         }
@@ -267,7 +266,7 @@ final class Outbox {
             }
             Path temp = state.outbox().resolve("copy-" + SnapshotIds.newArchiveId());
             try {
-                try (InputStream in = source.store.get(job.name() + "/" + key)) {
+                try (InputStream in = source.store.get(key)) {
                     Files.copy(in, temp);
                 }
                 if (put(target, key, temp)) {
@@ -338,7 +337,7 @@ final class Outbox {
             return false;
         }
         try {
-            target.store.put(job.name() + "/" + key, file);
+            target.store.put(key, file);
             target.have.add(key);
             return true;
         } catch (IOException | RuntimeException e) {

@@ -1,13 +1,11 @@
 package io.backuprouter.backup;
 
-import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
-import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.repository.JobRepository;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,7 +39,7 @@ final class ParentSnapshot {
      * @param target the target's name
      * @param keys object keys relative to the job's folder
      */
-    record Listing(String target, ObjectStore store, Set<String> keys) {
+    record Listing(String target, JobRepository repository, Set<String> keys) {
     }
 
     private final JobSettings job;
@@ -117,8 +115,8 @@ final class ParentSnapshot {
             if (!listing.keys().contains(key)) {
                 continue;
             }
-            try (InputStream in = listing.store().get(job.name() + "/" + key)) {
-                Snapshot snapshot = Manifests.readEncrypted(in, identity, listing.target() + ":" + job.name() + "/" + key);
+            try {
+                Snapshot snapshot = listing.repository().manifest(id, identity);
                 if (rebuilding) {
                     LOG.info("Job {}: rebuilt local state from snapshot {} on target {}", job.name(), id, listing.target());
                 }

@@ -32,20 +32,6 @@ public final class SnapshotIds {
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /**
-     * The snapshots of a job that a target lists: id to manifest object, oldest first.
-     *
-     * @throws IOException when the target cannot be listed
-     */
-    public static java.util.SortedMap<String, io.backuprouter.targets.ObjectInfo> on(io.backuprouter.targets.ObjectStore store,
-                                                                                    String job) throws java.io.IOException {
-        java.util.SortedMap<String, io.backuprouter.targets.ObjectInfo> snapshots = new java.util.TreeMap<>();
-        for (io.backuprouter.targets.ObjectInfo object : store.list(job + "/snapshots/")) {
-            fromKey(object.key().substring(job.length() + 1)).ifPresent(id -> snapshots.put(id, object));
-        }
-        return snapshots;
-    }
-
     /** The time in a snapshot id. */
     public static Instant timeOf(String snapshotId) {
         return Instant.from(TIME.parse(snapshotId.substring(0, 20)));

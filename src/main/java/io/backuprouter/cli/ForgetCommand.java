@@ -2,7 +2,7 @@ package io.backuprouter.cli;
 
 import io.backuprouter.UserException;
 import io.backuprouter.backup.JobState;
-import io.backuprouter.catalog.Retention;
+import io.backuprouter.retention.Retention;
 import io.backuprouter.config.ByteSize;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
@@ -52,7 +52,7 @@ final class ForgetCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 try (JobState lock = JobState.open(job.jobStateDir(), job.name())) {
                     for (String name : context.targetsOrAll(target)) {
-                        Retention.Outcome outcome = new Retention(job.name(), context.targets().store(name).orElseThrow())
+                        Retention.Outcome outcome = new Retention(context.repository(name))
                                 .forget(job.retention(), dryRun);
                         if (!dryRun) {
                             lock.forgotten(name, outcome.removed());
@@ -99,7 +99,7 @@ final class ForgetCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 try (JobState lock = JobState.open(job.jobStateDir(), job.name())) {
                     for (String name : context.targetsOrAll(target)) {
-                        Retention.Outcome outcome = new Retention(job.name(), context.targets().store(name).orElseThrow())
+                        Retention.Outcome outcome = new Retention(context.repository(name))
                                 .prune(reader, Instant.now(), dryRun);
                         outcome.removed().forEach(k -> out.println((dryRun ? "would delete " : "deleted ") + name + ":" + k));
                         out.println(name + ": " + (dryRun ? "would free " : "freed ") + ByteSize.format(outcome.bytes()) + " in "

@@ -73,6 +73,11 @@ final class JobContext implements AutoCloseable {
         return loaded.settings();
     }
 
+    /** The job's objects on a configured target. */
+    io.backuprouter.repository.JobRepository repository(String target) {
+        return new io.backuprouter.repository.JobRepository(targets.store(target).orElseThrow(), job.name());
+    }
+
     /**
      * The given target, or all the job's targets. Any configured target may be named, not only the
      * job's own: a mirror of the job's prefix is a home of its snapshots too.

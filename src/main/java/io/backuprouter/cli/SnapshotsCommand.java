@@ -11,10 +11,9 @@ import io.backuprouter.config.ByteSize;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.ObjectInfo;
-import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.repository.JobRepository;
 import io.backuprouter.targets.Targets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,10 +72,10 @@ final class SnapshotsCommand implements Callable<Integer> {
         List<String> candidates = target != null ? List.of(target) : job.targets();
         IOException last = null;
         for (String name : candidates) {
-            ObjectStore store = targets.store(name).orElseThrow();
+            JobRepository store = new JobRepository(targets.store(name).orElseThrow(), job.name());
             Map<String, ObjectInfo> snapshots;
             try {
-                snapshots = SnapshotIds.on(store, job.name());
+                snapshots = store.snapshots();
             } catch (IOException e) {
                 last = e;
                 continue;
@@ -86,7 +85,7 @@ final class SnapshotsCommand implements Callable<Integer> {
         throw new UserException("job " + job.name() + ": no target could be listed: " + (last == null ? "" : last.getMessage()));
     }
 
-    private List<Row> describe(JobSettings job, ObjectStore store, Map<String, ObjectInfo> snapshots) throws IOException {
+    private List<Row> describe(JobSettings job, JobRepository store, Map<String, ObjectInfo> snapshots) throws IOException {
         Map<String, JobState.HistoryEntry> history = new HashMap<>();
         JobState.readHistory(job.jobStateDir()).forEach(entry -> history.put(entry.id(), entry));
         AgeIdentity reader = identity != null && !identity.isEmpty() ? AgeIdentity.read(identity) : job.reader().orElse(null);
@@ -97,10 +96,8 @@ final class SnapshotsCommand implements Callable<Integer> {
             if (known != null) {
                 rows.add(new Row(id, known.time(), null, known.files(), known.bytes(), known.addedBytes()));
             } else if (reader != null) {
-                try (InputStream in = store.get(snapshot.getValue().key())) {
-                    Snapshot s = Manifests.readEncrypted(in, reader, store.name() + ":" + snapshot.getValue().key());
-                    rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
-                }
+                Snapshot s = store.manifest(id, reader);
+                rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
             } else {
                 rows.add(new Row(id, SnapshotIds.timeOf(id), null, null, null, null));
             }

@@ -99,7 +99,8 @@ final class StatusCommand implements Callable<Integer> {
                            Duration maxAge) {
         List<String> ids;
         try {
-            ids = List.copyOf(SnapshotIds.on(targets.store(target).orElseThrow(), job.name()).keySet());
+            ids = List.copyOf(new io.backuprouter.repository.JobRepository(targets.store(target).orElseThrow(), job.name())
+                    .snapshots().keySet());
         } catch (IOException | RuntimeException e) {
             return new Row(job.name(), target, "UNREACHABLE", 0, null, null, null, null, null, e.getMessage());
         }

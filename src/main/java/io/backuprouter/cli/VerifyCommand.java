@@ -82,8 +82,7 @@ final class VerifyCommand implements Callable<Integer> {
      */
     private static void lagging(JobSettings job, String name, JobContext context, PrintWriter out) {
         try {
-            java.util.Set<String> here = io.backuprouter.catalog.SnapshotIds.on(context.targets().store(name).orElseThrow(),
-                    job.name()).keySet();
+            java.util.Set<String> here = context.repository(name).snapshots().keySet();
             List<String> missing = io.backuprouter.backup.JobState.committed(job.jobStateDir(), null).stream()
                     .filter(id -> !here.contains(id)).sorted().toList();
             if (!missing.isEmpty()) {

@@ -5,7 +5,6 @@ import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.NoSuchObjectException;
-import io.backuprouter.targets.ObjectStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,14 +30,13 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 public final class ArchiveReader {
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
 
-    private final ObjectStore store;
-    private final String job;
+    private final JobRepository repository;
     private final AgeIdentity identity;
     private final int maxExpansion;
 
-    public ArchiveReader(ObjectStore store, String job, AgeIdentity identity, int maxExpansion) {
-        this.store = store;
-        this.job = job;
+    /** See {@link JobRepository#archives}. */
+    ArchiveReader(JobRepository repository, AgeIdentity identity, int maxExpansion) {
+        this.repository = repository;
         this.identity = identity;
         this.maxExpansion = maxExpansion;
     }
@@ -120,7 +118,7 @@ public final class ArchiveReader {
         String key = archive.key();
         InputStream encrypted;
         try {
-            encrypted = store.get(job + "/" + key);
+            encrypted = repository.get(key);
         } catch (NoSuchObjectException e) {
             throw new ArchiveUnreadable(Failure.MISSING, key, "is missing", e);
         } catch (IOException e) {

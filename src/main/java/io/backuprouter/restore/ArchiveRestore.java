@@ -6,7 +6,7 @@ import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.repository.ArchiveReader;
-import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.repository.JobRepository;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ final class ArchiveRestore implements ArchiveReader.Sink {
      *
      * @param done files placed, and their bytes (guarded by itself)
      */
-    record Shared(String job, Map<String, ObjectStore> stores, AgeIdentity identity, int maxExpansion, FilePlacer placer,
+    record Shared(String job, Map<String, JobRepository> repositories, AgeIdentity identity, int maxExpansion, FilePlacer placer,
                   Map<FileEntry, Path> placeAt, List<String> kept, List<String> problems, List<String> notes,
                   BackupProgress progress, long[] done) {
     }
@@ -68,8 +68,8 @@ final class ArchiveRestore implements ArchiveReader.Sink {
             placedHere = false;
             int before = failures.size();
             try {
-                Set<String> lacking = new ArchiveReader(shared.stores().get(name), shared.job(), shared.identity(),
-                        shared.maxExpansion()).read(archive, byEntry(), false, this);
+                Set<String> lacking = shared.repositories().get(name).archives(shared.identity(), shared.maxExpansion())
+                        .read(archive, byEntry(), false, this);
                 remaining.stream().filter(f -> lacking.contains(f.entry())).forEach(f -> because(f, name + ": entry "
                         + f.entry() + " is missing from archive " + archive.key()));
             } catch (ArchiveReader.SinkFailed e) {

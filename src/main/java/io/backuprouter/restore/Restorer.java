@@ -6,6 +6,7 @@ import io.backuprouter.backup.PathFilter;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.repository.JobRepository;
 import io.backuprouter.repository.SnapshotRules;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class Restorer {
 
     private final String job;
     private final List<String> jobTargets;
-    private final Map<String, ObjectStore> stores;
+    private final Map<String, JobRepository> repositories = new LinkedHashMap<>();
     private final AgeIdentity identity;
     private final Clock clock;
     private final BackupProgress progress;
@@ -57,7 +58,7 @@ public final class Restorer {
                     BackupProgress progress) {
         this.job = job;
         this.jobTargets = jobTargets;
-        this.stores = stores;
+        stores.forEach((name, store) -> repositories.put(name, new JobRepository(store, job)));
         this.identity = identity;
         this.clock = clock;
         this.progress = progress;
@@ -97,7 +98,7 @@ public final class Restorer {
     public RestoreSummary restore(RestoreRequest request) throws IOException {
         Instant started = clock.instant();
         List<String> order = targetOrder(request.target());
-        SnapshotLocator.Located located = new SnapshotLocator(job, stores, identity, expected).locate(request, order);
+        SnapshotLocator.Located located = new SnapshotLocator(job, repositories, identity, expected).locate(request, order);
         Snapshot snapshot = located.snapshot();
         PathFilter filter = new PathFilter(request.includes(), List.of(), false);
         if (!request.includes().isEmpty() && snapshot.files().stream().noneMatch(e -> filter.includesFile(e.path()))) {
@@ -135,7 +136,7 @@ public final class Restorer {
         totalBytes -= CaseTwins.refuse(placeAt, byArchive, destination, problems, nameRules);
         progress.toRead(placeAt.size(), totalBytes / 2);
         long[] done = {0, 0};
-        ArchiveRestore.Shared shared = new ArchiveRestore.Shared(job, stores, identity, maxExpansion, placer, placeAt, kept,
+        ArchiveRestore.Shared shared = new ArchiveRestore.Shared(job, repositories, identity, maxExpansion, placer, placeAt, kept,
                 problems, notes, progress, done);
         restoreArchives(shared, byArchive, judged, orderFrom(located.target(), order));
         FoldersAndLinks.finish(judged.accepted(), filter, destination, request.outsideLinks(), placer, problems, notes);
@@ -322,8 +323,8 @@ public final class Restorer {
         if (preferred == null) {
             return jobTargets;
         }
-        if (!stores.containsKey(preferred)) {
-            throw new UserException("unknown target \"" + preferred + "\"; configured: " + String.join(", ", stores.keySet()));
+        if (!repositories.containsKey(preferred)) {
+            throw new UserException("unknown target \"" + preferred + "\"; configured: " + String.join(", ", repositories.keySet()));
         }
         List<String> order = new ArrayList<>(List.of(preferred));
         jobTargets.stream().filter(t -> !t.equals(preferred)).forEach(order::add);

@@ -1,14 +1,12 @@
 package io.backuprouter.restore;
 
 import io.backuprouter.UserException;
-import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeIdentity;
-import io.backuprouter.targets.ObjectStore;
+import io.backuprouter.repository.JobRepository;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,7 +22,7 @@ final class SnapshotLocator {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotLocator.class);
 
     private final String job;
-    private final Map<String, ObjectStore> stores;
+    private final Map<String, JobRepository> repositories;
     private final AgeIdentity identity;
     private final Set<String> expected;
 
@@ -32,9 +30,9 @@ final class SnapshotLocator {
      * @param expected snapshots this machine committed: when the newest of them that the request
      *     would pick is listed on no target, locating fails naming its manifest
      */
-    SnapshotLocator(String job, Map<String, ObjectStore> stores, AgeIdentity identity, Set<String> expected) {
+    SnapshotLocator(String job, Map<String, JobRepository> repositories, AgeIdentity identity, Set<String> expected) {
         this.job = job;
-        this.stores = stores;
+        this.repositories = repositories;
         this.identity = identity;
         this.expected = expected;
     }
@@ -54,7 +52,7 @@ final class SnapshotLocator {
         java.util.SortedSet<String> all = new java.util.TreeSet<>();
         for (String target : order) {
             try {
-                Set<String> ids = SnapshotIds.on(stores.get(target), job).keySet();
+                Set<String> ids = repositories.get(target).snapshots().keySet();
                 listed.put(target, ids);
                 all.addAll(ids);
             } catch (IOException e) {
@@ -67,7 +65,7 @@ final class SnapshotLocator {
                 .filter(id -> chosen.isEmpty() || id.compareTo(chosen.get()) > 0).max(Comparator.naturalOrder());
         if (missing.isPresent() && listed.size() == order.size()) {
             throw new UserException("job " + job + ": snapshot " + missing.get() + ", which this machine committed, is"
-                    + " listed on no target: its manifest " + job + "/" + Snapshot.keyOf(missing.get()) + " is missing on "
+                    + " listed on no target: its manifest " + repositories.get(order.get(0)).path(Snapshot.keyOf(missing.get())) + " is missing on "
                     + String.join(", ", order) + (chosen.isPresent() ? "\n    hint: restore --snapshot " + chosen.get()
                     + " (snapshot: " + chosen.get() + " in a request file) takes the newest snapshot that is still listed" : ""));
         }
@@ -86,7 +84,7 @@ final class SnapshotLocator {
                     + " or latest" : ""));
         }
         String id = chosen.get();
-        String key = job + "/" + Snapshot.keyOf(id);
+        String key = repositories.get(order.get(0)).path(Snapshot.keyOf(id));
         List<String> wrongKeyOn = new ArrayList<>();
         for (String target : order) {
             if (!listed.getOrDefault(target, Set.of()).contains(id)) {
@@ -95,8 +93,8 @@ final class SnapshotLocator {
                 }
                 continue;
             }
-            try (InputStream in = stores.get(target).get(key)) {
-                return new Located(Manifests.readEncrypted(in, identity, target + ":" + key), target, List.copyOf(failures));
+            try {
+                return new Located(repositories.get(target).manifest(id, identity), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
                 wrongKeyOn.add(target);
                 failures.add(target + ": manifest " + key + " cannot be decrypted (" + e.getMessage() + ")");

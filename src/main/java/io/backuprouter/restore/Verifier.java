@@ -8,6 +8,7 @@ import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.repository.ArchiveReader;
+import io.backuprouter.repository.JobRepository;
 import io.backuprouter.repository.SnapshotRules;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
@@ -29,7 +30,7 @@ import java.util.TreeSet;
  */
 public final class Verifier {
     private final String job;
-    private final ObjectStore store;
+    private final JobRepository repository;
     private final AgeIdentity identity;
 
     private java.util.Set<String> expected = java.util.Set.of();
@@ -37,7 +38,7 @@ public final class Verifier {
 
     public Verifier(String job, ObjectStore store, AgeIdentity identity) {
         this.job = job;
-        this.store = store;
+        this.repository = new JobRepository(store, job);
         this.identity = identity;
     }
 
@@ -78,8 +79,7 @@ public final class Verifier {
     /** Checks one snapshot (an id or its start), or every snapshot when {@code snapshot} is null. */
     public Result verify(String snapshot, boolean readData) throws IOException {
         List<String> problems = new ArrayList<>();
-        Map<String, ObjectInfo> objects = new HashMap<>();
-        store.list(job + "/").forEach(o -> objects.put(o.key().substring(job.length() + 1), o));
+        Map<String, ObjectInfo> objects = repository.objects();
         List<String> ids = objects.keySet().stream().map(SnapshotIds::fromKey).flatMap(Optional::stream).sorted()
                 .filter(id -> snapshot == null || id.startsWith(snapshot) || ("latest".equals(snapshot))).toList();
         if ("latest".equals(snapshot) && !ids.isEmpty()) {
@@ -88,13 +88,13 @@ public final class Verifier {
         for (String id : expected) {
             if (snapshot == null || id.startsWith(snapshot)) {
                 if (!objects.containsKey(Snapshot.keyOf(id))) {
-                    problems.add(store.name() + ":" + job + "/" + Snapshot.keyOf(id) + ": manifest is missing (this machine"
-                            + " committed snapshot " + id + " to " + store.name() + "; restore it from another target)");
+                    problems.add(repository.where(Snapshot.keyOf(id)) + ": manifest is missing (this machine"
+                            + " committed snapshot " + id + " to " + repository.target() + "; restore it from another target)");
                 }
             }
         }
         if (ids.isEmpty() && problems.isEmpty()) {
-            problems.add(store.name() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job
+            problems.add(repository.target() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job
                     + (snapshot == null ? "" : " (`snapshots " + job + "` lists them)"));
         }
         Set<String> failed = new TreeSet<>();
@@ -103,19 +103,19 @@ public final class Verifier {
         Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();
         Map<String, ArchiveInfo> archives = new HashMap<>();
         for (String id : ids) {
-            String key = job + "/" + Snapshot.keyOf(id);
+            String where = repository.where(Snapshot.keyOf(id));
             Snapshot manifest;
-            try (InputStream in = store.get(key)) {
-                manifest = Manifests.readEncrypted(in, identity, store.name() + ":" + key);
+            try {
+                manifest = repository.manifest(id, identity);
             } catch (Age.WrongKeyException e) {
                 throw e;
             } catch (IOException e) {
-                problems.add(store.name() + ":" + key + ": manifest is damaged or unreadable: " + e.getMessage());
+                problems.add(where + ": manifest is damaged or unreadable: " + e.getMessage());
                 continue;
             }
             SnapshotRules.Judged judged = SnapshotRules.judge(manifest);
             judged.refused().forEach(r -> {
-                problems.add(store.name() + ":" + key + ": " + r);
+                problems.add(where + ": " + r);
                 failed.add(r.record().path());
             });
             archives.putAll(judged.archives());
@@ -132,12 +132,12 @@ public final class Verifier {
             Map<String, List<FileEntry>> entries = new HashMap<>();
             needed.getOrDefault(archive.id(), Map.of()).forEach((entry, records) -> entries.put(entry,
                     List.copyOf(records.values())));
-            String key = job + "/" + archive.key();
+            String where = repository.where(archive.key());
             ObjectInfo object = objects.get(archive.key());
             String problem = object == null ? "archive is missing" : object.size() != archive.size()
                     ? "archive is " + object.size() + " bytes, the manifest says " + archive.size() : null;
             if (problem != null) {
-                problems.add(store.name() + ":" + key + ": " + problem);
+                problems.add(where + ": " + problem);
                 entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
             } else if (readData) {
                 readArchive(archive, entries, problems, failed);
@@ -156,8 +156,8 @@ public final class Verifier {
      */
     private void readArchive(ArchiveInfo archive, Map<String, List<FileEntry>> entries, List<String> problems,
                              Set<String> failed) {
-        String key = job + "/" + archive.key();
-        ArchiveReader reader = new ArchiveReader(store, job, identity, maxExpansion);
+        String where = repository.where(archive.key());
+        ArchiveReader reader = repository.archives(identity, maxExpansion);
         try {
             Set<String> lacking = reader.read(archive, entries, true, new ArchiveReader.Sink() {
                 @Override
@@ -168,17 +168,17 @@ public final class Verifier {
                 @Override
                 public void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) {
                     mismatching.forEach((record, why) -> {
-                        problems.add(store.name() + ":" + key + ": " + why);
+                        problems.add(where + ": " + why);
                         failed.add(record.path());
                     });
                 }
             });
             for (String entry : lacking) {
-                problems.add(store.name() + ":" + key + ": entry " + entry + " is missing");
+                problems.add(where + ": entry " + entry + " is missing");
                 entries.get(entry).forEach(r -> failed.add(r.path()));
             }
         } catch (IOException e) {
-            problems.add(store.name() + ":" + key + ": archive " + (e instanceof ArchiveReader.ArchiveUnreadable unreadable
+            problems.add(where + ": archive " + (e instanceof ArchiveReader.ArchiveUnreadable unreadable
                     ? unreadable.reason() : "cannot be read: " + e.getMessage()));
             entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
         }

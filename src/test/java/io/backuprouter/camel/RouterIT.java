@@ -207,7 +207,7 @@ class RouterIT {
             router.main().start();
             try {
                 var store = targets.store("up").orElseThrow();
-                await().atMost(Duration.ofSeconds(30)).until(() -> io.backuprouter.catalog.SnapshotIds.on(store, "secret").size() == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> new io.backuprouter.repository.JobRepository(store, "secret").snapshots().size() == 1);
             } finally {
                 router.main().stop();
             }

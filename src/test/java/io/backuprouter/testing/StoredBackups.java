@@ -29,7 +29,7 @@ public final class StoredBackups {
     }
 
     public List<String> snapshotIds() throws IOException {
-        return List.copyOf(SnapshotIds.on(store, job).keySet());
+        return List.copyOf(new io.backuprouter.repository.JobRepository(store, job).snapshots().keySet());
     }
 
     public List<String> archiveKeys() throws IOException {

@@ -1,10 +1,12 @@
-package io.backuprouter.catalog;
+package io.backuprouter.retention;
 
+import io.backuprouter.catalog.RetentionPolicy;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.repository.JobRepository;
 import io.backuprouter.targets.ObjectInfo;
-import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,18 +29,16 @@ public final class Retention {
     /** Unreferenced archives younger than this are left alone: a backup may be about to reference them. */
     public static final Duration GRACE = Duration.ofHours(24);
 
-    private final String job;
-    private final ObjectStore store;
+    private final JobRepository repository;
 
-    public Retention(String job, ObjectStore store) {
-        this.job = job;
-        this.store = store;
+    public Retention(JobRepository repository) {
+        this.repository = repository;
     }
 
     /**
      * What forget or prune removed (or would remove, in a dry run).
      *
-     * @param removed object keys
+     * @param removed object keys (below the target's root path: {@code job/snapshots/...})
      * @param bytes their size
      * @param kept snapshot ids kept (forget) or archives kept (prune)
      */
@@ -56,16 +56,16 @@ public final class Retention {
     }
 
     public Outcome forget(RetentionPolicy policy, boolean dryRun) throws IOException {
-        java.util.SortedMap<String, ObjectInfo> snapshots = SnapshotIds.on(store, job);
+        java.util.SortedMap<String, ObjectInfo> snapshots = repository.snapshots();
         Set<String> keep = policy.keep(List.copyOf(snapshots.keySet()));
         List<String> removed = new ArrayList<>();
         long bytes = 0;
         for (var snapshot : snapshots.entrySet()) {
             if (!keep.contains(snapshot.getKey())) {
                 if (!dryRun) {
-                    store.delete(snapshot.getValue().key());
+                    repository.delete(snapshot.getValue().key());
                 }
-                removed.add(snapshot.getValue().key());
+                removed.add(repository.path(snapshot.getValue().key()));
                 bytes += snapshot.getValue().size();
             }
         }
@@ -74,33 +74,35 @@ public final class Retention {
 
     /** Deletes archives no listed snapshot needs and that are older than the grace period. Needs a reader. */
     public Outcome prune(AgeIdentity reader, Instant now, boolean dryRun) throws IOException {
-        List<ObjectInfo> objects = store.list(job + "/");
+        List<ObjectInfo> objects = List.copyOf(repository.objects().values());
         Set<String> referenced = new HashSet<>();
         int manifests = 0;
         for (ObjectInfo object : objects) {
-            String relative = object.key().substring(job.length() + 1);
-            if (SnapshotIds.fromKey(relative).isEmpty()) {
+            java.util.Optional<String> id = SnapshotIds.fromKey(object.key());
+            if (id.isEmpty()) {
                 continue;
             }
             manifests++;
-            try (InputStream in = store.get(object.key())) {
-                Snapshot snapshot = Manifests.readEncrypted(in, reader, store.name() + ":" + object.key());
+            try {
+                Snapshot snapshot = repository.manifest(id.get(), reader);
                 snapshot.archives().forEach(a -> referenced.add(a.key()));
             } catch (io.backuprouter.targets.NoSuchObjectException forgotten) {
                 // forgotten since the listing (by a backup's retention): it no longer needs anything
             } catch (IOException e) {
                 // An unreadable manifest may need any archive: prune nothing rather than guess.
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
-                throw new IOException("prune stopped, nothing deleted: " + (message.contains(object.key()) ? message
-                        : "manifest " + store.name() + ":" + object.key() + ": " + message), e);
+                throw new IOException("prune stopped, nothing deleted: " + (message.contains(repository.path(object.key()))
+                        ? message : "manifest " + repository.where(object.key()) + ": " + message), e);
             }
         }
-        if (manifests == 0 && objects.stream().anyMatch(o -> o.key().startsWith(job + "/archives/"))) {
+        String job = repository.job();
+        String store = repository.target();
+        if (manifests == 0 && objects.stream().anyMatch(o -> o.key().startsWith("archives/"))) {
             // Retention always keeps the newest snapshot: archives without any is a target that lost its
             // manifests (or holds another copy's archives), not archives nobody needs.
-            throw new IOException("prune stopped, nothing deleted: target " + store.name() + " holds archives of job " + job
+            throw new IOException("prune stopped, nothing deleted: target " + store + " holds archives of job " + job
                     + " but lists no snapshot of it, so it cannot tell which are needed (its manifests lost, or it is not "
-                    + "where the job's snapshots are); check it with: verify " + job + " --target " + store.name());
+                    + "where the job's snapshots are); check it with: verify " + job + " --target " + store);
         }
         List<String> removed = new ArrayList<>();
         long bytes = 0;
@@ -109,7 +111,7 @@ public final class Retention {
         long waitingBytes = 0;
         Instant waitingFrom = null;
         for (ObjectInfo object : objects) {
-            String relative = object.key().substring(job.length() + 1);
+            String relative = object.key();
             if (!relative.startsWith("archives/")) {
                 continue;
             }
@@ -125,9 +127,9 @@ public final class Retention {
                 continue;
             }
             if (!dryRun) {
-                store.delete(object.key());
+                repository.delete(relative);
             }
-            removed.add(object.key());
+            removed.add(repository.path(relative));
             bytes += object.size();
         }
         return new Outcome(removed, bytes, kept, new Waiting(waiting, waitingBytes, waitingFrom));

@@ -1,4 +1,4 @@
-package io.backuprouter.catalog;
+package io.backuprouter.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,13 +67,13 @@ class RetentionIT {
 
             // Now, nothing is old enough: the dry run says what a prune after the grace period frees, and when.
             Instant now = Instant.now();
-            Retention.Outcome early = new Retention("notes", store).prune(identity, now, true);
+            Retention.Outcome early = new Retention(new io.backuprouter.repository.JobRepository(store, "notes")).prune(identity, now, true);
             assertThat(early.removed()).isEmpty();
             assertThat(early.waiting().archives()).isPositive();
             assertThat(early.waiting().bytes()).isPositive();
             assertThat(early.waiting().from()).isBetween(now.plus(Duration.ofHours(23)), now.plus(Duration.ofHours(24)));
 
-            Retention.Outcome pruned = new Retention("notes", store).prune(identity, Instant.now().plus(Duration.ofHours(25)), false);
+            Retention.Outcome pruned = new Retention(new io.backuprouter.repository.JobRepository(store, "notes")).prune(identity, Instant.now().plus(Duration.ofHours(25)), false);
             assertThat(pruned.removed()).hasSize(early.waiting().archives());
             assertThat(pruned.bytes()).isEqualTo(early.waiting().bytes());
 
@@ -86,7 +86,7 @@ class RetentionIT {
                     other.put(copy + object.key().substring("notes".length()), other.get(object.key()).readAllBytes());
                 }
             }
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Retention(copy, other)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Retention(new io.backuprouter.repository.JobRepository(other, copy))
                             .prune(identity, Instant.now().plus(Duration.ofHours(25)), false))
                     .hasMessageContaining("prune stopped, nothing deleted: target s3 holds archives of job notes-copy but lists"
                             + " no snapshot of it").hasMessageContaining("verify notes-copy --target s3");
@@ -170,7 +170,7 @@ class RetentionIT {
                 });
                 // Another machine pruning at the same moment (it does not share this machine's lock).
                 while (!backup.isDone()) {
-                    new Retention("busy", store).prune(identity, Instant.now(), false);
+                    new Retention(new io.backuprouter.repository.JobRepository(store, "busy")).prune(identity, Instant.now(), false);
                 }
                 assertThat(backup.get().complete()).isTrue();
             }

@@ -1,0 +1,114 @@
+package io.backuprouter.repository;
+
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.catalog.SnapshotIds;
+import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A job's stored objects on one target: the one place that puts the job's folder in front of an
+ * object's key ({@code <job>/snapshots/<id>.json.age}, {@code <job>/archives/...}; the layout below
+ * the job's folder is the format's, {@link Snapshot#keyOf} and
+ * {@link io.backuprouter.catalog.ArchiveInfo#keyOf}). Backup, restore, verify, retention and the
+ * commands reach a job's objects through here; every key they see and give is relative to the job's
+ * folder, and every message names an object as {@link #where} does.
+ */
+public final class JobRepository {
+    private final ObjectStore store;
+    private final String job;
+
+    public JobRepository(ObjectStore store, String job) {
+        this.store = store;
+        this.job = job;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** The target's name. */
+    public String target() {
+        return store.name();
+    }
+
+    public String job() {
+        return job;
+    }
+
+    /** An object of the job as messages name it: {@code target:job/snapshots/<id>.json.age}. */
+    public String where(String relative) {
+        return store.name() + ":" + path(relative);
+    }
+
+    /** An object of the job as it is stored below the target's root path: {@code job/snapshots/<id>.json.age}. */
+    public String path(String relative) {
+        return job + "/" + relative;
+    }
+
+    /** Every object in the job's folder, by key relative to it (as in the returned infos), in key order. */
+    public SortedMap<String, ObjectInfo> objects() throws IOException {
+        return listed("");
+    }
+
+    /** The snapshots the target lists: id to manifest object (key relative to the job's folder), oldest first. */
+    public SortedMap<String, ObjectInfo> snapshots() throws IOException {
+        SortedMap<String, ObjectInfo> snapshots = new TreeMap<>();
+        listed("snapshots/").forEach((key, object) -> SnapshotIds.fromKey(key).ifPresent(id -> snapshots.put(id, object)));
+        return snapshots;
+    }
+
+    private SortedMap<String, ObjectInfo> listed(String under) throws IOException {
+        SortedMap<String, ObjectInfo> objects = new TreeMap<>();
+        for (ObjectInfo object : store.list(path(under))) {
+            String relative = object.key().substring(job.length() + 1);
+            objects.put(relative, new ObjectInfo(relative, object.size(), object.lastModified(), object.etag()));
+        }
+        return objects;
+    }
+
+    /**
+     * Reads and decrypts a snapshot's manifest.
+     *
+     * @throws io.backuprouter.crypto.Age.WrongKeyException when the identity is not one it was encrypted to
+     * @throws IOException naming the object when it is missing, damaged or not a manifest
+     */
+    public Snapshot manifest(String id, AgeIdentity identity) throws IOException {
+        String key = Snapshot.keyOf(id);
+        try (InputStream in = store.get(path(key))) {
+            return Manifests.readEncrypted(in, identity, where(key));
+        }
+    }
+
+    /** Opens an object of the job; the caller closes the stream. */
+    public InputStream get(String relative) throws IOException {
+        return store.get(path(relative));
+    }
+
+    /** Stores a file as an object of the job. */
+    public void put(String relative, Path file) throws IOException {
+        store.put(path(relative), file);
+    }
+
+    /** Removes an object of the job; succeeds when it is already gone. */
+    public void delete(String relative) throws IOException {
+        store.delete(path(relative));
+    }
+
+    /** Removes what interrupted uploads left in the job's folder and started before {@code before}. */
+    public int removeIncompleteUploads(Instant before) throws IOException {
+        return store.removeIncompleteUploads(path(""), before);
+    }
+
+    /** Reads the job's archives with this identity, within this expansion bound. */
+    public ArchiveReader archives(AgeIdentity identity, int maxExpansion) {
+        return new ArchiveReader(this, identity, maxExpansion);
+    }
+}
