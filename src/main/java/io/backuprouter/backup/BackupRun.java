@@ -1,5 +1,6 @@
 package io.backuprouter.backup;
 
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Manifests;

@@ -1,6 +1,6 @@
 package io.backuprouter.backup;
 
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

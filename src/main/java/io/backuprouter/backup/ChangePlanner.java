@@ -1,5 +1,6 @@
 package io.backuprouter.backup;
 
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.UserException;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;

@@ -2,7 +2,7 @@ package io.backuprouter.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.backuprouter.LockFile;
+import io.backuprouter.files.LockFile;
 import io.backuprouter.UserException;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
@@ -392,7 +392,7 @@ public final class JobState implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        io.backuprouter.AtomicMove.replace(temp, target);
+        io.backuprouter.files.AtomicMove.replace(temp, target);
     }
 
     @Override

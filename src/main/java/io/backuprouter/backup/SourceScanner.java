@@ -1,5 +1,6 @@
 package io.backuprouter.backup;
 
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.catalog.FileEntry;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

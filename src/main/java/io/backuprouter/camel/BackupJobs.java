@@ -1,7 +1,7 @@
 package io.backuprouter.camel;
 
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.backup.BackupRun;
 import io.backuprouter.backup.BackupSummary;
 import io.backuprouter.backup.FolderWatch;
@@ -139,7 +139,7 @@ public final class BackupJobs implements AutoCloseable {
             watch = new FolderWatch(job.source(), job.quietPeriod(), recheck, clock);
             watches.put(name, watch);
             LOG.info("Job {}: watching {}; backs up {} s after the last change, and looks again after {} without one", name,
-                    job.source(), job.quietPeriod().toMillis() / 1000.0, io.backuprouter.config.Durations.format(recheck));
+                    job.source(), job.quietPeriod().toMillis() / 1000.0, io.backuprouter.values.Durations.format(recheck));
         }
         return watch.takeQuietChange();
     }
@@ -184,7 +184,7 @@ public final class BackupJobs implements AutoCloseable {
 
     public JobSettings job(String name) {
         return catalog.job(name).orElseThrow(() -> {
-            String near = io.backuprouter.config.Suggestions.closest(name, catalog.jobs().keySet());
+            String near = io.backuprouter.values.Suggestions.closest(name, catalog.jobs().keySet());
             return new UserException("unknown job \"" + name + "\"" + (near == null ? "" : " (did you mean " + near + "?)")
                     + "; jobs: " + String.join(", ", catalog.jobs().keySet())
                     + " (route files are read when the router starts: restart it after adding or renaming a job)");

@@ -1,7 +1,7 @@
 package io.backuprouter.camel;
 
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.config.MirrorSettings;
 import io.backuprouter.mirror.MirrorSummary;

@@ -3,7 +3,7 @@ package io.backuprouter.camel;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
@@ -85,7 +85,7 @@ public final class RestoreDrops {
             }
         } catch (IOException e) {
             LOG.warn("Restore request {}: cannot remove the earlier request of that name from {}/: {}", name,
-                    other.getFileName(), io.backuprouter.LocalErrors.describe(e));
+                    other.getFileName(), io.backuprouter.files.LocalErrors.describe(e));
         }
     }
 
@@ -96,7 +96,7 @@ public final class RestoreDrops {
     static void writeResult(Path file, Object result) throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Manifests.json().writeValue(temp.toFile(), result);
-        io.backuprouter.AtomicMove.replace(temp, file);
+        io.backuprouter.files.AtomicMove.replace(temp, file);
     }
 
     private JobSettings job(String name) throws RestoreRequestFile.Invalid {
@@ -140,7 +140,7 @@ public final class RestoreDrops {
                 throw user;
             }
             metrics.restoreRequest("failed");
-            String reason = Secrets.redact(io.backuprouter.LocalErrors.describe(e));
+            String reason = Secrets.redact(io.backuprouter.files.LocalErrors.describe(e));
             record(folder, "failed", name, new Failure("failed", name, reason));
             throw new UserException("restore request " + name + " failed: " + reason, e);
         }

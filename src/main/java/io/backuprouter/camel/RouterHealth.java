@@ -75,7 +75,7 @@ public final class RouterHealth {
                                 + outcome.get().lastFailureReason());
                     } else if (Duration.between(since != null ? since : started, clock.instant()).compareTo(maxAge) > 0) {
                         down(builder, key, "job " + job.name() + " has not succeeded on target " + target + " for more than "
-                                + io.backuprouter.config.Durations.format(maxAge) + outcome.map(RouterMetrics.Outcome::lastFailureReason)
+                                + io.backuprouter.values.Durations.format(maxAge) + outcome.map(RouterMetrics.Outcome::lastFailureReason)
                                 .map(r -> ": " + r).orElse(""));
                     } else {
                         builder.detail(key, since == null ? "not run yet" : "ok since " + since);

@@ -98,7 +98,7 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
             rules.add("keepYearly " + yearly);
         }
         if (within != null) {
-            rules.add("keepWithin " + io.backuprouter.config.Durations.format(within));
+            rules.add("keepWithin " + io.backuprouter.values.Durations.format(within));
         }
         return rules.isEmpty() ? "no retention policy" : String.join(", ", rules);
     }

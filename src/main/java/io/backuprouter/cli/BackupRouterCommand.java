@@ -105,7 +105,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
             List<String> names = cli.getCommandSpec().options().stream().flatMap(o -> java.util.Arrays.stream(o.names()))
                     .filter(n -> n.startsWith("--")).toList();
             for (String option : unknown) {
-                String near = io.backuprouter.config.Suggestions.closest(option, names);
+                String near = io.backuprouter.values.Suggestions.closest(option, names);
                 err.println("error: unknown option " + option + (near == null ? "" : " (did you mean " + near + "?)"));
             }
         } else {
@@ -148,7 +148,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
     static String chain(Throwable e) {
         Set<String> messages = new LinkedHashSet<>();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = io.backuprouter.LocalErrors.describe(t);
+            String message = io.backuprouter.files.LocalErrors.describe(t);
             // An AWS SDK error's text, already given by our own message, with the SDK's request details after it.
             String said = message.replaceFirst("( \\(Service: [^)]*\\))+$", "");
             if (messages.stream().noneMatch(m -> m.contains(said))) {

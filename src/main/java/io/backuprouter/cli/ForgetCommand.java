@@ -3,7 +3,7 @@ package io.backuprouter.cli;
 import io.backuprouter.UserException;
 import io.backuprouter.backup.JobState;
 import io.backuprouter.retention.Retention;
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import java.io.PrintWriter;

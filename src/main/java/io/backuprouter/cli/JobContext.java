@@ -49,7 +49,7 @@ final class JobContext implements AutoCloseable {
                     "Another job has a problem, left aside for this command about job {} (the router refuses to start with it): {}",
                     jobName, problem));
             JobSettings job = catalog.job(jobName).orElseThrow(() -> {
-                String near = io.backuprouter.config.Suggestions.closest(jobName, catalog.jobs().keySet());
+                String near = io.backuprouter.values.Suggestions.closest(jobName, catalog.jobs().keySet());
                 return new UserException("unknown job \"" + jobName + "\"" + (near == null ? "" : " (did you mean " + near + "?)")
                         + "; " + (catalog.jobs().isEmpty() ? "no job is declared in " + jobOptions.routes
                         : "jobs declared in " + jobOptions.routes + ": " + String.join(", ", catalog.jobs().keySet())));

@@ -55,7 +55,7 @@ final class MirrorCommand implements Callable<Integer> {
         try (LoadedConfig loaded = LoadedConfig.loadFor(options.config(), settings -> MirrorCatalog.read(jobOptions.routes, settings)
                 .mirror(name).map(m -> java.util.List.of(m.from(), m.to())).orElse(java.util.List.of()))) {
             MirrorCatalog catalog = MirrorCatalog.read(jobOptions.routes, loaded.settings());
-            String near = io.backuprouter.config.Suggestions.closest(name, catalog.mirrors().keySet());
+            String near = io.backuprouter.values.Suggestions.closest(name, catalog.mirrors().keySet());
             MirrorSettings mirror = catalog.mirror(name).orElseThrow(() -> new UserException("unknown mirror \"" + name + "\""
                     + (near == null ? "" : " (did you mean " + near + "?)") + "; "
                     + (catalog.mirrors().isEmpty() ? "no mirror is declared in " + jobOptions.routes

@@ -1,6 +1,6 @@
 package io.backuprouter.cli;
 
-import io.backuprouter.LockFile;
+import io.backuprouter.files.LockFile;
 import io.backuprouter.UserException;
 import io.backuprouter.camel.Router;
 import io.backuprouter.config.JobCatalog;

@@ -7,7 +7,7 @@ import io.backuprouter.backup.JobState;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.crypto.AgeIdentity;
 import io.backuprouter.targets.ObjectInfo;

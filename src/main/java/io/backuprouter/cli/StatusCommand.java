@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.backuprouter.backup.JobState;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.SnapshotIds;
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.JobSettings;
 import io.backuprouter.targets.Targets;
@@ -115,7 +115,7 @@ final class StatusCommand implements Callable<Integer> {
         Long unchanged = known.map(JobState.HistoryEntry::unchangedAt).filter(at -> at.isAfter(SnapshotIds.timeOf(newest)))
                 .map(at -> Duration.between(at, now).toSeconds()).orElse(null);
         boolean stale = Math.min(age, unchanged == null ? age : unchanged) > maxAge.toSeconds();
-        String reason = stale ? "the newest snapshot is older than " + io.backuprouter.config.Durations.format(maxAge)
+        String reason = stale ? "the newest snapshot is older than " + io.backuprouter.values.Durations.format(maxAge)
                 + (unchanged == null ? "" : ", and the last run that found the source unchanged since was " + age(unchanged) + " ago")
                 : unchanged == null ? null : "a run " + age(unchanged) + " ago found the source unchanged since this snapshot";
         return new Row(job.name(), target, stale ? "STALE" : "ok", ids.size(), newest, age, unchanged,

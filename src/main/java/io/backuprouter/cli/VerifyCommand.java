@@ -86,7 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
             List<String> missing = io.backuprouter.backup.JobState.committed(job.jobStateDir(), null).stream()
                     .filter(id -> !here.contains(id)).sorted().toList();
             if (!missing.isEmpty()) {
-                out.println("     note: " + io.backuprouter.config.ByteSize.count(missing.size(), "snapshot") + " of the job's"
+                out.println("     note: " + io.backuprouter.values.ByteSize.count(missing.size(), "snapshot") + " of the job's"
                         + " targets " + (missing.size() == 1 ? "is" : "are") + " not on " + name + " yet (newest "
                         + missing.get(missing.size() - 1) + "); if it is a mirror of the job's targets, its next pass copies them");
             }

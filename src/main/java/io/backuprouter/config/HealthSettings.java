@@ -1,5 +1,6 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.Durations;
 import static io.backuprouter.config.Setting.Kind.TEXT;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.Durations;
 import io.backuprouter.crypto.Age;
 import java.io.IOException;
 import java.net.InetAddress;

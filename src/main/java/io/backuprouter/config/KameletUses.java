@@ -1,5 +1,6 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.Suggestions;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URLDecoder;

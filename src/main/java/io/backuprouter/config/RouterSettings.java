@@ -1,6 +1,7 @@
 package io.backuprouter.config;
 
-import io.backuprouter.targets.ProviderPresets;
+import io.backuprouter.values.Suggestions;
+import io.backuprouter.providers.ProviderPresets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.ByteSize;
+import io.backuprouter.values.Suggestions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
@@ -157,7 +159,7 @@ public final class SettingsSection {
                 : java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
         for (String glob : globs) {
             try {
-                io.backuprouter.backup.PathFilter.check(glob);
+                io.backuprouter.files.PathFilter.check(glob);
             } catch (IllegalArgumentException e) {
                 problem(setting, e.getMessage(), "see README for the glob syntax");
             }

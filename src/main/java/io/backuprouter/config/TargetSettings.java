@@ -8,8 +8,8 @@ import static io.backuprouter.config.Setting.Kind.SIZE;
 import static io.backuprouter.config.Setting.Kind.TEXT;
 import static io.backuprouter.config.Setting.Kind.URL;
 
-import io.backuprouter.targets.ProviderPreset;
-import io.backuprouter.targets.ProviderPresets;
+import io.backuprouter.providers.ProviderPreset;
+import io.backuprouter.providers.ProviderPresets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

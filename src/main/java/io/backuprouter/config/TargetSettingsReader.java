@@ -1,5 +1,7 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.ByteSize;
+import io.backuprouter.values.Suggestions;
 import static io.backuprouter.config.TargetSettings.ACCESS_KEY;
 import static io.backuprouter.config.TargetSettings.ACCOUNT;
 import static io.backuprouter.config.TargetSettings.ADDRESSING;
@@ -15,8 +17,8 @@ import static io.backuprouter.config.TargetSettings.SECRET_KEY;
 import static io.backuprouter.config.TargetSettings.TLS_VERIFY;
 import static io.backuprouter.config.TargetSettings.TYPE;
 
-import io.backuprouter.targets.ProviderPreset;
-import io.backuprouter.targets.ProviderPresets;
+import io.backuprouter.providers.ProviderPreset;
+import io.backuprouter.providers.ProviderPresets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

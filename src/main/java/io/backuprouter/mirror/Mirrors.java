@@ -1,8 +1,8 @@
 package io.backuprouter.mirror;
 
-import io.backuprouter.LockFile;
+import io.backuprouter.files.LockFile;
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.config.MirrorSettings;
 import io.backuprouter.targets.ObjectStore;
 import io.backuprouter.targets.S3Store;

@@ -1,7 +1,7 @@
 package io.backuprouter.restore;
 
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.crypto.AgeIdentity;
@@ -141,7 +141,7 @@ final class ArchiveRestore implements ArchiveReader.Sink {
                 } catch (IOException e) {
                     shared.placer().checkNotStopping();
                     // A local problem (a folder in the way, permissions, a full disk): this file only.
-                    shared.problems().add(file.path() + ": not restored: " + io.backuprouter.LocalErrors.describe(e));
+                    shared.problems().add(file.path() + ": not restored: " + io.backuprouter.files.LocalErrors.describe(e));
                 }
                 remaining.remove(file);
             }

@@ -115,7 +115,7 @@ final class CaseTwins {
             try {
                 Files.deleteIfExists(probe);
             } catch (IOException e) {
-                LOG.warn("Cannot remove the probe file {}: {}; delete it by hand", probe, io.backuprouter.LocalErrors.describe(e));
+                LOG.warn("Cannot remove the probe file {}: {}; delete it by hand", probe, io.backuprouter.files.LocalErrors.describe(e));
             }
         }
     }

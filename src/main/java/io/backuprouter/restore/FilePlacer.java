@@ -95,7 +95,7 @@ final class FilePlacer {
             return new Temp(temp, newFile(temp));
         } catch (IOException e) {
             throw new Restorer.LocalWriteException("cannot write in " + destination + ": "
-                    + io.backuprouter.LocalErrors.describe(e), e);
+                    + io.backuprouter.files.LocalErrors.describe(e), e);
         }
     }
 
@@ -109,7 +109,7 @@ final class FilePlacer {
                     out.write(b, off, len);
                 } catch (IOException e) {
                     throw new Restorer.LocalWriteException("cannot write " + path + ": "
-                            + io.backuprouter.LocalErrors.describe(e), e);
+                            + io.backuprouter.files.LocalErrors.describe(e), e);
                 }
             }
         };
@@ -160,7 +160,7 @@ final class FilePlacer {
         }
         if (lastUse && verified.getParent().equals(target.getParent())) {
             applyAttributes(verified, file);
-            io.backuprouter.AtomicMove.replace(verified, target);
+            io.backuprouter.files.AtomicMove.replace(verified, target);
             temps.remove(verified);
             return true;
         }
@@ -175,7 +175,7 @@ final class FilePlacer {
             Files.copy(verified, temp);
         }
         applyAttributes(temp, file);
-        io.backuprouter.AtomicMove.replace(temp, target);
+        io.backuprouter.files.AtomicMove.replace(temp, target);
         temps.remove(temp);
         return true;
     }

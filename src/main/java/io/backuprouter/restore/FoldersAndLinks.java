@@ -1,6 +1,6 @@
 package io.backuprouter.restore;
 
-import io.backuprouter.backup.PathFilter;
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.repository.SnapshotRules;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class FoldersAndLinks {
                     createdLinks.add(entry);
                 }
             } catch (IOException e) {
-                problems.add(entry.path() + ": " + io.backuprouter.LocalErrors.describe(e));
+                problems.add(entry.path() + ": " + io.backuprouter.files.LocalErrors.describe(e));
             }
         }
         // Links judged by their text may still escape through other links (made here or already there):
@@ -98,12 +98,12 @@ final class FoldersAndLinks {
                         removed = true;
                     }
                 } catch (IOException e) {
-                    problems.add(entry.path() + ": " + io.backuprouter.LocalErrors.describe(e));
+                    problems.add(entry.path() + ": " + io.backuprouter.files.LocalErrors.describe(e));
                 }
             }
         }
         if (!outsideLinks.isEmpty()) {
-            notes.add(io.backuprouter.config.ByteSize.count(outsideLinks.size(), "link") + " leading outside the destination "
+            notes.add(io.backuprouter.values.ByteSize.count(outsideLinks.size(), "link") + " leading outside the destination "
                     + (outside == RestoreRequest.OutsideLinks.CREATE ? "created as stored" : "left out, as asked") + ": "
                     + String.join(", ", outsideLinks.subList(0, Math.min(10, outsideLinks.size())))
                     + (outsideLinks.size() > 10 ? ", ..." : ""));
@@ -123,7 +123,7 @@ final class FoldersAndLinks {
             try {
                 placer.applyAttributes(SafePaths.resolve(destination, dir.path()), dir);
             } catch (IOException e) {
-                problems.add(dir.path() + ": cannot set time or permissions: " + io.backuprouter.LocalErrors.describe(e));
+                problems.add(dir.path() + ": cannot set time or permissions: " + io.backuprouter.files.LocalErrors.describe(e));
             }
         }
     }

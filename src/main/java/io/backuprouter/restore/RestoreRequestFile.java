@@ -114,7 +114,7 @@ public final class RestoreRequestFile {
         try {
             return YAML.readValue(file.toFile(), Fields.class);
         } catch (UnrecognizedPropertyException e) {
-            String closest = io.backuprouter.config.Suggestions.closest(e.getPropertyName(), FIELDS);
+            String closest = io.backuprouter.values.Suggestions.closest(e.getPropertyName(), FIELDS);
             throw new Invalid("unknown field \"" + e.getPropertyName() + "\"" + lineOf(file, e.getPropertyName()) + "; "
                     + (closest != null ? "did you mean " + closest + "? " : "")
                     + "a request has " + String.join(", ", FIELDS.subList(0, FIELDS.indexOf("comment"))));

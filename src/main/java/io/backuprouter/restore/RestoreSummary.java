@@ -1,7 +1,7 @@
 package io.backuprouter.restore;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import java.time.Duration;
 import java.util.List;
 

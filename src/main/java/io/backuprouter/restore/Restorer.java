@@ -1,8 +1,8 @@
 package io.backuprouter.restore;
 
 import io.backuprouter.UserException;
-import io.backuprouter.backup.BackupProgress;
-import io.backuprouter.backup.PathFilter;
+import io.backuprouter.files.BackupProgress;
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.crypto.AgeIdentity;
@@ -150,7 +150,7 @@ public final class Restorer {
             return destination.toRealPath();
         } catch (IOException e) {
             throw new UserException("job " + job + ": cannot make the destination " + destination + ": "
-                    + io.backuprouter.LocalErrors.describe(e) + "; nothing was restored"
+                    + io.backuprouter.files.LocalErrors.describe(e) + "; nothing was restored"
                     + "\n    hint: restore into a folder that exists or can be made", e);
         }
     }

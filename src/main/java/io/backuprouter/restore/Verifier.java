@@ -143,7 +143,7 @@ public final class Verifier {
                 readArchive(archive, entries, problems, failed);
             }
         }
-        List<String> notes = outsideLinks.isEmpty() ? List.of() : List.of(io.backuprouter.config.ByteSize.count(
+        List<String> notes = outsideLinks.isEmpty() ? List.of() : List.of(io.backuprouter.values.ByteSize.count(
                 outsideLinks.size(), "link") + " lead outside the folder a snapshot is restored into, which restore refuses"
                 + " unless --outside-links create or skip: " + String.join(", ", outsideLinks.subList(0,
                 Math.min(10, outsideLinks.size()))) + (outsideLinks.size() > 10 ? ", ..." : ""));

@@ -83,7 +83,7 @@ public final class FolderStore implements ObjectStore {
         try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        io.backuprouter.AtomicMove.replace(temp, target);
+        io.backuprouter.files.AtomicMove.replace(temp, target);
     }
 
     /** Fails when the configured folder is missing, e.g. when a disk or NAS is not mounted. */

@@ -1,5 +1,6 @@
 package io.backuprouter.targets;
 
+import io.backuprouter.providers.ProviderPreset;
 import io.backuprouter.config.TargetSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;

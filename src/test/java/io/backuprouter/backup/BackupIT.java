@@ -1,5 +1,6 @@
 package io.backuprouter.backup;
 
+import io.backuprouter.files.BackupProgress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -129,7 +129,7 @@ class RouterIT {
         JobCatalog catalog = JobCatalog.read(routes, settings);
         try (Targets targets = new Targets(settings.targets())) {
             String before = new io.backuprouter.backup.BackupRun(catalog.job("watched").orElseThrow(), targets.stores(),
-                    java.time.Clock.systemUTC(), io.backuprouter.backup.BackupProgress.NONE).run().snapshotId();
+                    java.time.Clock.systemUTC(), io.backuprouter.files.BackupProgress.NONE).run().snapshotId();
             StoredBackups stored = new StoredBackups(targets.store("up").orElseThrow(), "watched", jobs.identityFile());
 
             for (int start = 0; start < 3; start++) {
@@ -230,7 +230,7 @@ class RouterIT {
         JobCatalog catalog = JobCatalog.read(routes, settings);
         try (Targets targets = new Targets(settings.targets())) {
             new io.backuprouter.backup.BackupRun(catalog.job("nightly").orElseThrow(), targets.stores(), java.time.Clock.systemUTC(),
-                    io.backuprouter.backup.BackupProgress.NONE).run();
+                    io.backuprouter.files.BackupProgress.NONE).run();
             // The last snapshot was two days ago: at least one 03:00 run was missed.
             Path history = jobs.stateDir().resolve("nightly/history.json");
             String twoDaysAgo = java.time.Instant.now().minus(Duration.ofDays(2)).toString();

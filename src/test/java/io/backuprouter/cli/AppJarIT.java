@@ -250,7 +250,7 @@ class AppJarIT {
             assertThat(dryRun.output()).contains("copy   local:demo/snapshots/").contains(" -> local-mirror:demo/snapshots/")
                     .contains("(dry run): 2 to copy");
         }
-        try (io.backuprouter.LockFile held = io.backuprouter.LockFile.tryAcquire(home.resolve("var/mirrors/demo-mirror.lock"))
+        try (io.backuprouter.files.LockFile held = io.backuprouter.files.LockFile.tryAcquire(home.resolve("var/mirrors/demo-mirror.lock"))
                 .orElseThrow()) {
             // Another process (here: this test) making a pass of the same mirror: the command refuses, naming it.
             try (AppProcess busy = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {

@@ -2,7 +2,7 @@ package io.backuprouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.backup.BackupRun;
 import io.backuprouter.backup.BackupSummary;
 import io.backuprouter.config.JobSettings;

@@ -1,5 +1,6 @@
 package io.backuprouter.config;
 
+import io.backuprouter.values.ByteSize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,7 +2,7 @@ package io.backuprouter.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.backup.BackupRun;
 import io.backuprouter.config.ConfigFile;
 import io.backuprouter.config.MirrorCatalog;
@@ -570,7 +570,7 @@ class MirrorIT {
             assertThat(metrics.outcome("mirror", "notes-to-oss", "oss")).hasValueSatisfying(o ->
                     assertThat(o.lastFailure()).isNotNull());
             // The router's pass while another process holds the mirror's lock: skipped with a warning, nothing copied.
-            try (io.backuprouter.LockFile held = io.backuprouter.LockFile.tryAcquire(Path.of("var/mirrors/notes-to-oss.lock"))
+            try (io.backuprouter.files.LockFile held = io.backuprouter.files.LockFile.tryAcquire(Path.of("var/mirrors/notes-to-oss.lock"))
                     .orElseThrow()) {
                 MirrorSummary skipped = runs.run("notes-to-oss");
                 assertThat(skipped.ok()).isFalse();

@@ -3,7 +3,7 @@ package io.backuprouter.restore;
 import static io.backuprouter.testing.ForgedBackups.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Snapshot;

@@ -2,7 +2,7 @@ package io.backuprouter.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprouter.backup.PathFilter;
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Snapshot;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static io.backuprouter.testing.ForgedBackups.link;
 import static io.backuprouter.testing.ForgedBackups.sha;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
 import io.backuprouter.catalog.Snapshot;

@@ -3,7 +3,7 @@ package io.backuprouter.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backuprouter.backup.BackupProgress;
+import io.backuprouter.files.BackupProgress;
 import io.backuprouter.backup.BackupRun;
 import io.backuprouter.backup.BackupSummary;
 import io.backuprouter.config.JobSettings;

@@ -1,4 +1,4 @@
-package io.backuprouter.config;
+package io.backuprouter.values;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.backuprouter;
+package io.backuprouter.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
-package io.backuprouter.targets;
+package io.backuprouter.providers;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.backuprouter.config.ByteSize;
+import io.backuprouter.values.ByteSize;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,4 +1,4 @@
-package io.backuprouter;
+package io.backuprouter.files;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;

@@ -1,5 +1,6 @@
-package io.backuprouter;
+package io.backuprouter.files;
 
+import io.backuprouter.files.LockFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

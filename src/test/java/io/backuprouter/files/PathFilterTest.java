@@ -1,5 +1,6 @@
-package io.backuprouter.backup;
+package io.backuprouter.files;
 
+import io.backuprouter.files.PathFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,5 @@
-package io.backuprouter.backup;
+package io.backuprouter.files;
+
 
 /** What a backup run reports while it works; the CLI draws a progress bar from it. */
 public interface BackupProgress {

@@ -1,5 +1,6 @@
-package io.backuprouter.config;
+package io.backuprouter.values;
 
+import io.backuprouter.values.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

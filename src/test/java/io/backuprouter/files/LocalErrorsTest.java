@@ -1,5 +1,6 @@
-package io.backuprouter;
+package io.backuprouter.files;
 
+import io.backuprouter.files.LocalErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.backuprouter.backup;
+package io.backuprouter.files;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package io.backuprouter.targets;
+package io.backuprouter.providers;
 
+import io.backuprouter.providers.ProviderPreset;
+import io.backuprouter.providers.ProviderPresets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.backuprouter.config;
+package io.backuprouter.values;
 
 import java.time.Duration;
 import java.util.Locale;

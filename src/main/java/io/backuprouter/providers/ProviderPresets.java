@@ -1,4 +1,4 @@
-package io.backuprouter.targets;
+package io.backuprouter.providers;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
