@@ -96,8 +96,16 @@ final class SnapshotsCommand implements Callable<Integer> {
             if (known != null) {
                 rows.add(new Row(id, known.time(), null, known.files(), known.bytes(), known.addedBytes()));
             } else if (reader != null) {
-                Snapshot s = store.manifest(id, reader);
-                rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
+                try {
+                    Snapshot s = store.manifest(id, reader);
+                    rows.add(new Row(id, s.time(), s.host(), s.stats().files(), s.stats().bytes(), s.stats().addedBytes()));
+                } catch (io.backuprouter.crypto.Age.WrongKeyException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // One damaged manifest hides nothing else: its row says what it can, and why the rest is missing.
+                    spec.commandLine().getErr().println("warning: " + e.getMessage());
+                    rows.add(new Row(id, SnapshotIds.timeOf(id), null, null, null, null));
+                }
             } else {
                 rows.add(new Row(id, SnapshotIds.timeOf(id), null, null, null, null));
             }

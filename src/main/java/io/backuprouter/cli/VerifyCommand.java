@@ -34,6 +34,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--read-data", description = "Also download, decrypt and hash every archive.")
     boolean readData;
 
+    @Option(names = "--outside-links", paramLabel = "refuse|skip|create", defaultValue = "refuse",
+            description = "As for restore: whether links that lead outside the destination fail the check (refuse, the"
+                    + " default, as restore refuses them) or are listed in a note (skip, create). Default: ${DEFAULT-VALUE}.")
+    String outsideLinks;
+
     @Option(names = "--identity", paramLabel = "FILE",
             description = "An identity file (default: the job's identity); repeatable: every key of every file is tried.")
     List<Path> identity;
@@ -55,6 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
                     result = new Verifier(job.name(), context.targets().store(name).orElseThrow(), key)
                             .expecting(io.backuprouter.backup.JobState.committed(job.jobStateDir(), name))
                             .maxExpansion(context.settings().restore().maxExpansion())
+                            .outsideLinks(RestoreCommand.outsideLinks(outsideLinks))
                             .verify(snapshot, readData);
                 } catch (java.io.IOException e) {
                     out.println("FAIL " + name + ": " + e.getMessage());

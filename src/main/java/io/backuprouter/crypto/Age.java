@@ -83,6 +83,10 @@ public final class Age {
         if (start.length == 0) {
             throw new DamagedException("it is empty (0 bytes), not an age-encrypted file", null);
         }
+        if (new String(start, java.nio.charset.StandardCharsets.US_ASCII).startsWith("-----BEGIN AGE")) {
+            throw new DamagedException("it is ASCII-armored age (-----BEGIN AGE ENCRYPTED FILE-----), which backup-router"
+                    + " never writes: it was replaced after it was stored", null);
+        }
         if (!java.util.Arrays.equals(start, MAGIC)) {
             throw new DamagedException(start.length < MAGIC.length && java.util.Arrays.equals(start,
                     java.util.Arrays.copyOf(MAGIC, start.length)) ? "it is cut short inside its age header"

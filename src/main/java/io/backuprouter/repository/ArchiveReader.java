@@ -114,16 +114,39 @@ public final class ArchiveReader {
      */
     public Set<String> read(ArchiveInfo archive, Map<String, List<FileEntry>> wanted, boolean toTheEnd, Sink sink)
             throws IOException {
+        String sizeProblem = sizeProblem(archive);
+        if (sizeProblem != null) {
+            // Not the copy the manifest was written for: nothing of it is used, but reading it says what is wrong.
+            String found;
+            try {
+                readContent(archive, wanted, true, CHECK_ONLY);
+                found = null;
+            } catch (ArchiveUnreadable e) {
+                found = e.reason().replaceFirst("^is damaged or unreadable(: )?", "");
+            }
+            throw new ArchiveUnreadable(Failure.DAMAGED, archive.key(), "is damaged or unreadable: "
+                    + (found == null || found.isEmpty() ? "" : found + "; ") + sizeProblem, null);
+        }
+        return readContent(archive, wanted, toTheEnd, sink);
+    }
+
+    /** A sink that only checks (restore's sizes and hashes), keeping nothing. */
+    private static final Sink CHECK_ONLY = new Sink() {
+        @Override
+        public OutputStream open(String entry, List<FileEntry> records) {
+            return null;
+        }
+
+        @Override
+        public void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) {
+        }
+    };
+
+    private Set<String> readContent(ArchiveInfo archive, Map<String, List<FileEntry>> wanted, boolean toTheEnd, Sink sink)
+            throws IOException {
         Map<String, List<FileEntry>> remaining = new LinkedHashMap<>(wanted);
         String key = archive.key();
-        InputStream encrypted;
-        try {
-            encrypted = repository.get(key);
-        } catch (NoSuchObjectException e) {
-            throw new ArchiveUnreadable(Failure.MISSING, key, "is missing", e);
-        } catch (IOException e) {
-            throw new ArchiveUnreadable(Failure.UNREACHABLE, key, "cannot be fetched (" + e.getMessage() + ")", e);
-        }
+        InputStream encrypted = fetch(key);
         try (InputStream plain = new BufferedInputStream(decrypt(encrypted, key), 64 * 1024);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
             for (ZipArchiveEntry entry; (toTheEnd || !remaining.isEmpty()) && (entry = nextEntry(zip, key)) != null; ) {
@@ -140,6 +163,35 @@ public final class ArchiveReader {
             throw new ArchiveUnreadable(Failure.DAMAGED, key, "is damaged or unreadable (" + e.getMessage() + ")", e);
         }
         return remaining.keySet();
+    }
+
+    /**
+     * Why the archive object is not the one its manifest records, or null: its size must be the one
+     * recorded (a copy of another size is not the one the manifest was written for).
+     */
+    private String sizeProblem(ArchiveInfo archive) throws IOException {
+        String key = archive.key();
+        java.util.Optional<io.backuprouter.targets.ObjectInfo> object;
+        try {
+            object = repository.stat(key);
+        } catch (IOException e) {
+            throw new ArchiveUnreadable(Failure.UNREACHABLE, key, "cannot be fetched (" + e.getMessage() + ")", e);
+        }
+        if (object.isEmpty()) {
+            throw new ArchiveUnreadable(Failure.MISSING, key, "is missing", null);
+        }
+        return object.get().size() == archive.size() ? null
+                : "it is " + object.get().size() + " bytes, the manifest records " + archive.size();
+    }
+
+    private InputStream fetch(String key) throws IOException {
+        try {
+            return repository.get(key);
+        } catch (NoSuchObjectException e) {
+            throw new ArchiveUnreadable(Failure.MISSING, key, "is missing", e);
+        } catch (IOException e) {
+            throw new ArchiveUnreadable(Failure.UNREACHABLE, key, "cannot be fetched (" + e.getMessage() + ")", e);
+        }
     }
 
     private InputStream decrypt(InputStream encrypted, String key) throws IOException {

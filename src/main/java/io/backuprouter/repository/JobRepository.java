@@ -82,9 +82,21 @@ public final class JobRepository {
      */
     public Snapshot manifest(String id, AgeIdentity identity) throws IOException {
         String key = Snapshot.keyOf(id);
+        Snapshot snapshot;
         try (InputStream in = store.get(path(key))) {
-            return Manifests.readEncrypted(in, identity, where(key));
+            snapshot = Manifests.readEncrypted(in, identity, where(key));
         }
+        if (!id.equals(snapshot.id()) || !job.equals(snapshot.job())) {
+            // A manifest copied or forged under another name: its files are not that snapshot's.
+            throw new IOException(where(key) + ": the manifest says it is snapshot " + snapshot.id() + " of job "
+                    + snapshot.job() + ", not the snapshot " + id + " of job " + job + " its name says; it is not used");
+        }
+        return snapshot;
+    }
+
+    /** An object's size and time, or empty when the target does not hold it. */
+    public java.util.Optional<ObjectInfo> stat(String relative) throws IOException {
+        return store.stat(path(relative));
     }
 
     /** Opens an object of the job; the caller closes the stream. */

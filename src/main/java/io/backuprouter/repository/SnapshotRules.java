@@ -76,11 +76,9 @@ public final class SnapshotRules {
         List<FileEntry> accepted = new ArrayList<>();
         List<Refusal> refused = new ArrayList<>();
         Map<String, ArchiveInfo> needed = new LinkedHashMap<>();
-        for (FileEntry record : records) {
-            if (record == null) {
-                continue;
-            }
-            String reason = pathProblem(record.path());
+        for (FileEntry given : records) {
+            FileEntry record = given != null ? given : new FileEntry(null, null, 0, null, null, null, null, null, null);
+            String reason = given == null ? "the manifest holds an empty record (null) among its files" : pathProblem(record.path());
             if (reason == null) {
                 reason = repeated.contains(record.path()) ? "the manifest records this path more than once" : null;
             }
@@ -149,6 +147,11 @@ public final class SnapshotRules {
         return false;
     }
 
+    /** A record's path as a set of paths holds it: itself, or {@link #shown} of a missing one. */
+    public static String shownOrPath(String path) {
+        return path == null ? shown(null) : path;
+    }
+
     /** A path as it may be printed: control characters (NUL, line breaks) escaped, very long paths cut. */
     public static String shown(String path) {
         if (path == null) {
@@ -175,6 +178,9 @@ public final class SnapshotRules {
     }
 
     private static String recordProblem(FileEntry record, Map<String, ArchiveInfo> listed, Map<String, String> damaged) {
+        if (record.type() == null) {
+            return "the record has no type";
+        }
         if (!TYPES.contains(record.type())) {
             return "unknown type \"" + shown(record.type()) + "\": this version restores files, folders and links only"
                     + " (a newer backup-router may know it)";

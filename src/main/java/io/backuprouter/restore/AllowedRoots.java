@@ -59,7 +59,9 @@ public record AllowedRoots(List<Path> folders, boolean configured) {
         String lower = destination.toString().replace('\\', '/').toLowerCase(java.util.Locale.ROOT);
         if (destination.getParent() == null || lower.matches("^[a-z]:/?$")) {
             throw new RestoreRequestFile.Invalid("destination " + destination + " is the root of the file system: the"
-                    + " job's files would land at its top\n    hint: restore into a folder, such as var/restored/<job>");
+                    + " job's files would land at its top; by default a dropped request restores only into its job's source"
+                    + " folder or var/restored\n    hint: restore into a folder, such as var/restored/<job>, or list the folders"
+                    + " requests may restore into in " + SETTING);
         }
         String system = RestoreRequestFile.systemFolder(destination);
         if (system != null) {

@@ -24,6 +24,11 @@ final class FoldersAndLinks {
     private FoldersAndLinks() {
     }
 
+    /** A link whose text leads outside the destination, refused (--outside-links refuse): restore and verify say this. */
+    static String outsideLinkRefused(FileEntry link) {
+        return link.path() + ": refused: the link points outside the destination (" + link.target() + ")" + OUTSIDE_LINKS_HINT;
+    }
+
     /**
      * Creates folders (even empty ones) and links (those that lead outside only when asked), then
      * sets folder times, deepest first.
@@ -53,8 +58,7 @@ final class FoldersAndLinks {
                     Path link = SafePaths.resolve(destination, entry.path());
                     if (SnapshotRules.leadsOutside(entry.path(), entry.target())) {
                         if (outside == RestoreRequest.OutsideLinks.REFUSE) {
-                            problems.add(entry.path() + ": refused: the link points outside the destination (" + entry.target() + ")"
-                                    + OUTSIDE_LINKS_HINT);
+                            problems.add(outsideLinkRefused(entry));
                             continue;
                         }
                         outsideLinks.add(entry.path() + " -> " + entry.target());

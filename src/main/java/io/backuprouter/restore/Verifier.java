@@ -2,7 +2,6 @@ package io.backuprouter.restore;
 
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
-import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.Age;
@@ -13,7 +12,6 @@ import io.backuprouter.repository.SnapshotRules;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +58,18 @@ public final class Verifier {
         return this;
     }
 
+    private RestoreRequest.OutsideLinks outsideLinks = RestoreRequest.OutsideLinks.REFUSE;
+
+    /**
+     * What the restore this verify vouches for does with links that lead outside its destination, as
+     * {@code --outside-links} says: refused ones are failures here too (the default, as for restore);
+     * skipped or created ones are listed in a note.
+     */
+    public Verifier outsideLinks(RestoreRequest.OutsideLinks policy) {
+        this.outsideLinks = policy;
+        return this;
+    }
+
     /**
      * The outcome.
      *
@@ -78,84 +88,111 @@ public final class Verifier {
 
     /** Checks one snapshot (an id or its start), or every snapshot when {@code snapshot} is null. */
     public Result verify(String snapshot, boolean readData) throws IOException {
-        List<String> problems = new ArrayList<>();
+        Findings found = new Findings();
         Map<String, ObjectInfo> objects = repository.objects();
+        List<String> ids = chosen(objects, snapshot, found);
+        // Per archive and entry, each distinct record of its content (snapshots share entries and paths).
+        Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();
+        Map<String, ArchiveInfo> archives = new HashMap<>();
+        for (String id : ids) {
+            judge(id, found, archives, needed);
+        }
+        for (ArchiveInfo archive : archives.values()) {
+            Map<String, List<FileEntry>> entries = new HashMap<>();
+            needed.getOrDefault(archive.id(), Map.of()).forEach((entry, records) -> entries.put(entry,
+                    List.copyOf(records.values())));
+            if (readData) {
+                readArchive(archive, entries, found);
+                continue;
+            }
+            ObjectInfo object = objects.get(archive.key());
+            String problem = object == null ? "archive is missing" : object.size() != archive.size()
+                    ? "archive is " + object.size() + " bytes, the manifest records " + archive.size() : null;
+            if (problem != null) {
+                found.fail(repository.where(archive.key()) + ": " + problem, entries);
+            }
+        }
+        return new Result(ids.size(), archives.size(), found.problems, found.failed, found.notes());
+    }
+
+    /** What a verify found: problems, the paths a restore would not restore, links left out. */
+    private static final class Findings {
+        final List<String> problems = new ArrayList<>();
+        final Set<String> failed = new TreeSet<>();
+        final List<String> outsideLinks = new ArrayList<>();
+
+        void fail(String problem, Map<String, List<FileEntry>> entries) {
+            problems.add(problem);
+            entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
+        }
+
+        List<String> notes() {
+            return outsideLinks.isEmpty() ? List.of() : List.of(io.backuprouter.values.ByteSize.count(outsideLinks.size(),
+                    "link") + " lead" + (outsideLinks.size() == 1 ? "s" : "") + " outside the folder a snapshot is restored"
+                    + " into, left out as asked (--outside-links): " + String.join(", ", outsideLinks.subList(0,
+                    Math.min(10, outsideLinks.size()))) + (outsideLinks.size() > 10 ? ", ..." : ""));
+        }
+    }
+
+    /** The snapshots to check; a snapshot this machine committed that the target does not list is a problem. */
+    private List<String> chosen(Map<String, ObjectInfo> objects, String snapshot, Findings found) {
         List<String> ids = objects.keySet().stream().map(SnapshotIds::fromKey).flatMap(Optional::stream).sorted()
                 .filter(id -> snapshot == null || id.startsWith(snapshot) || ("latest".equals(snapshot))).toList();
         if ("latest".equals(snapshot) && !ids.isEmpty()) {
             ids = List.of(ids.get(ids.size() - 1));
         }
         for (String id : expected) {
-            if (snapshot == null || id.startsWith(snapshot)) {
-                if (!objects.containsKey(Snapshot.keyOf(id))) {
-                    problems.add(repository.where(Snapshot.keyOf(id)) + ": manifest is missing (this machine"
-                            + " committed snapshot " + id + " to " + repository.target() + "; restore it from another target)");
+            if ((snapshot == null || id.startsWith(snapshot)) && !objects.containsKey(Snapshot.keyOf(id))) {
+                found.problems.add(repository.where(Snapshot.keyOf(id)) + ": manifest is missing (this machine"
+                        + " committed snapshot " + id + " to " + repository.target() + "; restore it from another target)");
+            }
+        }
+        if (ids.isEmpty() && found.problems.isEmpty()) {
+            found.problems.add(repository.target() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ")
+                    + "of job " + job + (snapshot == null ? "" : " (`snapshots " + job + "` lists them)"));
+        }
+        return ids;
+    }
+
+    /** Reads one manifest and judges its records by the rules restore applies; gathers the content they need. */
+    private void judge(String id, Findings found, Map<String, ArchiveInfo> archives,
+                       Map<String, Map<String, Map<String, FileEntry>>> needed) throws IOException {
+        String where = repository.where(Snapshot.keyOf(id));
+        Snapshot manifest;
+        try {
+            manifest = repository.manifest(id, identity);
+        } catch (Age.WrongKeyException e) {
+            throw e;
+        } catch (IOException e) {
+            found.problems.add(where + ": manifest is damaged or unreadable: " + e.getMessage());
+            return;
+        }
+        SnapshotRules.Judged judged = SnapshotRules.judge(manifest);
+        judged.refused().forEach(r -> {
+            found.problems.add(where + ": " + r);
+            found.failed.add(SnapshotRules.shownOrPath(r.record().path()));
+        });
+        archives.putAll(judged.archives());
+        for (FileEntry file : judged.accepted()) {
+            if (file.isFile()) {
+                needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).computeIfAbsent(file.entry(),
+                        e -> new HashMap<>()).putIfAbsent(file.sha256() + "/" + file.size() + "/" + file.path(), file);
+            } else if (FileEntry.SYMLINK.equals(file.type()) && SnapshotRules.leadsOutside(file.path(), file.target())) {
+                if (outsideLinks == RestoreRequest.OutsideLinks.REFUSE) {
+                    found.problems.add(where + ": " + FoldersAndLinks.outsideLinkRefused(file));
+                    found.failed.add(file.path());
+                } else {
+                    found.outsideLinks.add(SnapshotRules.shown(file.path()) + " -> " + SnapshotRules.shown(file.target()));
                 }
             }
         }
-        if (ids.isEmpty() && problems.isEmpty()) {
-            problems.add(repository.target() + ": no snapshot " + (snapshot == null ? "" : "\"" + snapshot + "\" ") + "of job " + job
-                    + (snapshot == null ? "" : " (`snapshots " + job + "` lists them)"));
-        }
-        Set<String> failed = new TreeSet<>();
-        List<String> outsideLinks = new ArrayList<>();
-        // Per archive and entry, each distinct record of its content (snapshots share entries and paths).
-        Map<String, Map<String, Map<String, FileEntry>>> needed = new HashMap<>();
-        Map<String, ArchiveInfo> archives = new HashMap<>();
-        for (String id : ids) {
-            String where = repository.where(Snapshot.keyOf(id));
-            Snapshot manifest;
-            try {
-                manifest = repository.manifest(id, identity);
-            } catch (Age.WrongKeyException e) {
-                throw e;
-            } catch (IOException e) {
-                problems.add(where + ": manifest is damaged or unreadable: " + e.getMessage());
-                continue;
-            }
-            SnapshotRules.Judged judged = SnapshotRules.judge(manifest);
-            judged.refused().forEach(r -> {
-                problems.add(where + ": " + r);
-                failed.add(r.record().path());
-            });
-            archives.putAll(judged.archives());
-            for (FileEntry file : judged.accepted()) {
-                if (file.isFile()) {
-                    needed.computeIfAbsent(file.archive(), a -> new HashMap<>()).computeIfAbsent(file.entry(),
-                            e -> new HashMap<>()).putIfAbsent(file.sha256() + "/" + file.size() + "/" + file.path(), file);
-                } else if (FileEntry.SYMLINK.equals(file.type()) && SnapshotRules.leadsOutside(file.path(), file.target())) {
-                    outsideLinks.add(SnapshotRules.shown(file.path()) + " -> " + SnapshotRules.shown(file.target()));
-                }
-            }
-        }
-        for (ArchiveInfo archive : archives.values()) {
-            Map<String, List<FileEntry>> entries = new HashMap<>();
-            needed.getOrDefault(archive.id(), Map.of()).forEach((entry, records) -> entries.put(entry,
-                    List.copyOf(records.values())));
-            String where = repository.where(archive.key());
-            ObjectInfo object = objects.get(archive.key());
-            String problem = object == null ? "archive is missing" : object.size() != archive.size()
-                    ? "archive is " + object.size() + " bytes, the manifest says " + archive.size() : null;
-            if (problem != null) {
-                problems.add(where + ": " + problem);
-                entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
-            } else if (readData) {
-                readArchive(archive, entries, problems, failed);
-            }
-        }
-        List<String> notes = outsideLinks.isEmpty() ? List.of() : List.of(io.backuprouter.values.ByteSize.count(
-                outsideLinks.size(), "link") + " lead outside the folder a snapshot is restored into, which restore refuses"
-                + " unless --outside-links create or skip: " + String.join(", ", outsideLinks.subList(0,
-                Math.min(10, outsideLinks.size()))) + (outsideLinks.size() > 10 ? ", ..." : ""));
-        return new Result(ids.size(), archives.size(), problems, failed, notes);
     }
 
     /**
      * Reads a whole archive (so that age authenticates every chunk, to the end) through the reader
      * restore uses, and checks each entry a manifest uses against every record of it.
      */
-    private void readArchive(ArchiveInfo archive, Map<String, List<FileEntry>> entries, List<String> problems,
-                             Set<String> failed) {
+    private void readArchive(ArchiveInfo archive, Map<String, List<FileEntry>> entries, Findings found) {
         String where = repository.where(archive.key());
         ArchiveReader reader = repository.archives(identity, maxExpansion);
         try {
@@ -168,19 +205,17 @@ public final class Verifier {
                 @Override
                 public void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) {
                     mismatching.forEach((record, why) -> {
-                        problems.add(where + ": " + why);
-                        failed.add(record.path());
+                        found.problems.add(where + ": " + why);
+                        found.failed.add(record.path());
                     });
                 }
             });
             for (String entry : lacking) {
-                problems.add(where + ": entry " + entry + " is missing");
-                entries.get(entry).forEach(r -> failed.add(r.path()));
+                found.fail(where + ": entry " + entry + " is missing", Map.of(entry, entries.get(entry)));
             }
         } catch (IOException e) {
-            problems.add(where + ": archive " + (e instanceof ArchiveReader.ArchiveUnreadable unreadable
-                    ? unreadable.reason() : "cannot be read: " + e.getMessage()));
-            entries.values().forEach(records -> records.forEach(r -> failed.add(r.path())));
+            found.fail(where + ": archive " + (e instanceof ArchiveReader.ArchiveUnreadable unreadable ? unreadable.reason()
+                    : "cannot be read: " + e.getMessage()), entries);
         }
     }
 }

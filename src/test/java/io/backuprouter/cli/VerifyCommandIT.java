@@ -50,4 +50,28 @@ class VerifyCommandIT {
         Cli.Result own = Cli.run(JobContextIT.concat(new String[] {"verify", "notes", "--target", "nas"}, where));
         assertThat(own.out()).contains("ok   nas: 3 snapshot(s)").doesNotContain("note:");
     }
+
+    @Test
+    void aLinkLeadingOutsideFailsVerifyAsItFailsRestoreUnlessTheSamePolicyLeavesItOut() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("a.txt"), "a");
+        Files.createSymbolicLink(source.resolve("hosts"), Path.of("/etc/hosts"));
+        Path nas = Files.createDirectories(dir.resolve("nas"));
+        TestJobs jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", nas);
+        jobs.writeConfig("notes", source, "nas", Map.of("identity", jobs.identityFile().toString()));
+        String[] where = {"--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString()};
+        assertThat(Cli.run(JobContextIT.concat(new String[] {"backup", "notes"}, where)).exitCode()).isZero();
+
+        Cli.Result restore = Cli.run(JobContextIT.concat(new String[] {"restore", "notes", "--to", dir.resolve("to").toString()},
+                where));
+        Cli.Result verify = Cli.run(JobContextIT.concat(new String[] {"verify", "notes", "--read-data"}, where));
+        Cli.Result skipping = Cli.run(JobContextIT.concat(new String[] {"verify", "notes", "--read-data", "--outside-links",
+                "skip"}, where));
+
+        assertThat(restore.exitCode()).as(restore.all()).isEqualTo(1);
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(1);
+        assertThat(verify.all()).contains("hosts: refused: the link points outside the destination (/etc/hosts)");
+        assertThat(skipping.exitCode()).as(skipping.all()).isZero();
+        assertThat(skipping.all()).contains("note: 1 link leads outside").contains("hosts -> /etc/hosts");
+    }
 }

@@ -164,6 +164,22 @@ class DamagedObjectsIT {
         assertThat(verified.problems()).singleElement().asString().contains("planted.txt: refused: its content is in archive");
     }
 
+    @Test
+    void aManifestThatNamesItselfOtherwiseIsNotUsedAndVerifySaysWhy() throws Exception {
+        ArchiveInfo archive = onA.archive(Map.of("e", GOOD));
+        Snapshot real = onA.snapshot(List.of(archive), List.of(file("good.txt", GOOD, archive, "e")));
+        String otherKey = Snapshot.keyOf("20260202T000000.000Z-0badc0de");
+        onA.write(otherKey, onA.read(real.key()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> restore("20260202T000000.000Z-0badc0de"))
+                .hasMessageContaining("a: manifest docs/" + otherKey + " is damaged or unreadable")
+                .hasMessageContaining("the manifest says it is snapshot " + real.id() + " of job docs, not the snapshot"
+                        + " 20260202T000000.000Z-0badc0de");
+        assertThat(verify("20260202T000000.000Z-0badc0de").problems()).singleElement().asString()
+                .contains("the manifest says it is snapshot " + real.id());
+        assertThat(restore(real.id()).complete()).isTrue();
+    }
+
     static byte[] flipMac(byte[] bytes) {
         int mac = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("\n--- ") + 6;
         bytes[mac] = (byte) (bytes[mac] == 'A' ? 'B' : 'A');

@@ -73,6 +73,7 @@ class RestoreRequestFileTest {
         assertInvalid(write("e5.json", "{\"job\": \"x\", \"destination\": \"/tmp/x\", \"destination\": \"/tmp/y\"}"), defaults(),
                 "\"destination\" is given twice");
         assertInvalid(write("f.yaml", "job: x\ndestination: /\n"), defaults(), "is the root of the file system");
+        assertInvalid(write("g.yaml", "job: x\ndestination: /\n"), defaults(), "backup.restore.allowed-roots");
         assertInvalid(write("g.yaml", "job: x\ndestination: /usr/local/restored\n"), defaults(), "is a system folder (/usr)");
         assertInvalid(write("h.yaml", "{{{ not yaml"), defaults(), "not a YAML or JSON request");
         assertInvalid(write("i.yaml", "job: x\ndestination: /srv/other\n"), listed(Path.of("/srv/restores")),

@@ -65,6 +65,8 @@ class RestoreVerifyAgreementIT {
         final List<FileEntry> records = new ArrayList<>();
         final List<ArchiveInfo> archives = new ArrayList<>();
         final Set<String> mustFail = new TreeSet<>();
+        /** Links leading outside: failures when the policy refuses them, else notes. */
+        final Set<String> outside = new TreeSet<>();
         final Map<String, byte[]> good = new LinkedHashMap<>();
         final Map<String, byte[]> shared = new LinkedHashMap<>();
         final List<FileEntry> inShared = new ArrayList<>();
@@ -149,8 +151,23 @@ class RestoreVerifyAgreementIT {
             m.sharedEntry(rec(parent, six), "plain", six, false);
             m.sharedEntry(rec(parent + "/below.txt", six), "plain-below", six, true);
         });
+        all.put("record with no type", m -> m.bad(new FileEntry(m.name("notype"), null, 0, TIME, "0644", null, null, null,
+                null)));
+        all.put("empty record", m -> {
+            m.records.add(null);
+            m.mustFail.add(SnapshotRules.shownOrPath(null));
+        });
+        all.put("archive size recorded wrongly", m -> {
+            ArchiveInfo archive = forged.archive(Map.of("e", six));
+            m.mustFail.add(m.alone(m.name("wrongsize"), six, new ArchiveInfo(archive.id(), archive.key(), archive.size() + 1, 1))
+                    .path());
+        });
         all.put("link with no target", m -> m.bad(new FileEntry(m.name("nolink"), "symlink", 0, TIME, null, null, null, null, "")));
-        all.put("link leading outside (a note, not a failure)", m -> m.records.add(link(m.name("out"), "../../outside")));
+        all.put("link leading outside (refused by default, left out when asked)", m -> {
+            FileEntry out = link(m.name("out"), "../../outside");
+            m.records.add(out);
+            m.outside.add(out.path());
+        });
         all.put("archive key climbing out", m -> {
             ArchiveInfo real = forged.archive(Map.of("e", six));
             m.archives.add(new ArchiveInfo(real.id(), "h/../../outside/planted.zip.age", real.size(), 1));
@@ -204,12 +221,15 @@ class RestoreVerifyAgreementIT {
             List<String> chosen = round < kinds.size() ? List.of(kinds.get(round))
                     : random.ints(2 + random.nextInt(3), 0, kinds.size()).mapToObj(kinds::get).distinct().toList();
             seen.addAll(chosen);
-            checkAgreement(round, chosen, random);
+            // Both under restore's default for links leading outside (refuse), and under skip.
+            checkAgreement(round, chosen, random, round % 2 == 0 ? RestoreRequest.OutsideLinks.REFUSE
+                    : RestoreRequest.OutsideLinks.SKIP);
         }
         assertThat(seen).containsAll(kinds);
     }
 
-    private void checkAgreement(int round, List<String> chosen, Random random) throws Exception {
+    private void checkAgreement(int round, List<String> chosen, Random random, RestoreRequest.OutsideLinks links)
+            throws Exception {
         Manifest m = new Manifest();
         for (int i = 0; i < 1 + random.nextInt(3); i++) {
             byte[] content = new byte[random.nextInt(50_000)];
@@ -229,11 +249,15 @@ class RestoreVerifyAgreementIT {
         Path to = dir.resolve("to-" + round);
         Set<String> before = outside(to);
 
-        RestoreSummary restored = restore(snapshot.id(), to);
-        Verifier.Result verified = verify(snapshot.id());
+        RestoreSummary restored = restore(snapshot.id(), to, links);
+        Verifier.Result verified = verify(snapshot.id(), links);
+        if (links == RestoreRequest.OutsideLinks.REFUSE) {
+            m.mustFail.addAll(m.outside);
+        }
 
-        String what = "round " + round + ": " + chosen + "\nrestore: " + restored.problems() + "\nverify: " + verified.problems();
-        Set<String> paths = m.records.stream().map(FileEntry::path).collect(Collectors.toCollection(TreeSet::new));
+        String what = "round " + round + " (" + links + "): " + chosen + "\nrestore: " + restored.problems() + "\nverify: " + verified.problems();
+        Set<String> paths = m.records.stream().map(r -> SnapshotRules.shownOrPath(r == null ? null : r.path()))
+                .collect(Collectors.toCollection(TreeSet::new));
         for (String path : paths) {
             boolean restoreFailed = restored.problems().stream().anyMatch(p -> p.startsWith(SnapshotRules.shown(path) + ": "));
             assertThat(verified.failedPaths().contains(path)).as("verify's verdict on " + SnapshotRules.shown(path)
@@ -246,7 +270,8 @@ class RestoreVerifyAgreementIT {
             assertThat(Files.readAllBytes(to.resolve(good.getKey()))).as(what).isEqualTo(good.getValue());
         }
         assertThat(restored.files()).as("the summary counts what was written; " + what).isEqualTo(m.good.size()
-                + m.records.stream().filter(r -> r.path().startsWith("plain-") && !r.path().contains("/")).count());
+                + m.records.stream().filter(r -> r != null && r.path() != null && r.path().startsWith("plain-")
+                && !r.path().contains("/")).count());
         assertThat(outside(to)).as("nothing outside the destination changed; " + what).isEqualTo(before);
     }
 
@@ -259,19 +284,19 @@ class RestoreVerifyAgreementIT {
         }
     }
 
-    private RestoreSummary restore(String snapshot, Path to) throws IOException {
+    private RestoreSummary restore(String snapshot, Path to, RestoreRequest.OutsideLinks links) throws IOException {
         try (Targets targets = new Targets(jobs.settings().targets())) {
             return new Restorer("docs", List.of("a"), targets.stores(), AgeIdentity.read(jobs.identityFile()),
                     Clock.systemUTC(), BackupProgress.NONE).maxExpansion(MAX_EXPANSION)
                     .restore(new RestoreRequest("docs", snapshot, null, null, to, List.of(), RestoreRequest.Overwrite.IF_OLDER,
-                            RestoreRequest.OutsideLinks.SKIP));
+                            links));
         }
     }
 
-    private Verifier.Result verify(String snapshot) throws IOException {
+    private Verifier.Result verify(String snapshot, RestoreRequest.OutsideLinks links) throws IOException {
         try (Targets targets = new Targets(jobs.settings().targets())) {
             return new Verifier("docs", targets.store("a").orElseThrow(), AgeIdentity.read(jobs.identityFile()))
-                    .maxExpansion(MAX_EXPANSION).verify(snapshot, true);
+                    .maxExpansion(MAX_EXPANSION).outsideLinks(links).verify(snapshot, true);
         }
     }
 }

@@ -84,7 +84,7 @@ public final class ForgedBackups {
     public Snapshot snapshot(List<ArchiveInfo> archives, List<FileEntry> files) throws IOException {
         snapshots++;
         String id = String.format("20260101T00%02d%02d.000Z-%08x", snapshots / 60 % 60, snapshots % 60, snapshots);
-        long bytes = files.stream().mapToLong(FileEntry::size).sum();
+        long bytes = files.stream().filter(java.util.Objects::nonNull).mapToLong(FileEntry::size).sum();
         Snapshot snapshot = new Snapshot(Snapshot.FORMAT, 1, id, job, "forger", TIME, null, "/",
                 new SnapshotStats(files.size(), 0, 0, bytes, files.size(), bytes, 0), archives, files);
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();

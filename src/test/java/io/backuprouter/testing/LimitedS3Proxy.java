@@ -65,18 +65,28 @@ final class LimitedS3Proxy implements TestS3Server.Running {
 
         @Override
         public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
-            refuseIfAsked();
+            refuseIfAsked(input);
             return super.putBlob(request, input);
         }
 
         @Override
         public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream input) {
-            refuseIfAsked();
+            refuseIfAsked(input);
             return super.uploadMultipartPart(upload, request, input);
         }
 
-        private void refuseIfAsked() {
+        /**
+         * Reads the body before answering, as a server that fails after receiving it does: answering
+         * first and closing made the client's send fail with a broken pipe, now and then, instead of
+         * reading the error.
+         */
+        private void refuseIfAsked(InputStream body) {
             if (refuseUploads) {
+                try {
+                    body.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.io.IOException e) {
+                    // the client went away: the error below is what it would have read
+                }
                 throw error(500, "InternalError", "We encountered an internal error. Please try again.");
             }
         }
