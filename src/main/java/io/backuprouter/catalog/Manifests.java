@@ -63,6 +63,8 @@ public final class Manifests {
         Snapshot snapshot;
         try {
             snapshot = JSON.readValue(in, Snapshot.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw new Unreadable(name + ": not a valid snapshot manifest: " + fieldProblem(e), e);
         } catch (JsonProcessingException e) {
             throw new Unreadable(name + ": not a valid snapshot manifest: " + e.getOriginalMessage(), e);
         }
@@ -75,6 +77,19 @@ public final class Manifests {
                     + " is newer than this program reads (" + Snapshot.VERSION + "); upgrade backup-router");
         }
         return snapshot;
+    }
+
+    /** Which field holds what, in the manifest's own words (files[3].size), without Java's type names. */
+    private static String fieldProblem(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder field = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference at : e.getPath()) {
+            field.append(at.getFieldName() != null ? (field.length() == 0 ? "" : ".") + at.getFieldName()
+                    : "[" + at.getIndex() + "]");
+        }
+        String value = e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException invalid
+                ? " \"" + String.valueOf(invalid.getValue()).replaceAll("\\p{Cntrl}", "?") + "\"" : "";
+        return field.length() == 0 ? "its JSON does not have the manifest's shape"
+                : "field " + field + " holds a value" + value + " of the wrong kind";
     }
 
     /** Decrypts and parses; {@link Age.WrongKeyException} when the identity is not a recipient. */
