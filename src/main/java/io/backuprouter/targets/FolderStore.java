@@ -2,11 +2,14 @@ package io.backuprouter.targets;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * An {@link ObjectStore} in a local folder (an external disk, a NAS mount). Each object is a file;
@@ -101,6 +105,28 @@ public final class FolderStore implements ObjectStore {
             throw new NoSuchObjectException(name, key);
         } catch (IOException e) {
             throw new IOException(name + ": get " + key + ": " + e, e);
+        }
+    }
+
+    @Override
+    public InputStream get(String key, long offset, long length) throws IOException {
+        ByteRange range = new ByteRange(offset, length);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path(key), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchObjectException(name, key);
+        } catch (IOException e) {
+            throw new IOException(name + ": get " + key + ": " + e, e);
+        }
+        try {
+            // Past the end, the channel reads nothing: an empty stream, as the contract says.
+            channel.position(range.offset());
+            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
+                    .setMaxCount(range.length()).setPropagateClose(true).get();
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException(name + ": get " + key + " (" + range + "): " + e, e);
         }
     }
 

@@ -100,6 +100,17 @@ public final class S3Errors {
         return new Explanation(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
     }
 
+    /**
+     * A failed request to a target as an exception whose message names the target, the operation and
+     * the key, with the explanation and its hint: {@code r2: get archives/a: access denied (...) (hint: ...)}.
+     */
+    static java.io.IOException failure(io.backuprouter.config.TargetSettings target, String operation, String key,
+                                       SdkException e) {
+        Explanation explanation = explain(e, "backup.targets." + target.name() + ".");
+        return new java.io.IOException(target.name() + ": " + operation + " " + key + ": " + explanation.reason()
+                + (explanation.hint() == null ? "" : " (hint: " + explanation.hint() + ")"), e);
+    }
+
     private static String region(S3Exception s3) {
         return s3.awsErrorDetails() != null && s3.awsErrorDetails().sdkHttpResponse() != null
                 ? s3.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")

@@ -48,7 +48,7 @@ public final class S3Store implements ObjectStore {
     private final S3Client client;
     private final int pageSize;
     private final ExecutorService parts;
-
+    private final S3Reads reads;
 
     public S3Store(TargetSettings target, S3Client client) {
         this(target, client, MAX_PAGE);
@@ -59,6 +59,7 @@ public final class S3Store implements ObjectStore {
         this.target = target;
         this.client = client;
         this.pageSize = pageSize;
+        this.reads = new S3Reads(target, client);
         this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "upload-" + target.name());
             thread.setDaemon(true);
@@ -430,13 +431,23 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public InputStream get(String key) throws IOException {
-        try {
-            return client.getObject(b -> b.bucket(target.bucket()).key(fullKey(key)));
-        } catch (NoSuchKeyException e) {
-            throw new NoSuchObjectException(target.name(), key);
-        } catch (SdkException e) {
-            throw failure("get", key, e);
-        }
+        return reads.get(key, fullKey(key));
+    }
+
+    /** Fetches only the range, with an HTTP Range GET; see {@link S3Reads}. */
+    @Override
+    public InputStream get(String key, long offset, long length) throws IOException {
+        ByteRange range = new ByteRange(offset, length);
+        return reads.get(key, fullKey(key), range);
+    }
+
+    /**
+     * How many bytes of objects' bodies this store has fetched since it was opened, for a restore's
+     * summary: what callers read from the streams of {@link #get(String)} and
+     * {@link #get(String, long, long)}. What a caller closes a stream on without reading is not counted.
+     */
+    public long bytesFetched() {
+        return reads.bytesFetched();
     }
 
     @Override
@@ -524,9 +535,7 @@ public final class S3Store implements ObjectStore {
     }
 
     private IOException failure(String operation, String key, SdkException e) {
-        S3Errors.Explanation explanation = S3Errors.explain(e, "backup.targets." + target.name() + ".");
-        return new IOException(target.name() + ": " + operation + " " + key + ": " + explanation.reason()
-                + (explanation.hint() == null ? "" : " (hint: " + explanation.hint() + ")"), e);
+        return S3Errors.failure(target, operation, key, e);
     }
 
     @Override

@@ -164,6 +164,15 @@ class SmallS3ServerIT {
                     return new ByteArrayInputStream(framed);
                 }
             }
+
+            @Override
+            public InputStream get(String key, long offset, long length) throws IOException {
+                try (InputStream in = get(key)) {
+                    byte[] framed = in.readAllBytes();
+                    int from = (int) Math.min(offset, framed.length);
+                    return new ByteArrayInputStream(framed, from, (int) Math.min(length, framed.length - from));
+                }
+            }
         };
     }
 }

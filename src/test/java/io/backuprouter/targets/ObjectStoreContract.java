@@ -26,6 +26,9 @@ abstract class ObjectStoreContract {
     /** Larger than every part size the implementations use here, so S3 stores go multipart. */
     static final int LARGE = 12 * 1024 * 1024 + 12345;
 
+    /** The S3 stores' part size here (TestTargets): a LARGE object goes up in three parts. */
+    static final int PART = 5 * 1024 * 1024;
+
     @TempDir
     Path temp;
 
@@ -111,6 +114,72 @@ abstract class ObjectStoreContract {
                 .isInstanceOf(NoSuchObjectException.class)
                 .hasMessageContaining("nope/missing")
                 .hasMessageContaining(store.name());
+    }
+
+    @Test
+    void aRangedGetGivesTheSameSliceAsTheWholeObjectUpToItsEnd() throws Exception {
+        Path file = randomFile("large.bin", LARGE, 7);
+        byte[] content = Files.readAllBytes(file);
+        String key = "archives/large.zip.age";
+        store.put(key, file);
+
+        // In the middle, across the end of the first part (S3 stores uploaded it in parts).
+        assertThat(range(key, PART - 1000, 70_000)).isEqualTo(slice(content, PART - 1000, 70_000));
+        assertThat(range(key, 0, 4096)).as("at the start").isEqualTo(slice(content, 0, 4096));
+        assertThat(range(key, LARGE - 500, 500)).as("up to the end").isEqualTo(slice(content, LARGE - 500, 500));
+        assertThat(range(key, LARGE - 1, 1)).as("the last byte").isEqualTo(slice(content, LARGE - 1, 1));
+        assertThat(range(key, LARGE - 100, 1000)).as("crossing the end: what is there")
+                .isEqualTo(slice(content, LARGE - 100, 100));
+        assertThat(range(key, LARGE - 10, Long.MAX_VALUE)).as("a length that overflows: to the end")
+                .isEqualTo(slice(content, LARGE - 10, 10));
+        assertThat(range(key, 0, LARGE)).as("all of it").isEqualTo(content);
+        assertThat(range(key, LARGE, 10)).as("at the end").isEmpty();
+        assertThat(range(key, LARGE + 12345L, 10)).as("past the end").isEmpty();
+        assertThat(range(key, 1000, 0)).as("length 0").isEmpty();
+    }
+
+    @Test
+    void aRangedGetOfASmallOrEmptyObject() throws IOException {
+        byte[] content = "0123456789".getBytes(StandardCharsets.UTF_8);
+        store.put("small", content);
+        store.put("empty", new byte[0]);
+
+        assertThat(range("small", 3, 4)).asString(StandardCharsets.UTF_8).isEqualTo("3456");
+        assertThat(range("small", 8, 5)).asString(StandardCharsets.UTF_8).isEqualTo("89");
+        assertThat(range("small", 0, 10)).isEqualTo(content);
+        assertThat(range("small", 10, 1)).isEmpty();
+        assertThat(range("empty", 0, 10)).isEmpty();
+        assertThat(range("empty", 0, 0)).isEmpty();
+    }
+
+    @Test
+    void aRangedGetOfAMissingObjectIsReportedNotEmpty() {
+        for (long[] r : new long[][] {{0, 10}, {100, 10}, {0, 0}}) {
+            assertThatThrownBy(() -> store.get("nope/missing", r[0], r[1]).close())
+                    .as("offset %d, length %d", r[0], r[1])
+                    .isInstanceOf(NoSuchObjectException.class)
+                    .hasMessageContaining("nope/missing")
+                    .hasMessageContaining(store.name());
+        }
+    }
+
+    @Test
+    void aNegativeOffsetOrLengthIsRefused() throws IOException {
+        store.put("k", new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> store.get("k", -1, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset -1");
+        assertThatThrownBy(() -> store.get("k", 0, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("length -2");
+    }
+
+    byte[] range(String key, long offset, long length) throws IOException {
+        try (InputStream in = store.get(key, offset, length)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] slice(byte[] content, int offset, int length) {
+        return java.util.Arrays.copyOfRange(content, offset, offset + length);
     }
 
     @Test
