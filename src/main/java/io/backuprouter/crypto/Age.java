@@ -67,9 +67,11 @@ public final class Age {
                     : new StandardDecryptingChannelFactory(provider);
             return new DamageNamed(Channels.newInputStream(factory.newDecryptingChannel(Channels.newChannel(buffered), readers)));
         } catch (com.exceptionfactory.jagged.PayloadException e) {
-            throw new DamagedException("it is cut short after its age header (no encrypted content follows)", e);
+            throw noPayload(e);
         } catch (GeneralSecurityException e) {
             throw headerFailure(e, identity);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw headerCutShort(e);
         }
     }
 
@@ -80,18 +82,39 @@ public final class Age {
         in.mark(MAGIC.length);
         byte[] start = in.readNBytes(MAGIC.length);
         in.reset();
-        if (start.length == 0) {
-            throw new DamagedException("it is empty (0 bytes), not an age-encrypted file", null);
+        DamagedException failure = startFailure(start, start.length);
+        if (failure != null) {
+            throw failure;
         }
-        if (new String(start, java.nio.charset.StandardCharsets.US_ASCII).startsWith("-----BEGIN AGE")) {
-            throw new DamagedException("it is ASCII-armored age (-----BEGIN AGE ENCRYPTED FILE-----), which backup-router"
+    }
+
+    /**
+     * Why an object whose first {@code length} bytes are these is not an age file (empty, not age
+     * at all, or cut short inside its first line), or null when it starts as one.
+     */
+    static DamagedException startFailure(byte[] start, int length) {
+        if (length == 0) {
+            return new DamagedException("it is empty (0 bytes), not an age-encrypted file", null);
+        }
+        if (new String(start, 0, length, java.nio.charset.StandardCharsets.US_ASCII).startsWith("-----BEGIN AGE")) {
+            return new DamagedException("it is ASCII-armored age (-----BEGIN AGE ENCRYPTED FILE-----), which backup-router"
                     + " never writes: it was replaced after it was stored", null);
         }
-        if (!java.util.Arrays.equals(start, MAGIC)) {
-            throw new DamagedException(start.length < MAGIC.length && java.util.Arrays.equals(start,
-                    java.util.Arrays.copyOf(MAGIC, start.length)) ? "it is cut short inside its age header"
-                    : "it is not an age-encrypted file (it does not start with age-encryption.org/v1)", null);
+        int compared = Math.min(length, MAGIC.length);
+        if (java.util.Arrays.equals(start, 0, compared, MAGIC, 0, compared)) {
+            return compared < MAGIC.length ? new DamagedException("it is cut short inside its age header", null) : null;
         }
+        return new DamagedException("it is not an age-encrypted file (it does not start with age-encryption.org/v1)", null);
+    }
+
+    /** An age file that ends after its header: even an empty plaintext has one encrypted part. */
+    static DamagedException noPayload(Throwable cause) {
+        return new DamagedException("it is cut short after its age header (no encrypted content follows)", cause);
+    }
+
+    /** Damage to the encrypted content after the header: {@code what} says where and how. */
+    static IOException contentDamaged(String what, Throwable cause) {
+        return new IOException("the encrypted content is damaged or cut short: " + what, cause);
     }
 
     /**
@@ -99,7 +122,7 @@ public final class Age {
      * identity's keys unwraps is a wrong key (another identity may help); a header that does not
      * parse, or whose MAC does not match the file key it gave, was damaged after it was written.
      */
-    private static IOException headerFailure(GeneralSecurityException e, AgeIdentity identity) {
+    static IOException headerFailure(GeneralSecurityException e, AgeIdentity identity) {
         if (e instanceof java.security.spec.InvalidParameterSpecException) {
             return new DamagedException("it is cut short after its age header (no encrypted content follows: age: "
                     + e.getMessage() + ")", e);
@@ -113,6 +136,11 @@ public final class Age {
         }
         return new WrongKeyException("this identity (" + identity.recipient() + ") cannot decrypt it: it was encrypted to "
                 + "other recipients, or with another passphrase (" + e.getMessage() + ")", e);
+    }
+
+    /** The age library runs off the end of a header whose last line (the MAC line) has no newline. */
+    static DamagedException headerCutShort(java.nio.BufferUnderflowException e) {
+        return new DamagedException("its age header is damaged or cut short (age: it ends inside its last line)", e);
     }
 
     /** Checks a recipient ({@code age1...}); the message says what is wrong with it. */
@@ -153,8 +181,7 @@ public final class Age {
 
         private static IOException damaged(com.exceptionfactory.jagged.PayloadException e) {
             String detail = String.valueOf(e.getMessage()).replaceFirst(": counter \\[.*", "");
-            return new IOException("the encrypted content is damaged or cut short: a part of it fails its authentication"
-                    + " check (age: " + detail + ")", e);
+            return contentDamaged("a part of it fails its authentication check (age: " + detail + ")", e);
         }
     }
 
