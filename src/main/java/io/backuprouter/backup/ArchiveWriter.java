@@ -76,82 +76,31 @@ final class ArchiveWriter {
         List<FileEntry> stored = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         long contentBytes = 0;
-        byte[] buffer = new byte[BUFFER];
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(outFile), BUFFER);
-             OutputStream encrypted = Age.encrypt(file, encryption);
-             ZipArchiveOutputStream zip = new ZipArchiveOutputStream(encrypted)) {
-            zip.setUseZip64(Zip64Mode.AsNeeded);
-            zip.setLevel(level);
-            zip.setEncoding("UTF-8");
-            zip.setUseLanguageEncodingFlag(true);
+        int entries;
+        try (io.backuprouter.repository.ArchiveWriter archive = new io.backuprouter.repository.ArchiveWriter(outFile,
+                encryption, level)) {
             for (Packed packed : files) {
                 FileEntry entry = packed.entry();
-                ZipArchiveEntry zipEntry = new ZipArchiveEntry(entry.path());
-                zipEntry.setSize(packed.hashed().size());
-                zipEntry.setLastModifiedTime(FileTime.from(entry.mtime()));
-                zipEntry.setUnixMode(0100000 | (entry.mode() == null ? 0644 : Integer.parseInt(entry.mode(), 8)));
-                if (packed.hashed().deflate()) {
-                    zipEntry.setMethod(ZipArchiveEntry.DEFLATED);
-                } else {
-                    zipEntry.setMethod(ZipArchiveEntry.STORED);
-                    zipEntry.setCompressedSize(packed.hashed().size());
-                    zipEntry.setCrc(packed.hashed().crc32());
-                }
-                InputStream in;
+                ContentHasher.Hashed hashed = packed.hashed();
+                io.backuprouter.repository.ArchiveWriter.Placed placed;
                 try {
-                    in = Files.newInputStream(packed.file());
-                } catch (IOException gone) {
-                    // Deleted or made unreadable since it was hashed: taken again on the next run.
-                    changed.add(entry.path());
-                    continue;
+                    placed = archive.add(entry.path(), entry.mtime(), entry.mode() == null ? 0644 : Integer.parseInt(entry.mode(), 8),
+                            hashed.deflate() ? io.backuprouter.repository.ArchiveWriter.Method.DEFLATE
+                                    : io.backuprouter.repository.ArchiveWriter.Method.STORED,
+                            packed.file(), hashed.size(), hashed.sha256(), hashed.crc32());
+                } catch (io.backuprouter.repository.ArchiveWriter.ContentChanged e) {
+                    throw new ChangedWhileArchiving(entry.path(), e);
                 }
-                zip.putArchiveEntry(zipEntry);
-                MessageDigest sha = ContentHasher.sha256();
-                long copied = 0;
-                boolean readFailed = false;
-                try (in) {
-                    long remaining = packed.hashed().size();
-                    while (remaining > 0) {
-                        int n;
-                        try {
-                            n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                        } catch (IOException readError) {
-                            readFailed = true; // errors reading the source; errors writing the archive propagate
-                            break;
-                        }
-                        if (n < 0) {
-                            break;
-                        }
-                        sha.update(buffer, 0, n);
-                        zip.write(buffer, 0, n);
-                        copied += n;
-                        remaining -= n;
-                    }
-                }
-                if (copied < packed.hashed().size()) {
-                    // The file shrank or could not be read to the end: pad so the entry stays well-formed; it is not used.
-                    java.util.Arrays.fill(buffer, (byte) 0);
-                    for (long pad = packed.hashed().size() - copied; pad > 0; pad -= Math.min(pad, buffer.length)) {
-                        zip.write(buffer, 0, (int) Math.min(pad, buffer.length));
-                    }
-                }
-                String sha256 = HexFormat.of().formatHex(sha.digest());
-                if (readFailed || copied < packed.hashed().size() || grew(packed) || !sha256.equals(packed.hashed().sha256())) {
+                if (placed == null || grew(packed)) {
                     changed.add(entry.path());
                 } else {
-                    stored.add(entry.storedIn(archiveId, entry.path()));
-                    contentBytes += copied;
-                }
-                try {
-                    zip.closeArchiveEntry();
-                } catch (ZipException badCrc) {
-                    // A stored entry whose content no longer matches the CRC of the first read.
-                    throw new ChangedWhileArchiving(entry.path(), badCrc);
+                    stored.add(entry.storedAt(archiveId, entry.path(), placed.offset(), placed.csize()));
+                    contentBytes += hashed.size();
                 }
             }
-            zip.finish();
+            entries = archive.entries();
         }
-        ArchiveInfo info = new ArchiveInfo(archiveId, ArchiveInfo.keyOf(archiveId), Files.size(outFile), files.size(),
+        ArchiveInfo info = new ArchiveInfo(archiveId, ArchiveInfo.keyOf(archiveId), Files.size(outFile), entries,
                 encryption.fingerprint());
         return new Written(info, outFile, stored, changed, contentBytes);
     }

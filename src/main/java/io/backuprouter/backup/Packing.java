@@ -112,7 +112,7 @@ final class Packing {
             FileEntry hashedEntry = entry.withSha256(hashed.sha256());
             FileEntry stored = plan.byContent().get(hashed.sha256());
             if (stored != null) {
-                plan.entries().add(hashedEntry.storedIn(stored.archive(), stored.entry()));
+                plan.entries().add(hashedEntry.withContentOf(stored));
             } else if (packedByContent.containsKey(hashed.sha256())) {
                 sameContentAsPacked.add(hashedEntry);
             } else {
@@ -160,7 +160,7 @@ final class Packing {
         for (FileEntry duplicate : sameContentAsPacked) {
             FileEntry stored = storedByContent.get(duplicate.sha256());
             if (stored != null) {
-                plan.entries().add(duplicate.storedIn(stored.archive(), stored.entry()));
+                plan.entries().add(duplicate.withContentOf(stored));
             } else {
                 plan.keepPrevious(duplicate.path());
             }

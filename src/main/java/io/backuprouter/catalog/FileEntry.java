@@ -19,14 +19,30 @@ import java.time.Instant;
  * @param archive id of the archive holding the content (files; often an older archive)
  * @param entry name of the zip entry holding the content in that archive (files)
  * @param target the link's target, as stored in the link (symlinks)
+ * @param offset where the entry's local file header lies in the archive's plaintext (files; absent in
+ *     records written before this field existed: a minor addition to version 1)
+ * @param csize the bytes of the entry's data after its local header (files; absent likewise)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"path", "type", "size", "mtime", "mode", "sha256", "archive", "entry", "target"})
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"path", "type", "size", "mtime", "mode", "sha256", "archive", "entry", "offset", "csize", "target"})
 public record FileEntry(String path, String type, long size, Instant mtime, String mode, String sha256,
-                        String archive, String entry, String target) {
+                        String archive, String entry, Long offset, Long csize, String target) {
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";
+
+    /** A record whose entry's place in its archive is not recorded. */
+    public FileEntry(String path, String type, long size, Instant mtime, String mode, String sha256, String archive,
+                     String entry, String target) {
+        this(path, type, size, mtime, mode, sha256, archive, entry, null, null, target);
+    }
+
+    /** Whether the record says where its entry lies, so that it can be read alone. */
+    @JsonIgnore
+    public boolean placed() {
+        return offset != null && csize != null;
+    }
 
     @JsonIgnore
     public boolean isFile() {
@@ -35,15 +51,20 @@ public record FileEntry(String path, String type, long size, Instant mtime, Stri
 
     /** This entry (new time, same content) with the content record of an older one. */
     public FileEntry withContentOf(FileEntry old) {
-        return new FileEntry(path, type, size, mtime, mode, old.sha256, old.archive, old.entry, target);
+        return new FileEntry(path, type, size, mtime, mode, old.sha256, old.archive, old.entry, old.offset, old.csize, target);
     }
 
     public FileEntry withSha256(String hex) {
-        return new FileEntry(path, type, size, mtime, mode, hex, archive, entry, target);
+        return new FileEntry(path, type, size, mtime, mode, hex, archive, entry, offset, csize, target);
     }
 
-    /** This entry with its content found in another archive entry. */
+    /** This entry with its content found in another archive entry (whose place is not known). */
     public FileEntry storedIn(String archiveId, String entryName) {
-        return new FileEntry(path, type, size, mtime, mode, sha256, archiveId, entryName, target);
+        return new FileEntry(path, type, size, mtime, mode, sha256, archiveId, entryName, null, null, target);
+    }
+
+    /** This entry with its content in an archive entry at this place. */
+    public FileEntry storedAt(String archiveId, String entryName, long entryOffset, long entryCsize) {
+        return new FileEntry(path, type, size, mtime, mode, sha256, archiveId, entryName, entryOffset, entryCsize, target);
     }
 }
