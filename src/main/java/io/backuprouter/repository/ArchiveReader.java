@@ -48,7 +48,8 @@ public final class ArchiveReader {
 
         /**
          * The entry was read: the records its content matches, and every other record with why not.
-         * Called for every opened entry, also when none matches.
+         * Called for every opened entry, also when none matches; and, with no match, for an entry that
+         * could not be found at its recorded place (then without {@link #open} first).
          */
         void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) throws IOException;
 
@@ -130,6 +131,40 @@ public final class ArchiveReader {
         return readContent(archive, wanted, toTheEnd, sink);
     }
 
+    /**
+     * Reads only the wanted entries, each from the place its records give, fetching the age header and
+     * the chunks that hold them rather than the whole archive (docs/format.md, "Reading one file"). Every
+     * record must be {@link FileEntry#placed}. The checks are those of {@link #read}.
+     *
+     * @return the wanted entries the archive does not hold (none: an entry not found at its place fails its records)
+     */
+    public Set<String> readPlaced(ArchiveInfo archive, Map<String, List<FileEntry>> wanted, Sink sink) throws IOException {
+        if (sizeProblem(archive) != null) {
+            return read(archive, wanted, false, sink); // says what is wrong with it, and refuses it
+        }
+        return new PlacedEntries(repository, identity, this).read(archive, wanted, sink);
+    }
+
+    /** What a ranged read of these entries fetches, about, against the whole archive's size. */
+    public static boolean cheaperByRanges(ArchiveInfo archive, Map<String, List<FileEntry>> wanted) {
+        return wanted.values().stream().allMatch(records -> records.stream().allMatch(FileEntry::placed))
+                && PlacedEntries.cost(wanted) * 2 < archive.size();
+    }
+
+    /** One entry read from its place, checked as {@link #read} checks it. */
+    void readPlacedEntry(InputStream content, java.util.function.LongSupplier compressed, String name, List<FileEntry> records,
+                         String key, Sink sink, long offset) throws IOException {
+        readEntry(content, compressed, name, records, key, sink, offset);
+    }
+
+    /** Records whose entry could not be read from its place: the sink hears why. */
+    void report(String name, Map<FileEntry, String> why, Sink sink) throws IOException {
+        sinkCall(() -> {
+            sink.checked(name, List.of(), why);
+            return null;
+        });
+    }
+
     /** A sink that only checks (restore's sizes and hashes), keeping nothing. */
     private static final Sink CHECK_ONLY = new Sink() {
         @Override
@@ -149,13 +184,16 @@ public final class ArchiveReader {
         InputStream encrypted = fetch(key);
         try (InputStream plain = new BufferedInputStream(decrypt(encrypted, key), 64 * 1024);
              ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
+            long offset = 0; // of the next local header in the plaintext, while every entry so far had its sizes in it
             for (ZipArchiveEntry entry; (toTheEnd || !remaining.isEmpty()) && (entry = nextEntry(zip, key)) != null; ) {
                 List<FileEntry> records = remaining.remove(entry.getName());
                 if (records == null) {
-                    skip(zip, entry.getName(), key, sink, 0);
+                    skip(zip, zip::getCompressedCount, entry.getName(), key, sink, 0);
                 } else {
-                    readEntry(zip, entry.getName(), records, key, sink);
+                    readEntry(zip, zip::getCompressedCount, entry.getName(), records, key, sink, offset);
                 }
+                offset = offset < 0 || entry.getGeneralPurposeBit().usesDataDescriptor() ? -1
+                        : offset + 30 + entry.getRawName().length + entry.getLocalFileDataExtra().length + zip.getCompressedCount();
             }
         } catch (ArchiveUnreadable | SinkFailed e) {
             throw e;
@@ -215,8 +253,12 @@ public final class ArchiveReader {
     }
 
     /** Reads one wanted entry into the sink, hashing it, and tells the sink which records it matches. */
-    private void readEntry(ZipArchiveInputStream zip, String name, List<FileEntry> records, String key, Sink sink)
-            throws IOException {
+    /**
+     * @param offset where the entry's local header lies in the plaintext (-1 when not known): a record
+     *     that says where its entry lies must say so rightly, as a read of that entry alone relies on it
+     */
+    private void readEntry(InputStream zip, java.util.function.LongSupplier compressed, String name, List<FileEntry> records,
+                           String key, Sink sink, long offset) throws IOException {
         long limit = records.stream().mapToLong(FileEntry::size).max().orElse(0);
         MessageDigest sha = sha256();
         byte[] buffer = BUFFERS.get();
@@ -235,7 +277,7 @@ public final class ArchiveReader {
                     tooLong = true;
                     break;
                 }
-                checkExpansion(zip, total, name, key);
+                checkExpansion(compressed, total, name, key);
                 sha.update(buffer, 0, n);
                 if (out != null) {
                     write(out, buffer, n);
@@ -250,9 +292,10 @@ public final class ArchiveReader {
             }
         }
         if (tooLong) {
-            skip(zip, name, key, sink, total);
+            skip(zip, compressed, name, key, sink, total);
         }
         String actual = HexFormat.of().formatHex(sha.digest());
+        long csize = compressed.getAsLong();
         List<FileEntry> matching = new ArrayList<>();
         Map<FileEntry, String> mismatching = new LinkedHashMap<>();
         for (FileEntry record : records) {
@@ -261,7 +304,8 @@ public final class ArchiveReader {
                     : total != record.size() ? "entry " + name + " holds " + total + " bytes where the manifest records "
                     + record.size() + " for " + SnapshotRules.shown(record.path())
                     : !actual.equals(record.sha256()) ? "entry " + name + " does not match its SHA-256 as recorded for "
-                    + SnapshotRules.shown(record.path()) + " (its content hashes to " + actual + ")" : null;
+                    + SnapshotRules.shown(record.path()) + " (its content hashes to " + actual + ")"
+                    : misplaced(record, offset, csize);
             if (why == null) {
                 matching.add(record);
             } else {
@@ -274,6 +318,15 @@ public final class ArchiveReader {
         });
     }
 
+    /** Why a record's recorded place is not where its entry lies, or null (also when either is not known). */
+    private static String misplaced(FileEntry record, long offset, long csize) {
+        if (!record.placed() || offset < 0 || (record.offset() == offset && record.csize() == csize)) {
+            return null;
+        }
+        return "entry " + record.entry() + " lies at " + offset + " (" + csize + " bytes) in the archive, not at "
+                + record.offset() + " (" + record.csize() + " bytes) as the manifest records for " + SnapshotRules.shown(record.path());
+    }
+
     private static void write(OutputStream out, byte[] buffer, int n) throws SinkFailed {
         try {
             out.write(buffer, 0, n);
@@ -283,7 +336,8 @@ public final class ArchiveReader {
     }
 
     /** Reads past (the rest of) an entry: inflating it costs the same, so it is held to the same bound. */
-    private void skip(ZipArchiveInputStream zip, String name, String key, Sink sink, long alreadyRead) throws IOException {
+    private void skip(InputStream zip, java.util.function.LongSupplier compressed, String name, String key, Sink sink,
+                      long alreadyRead) throws IOException {
         byte[] buffer = BUFFERS.get();
         long total = alreadyRead;
         for (int n; (n = zip.readNBytes(buffer, 0, buffer.length)) > 0; ) {
@@ -292,7 +346,7 @@ public final class ArchiveReader {
                 return null;
             });
             total += n;
-            checkExpansion(zip, total, name, key);
+            checkExpansion(compressed, total, name, key);
         }
     }
 
@@ -301,8 +355,9 @@ public final class ArchiveReader {
      * the compressed bytes it has used (checked past its first MiB: small entries compress well
      * legitimately).
      */
-    private void checkExpansion(ZipArchiveInputStream zip, long total, String name, String key) throws ArchiveUnreadable {
-        if (total > 1024 * 1024 && total > Math.max(zip.getCompressedCount(), 1) * (long) maxExpansion) {
+    private void checkExpansion(java.util.function.LongSupplier compressed, long total, String name, String key)
+            throws ArchiveUnreadable {
+        if (total > 1024 * 1024 && total > Math.max(compressed.getAsLong(), 1) * (long) maxExpansion) {
             throw new ArchiveUnreadable(Failure.DAMAGED, key, "is refused: entry " + name + " expands more than "
                     + maxExpansion + " times its compressed size, as a zip bomb would (backup.restore.max-expansion)", null);
         }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 public final class JobRepository {
     private final ObjectStore store;
     private final String job;
+    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
 
     public JobRepository(ObjectStore store, String job) {
         this.store = store;
@@ -83,7 +84,7 @@ public final class JobRepository {
     public Snapshot manifest(String id, AgeIdentity identity) throws IOException {
         String key = Snapshot.keyOf(id);
         Snapshot snapshot;
-        try (InputStream in = store.get(path(key))) {
+        try (InputStream in = get(key)) {
             snapshot = Manifests.readEncrypted(in, identity, where(key));
         }
         if (!id.equals(snapshot.id()) || !job.equals(snapshot.job())) {
@@ -101,7 +102,39 @@ public final class JobRepository {
 
     /** Opens an object of the job; the caller closes the stream. */
     public InputStream get(String relative) throws IOException {
-        return store.get(path(relative));
+        return counted(store.get(path(relative)));
+    }
+
+    /** The bytes [offset, offset+length) of an object of the job (fewer where it ends first). */
+    public InputStream get(String relative, long offset, long length) throws IOException {
+        return counted(store.get(path(relative), offset, length));
+    }
+
+    /** The bytes read from the target through this repository so far (objects whole, and ranges). */
+    public long bytesFetched() {
+        return fetched.get();
+    }
+
+    private InputStream counted(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0) {
+                    fetched.incrementAndGet();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    fetched.addAndGet(n);
+                }
+                return n;
+            }
+        };
     }
 
     /** Stores a file as an object of the job. */

@@ -68,8 +68,11 @@ final class ArchiveRestore implements ArchiveReader.Sink {
             placedHere = false;
             int before = failures.size();
             try {
-                Set<String> lacking = shared.repositories().get(name).archives(shared.identity(), shared.maxExpansion())
-                        .read(archive, byEntry(), false, this);
+                Map<String, List<FileEntry>> wanted = byEntry();
+                ArchiveReader reader = shared.repositories().get(name).archives(shared.identity(), shared.maxExpansion());
+                // A few files of a large archive: only their ranges; otherwise the archive streams whole.
+                Set<String> lacking = ArchiveReader.cheaperByRanges(archive, wanted) ? reader.readPlaced(archive, wanted, this)
+                        : reader.read(archive, wanted, false, this);
                 remaining.stream().filter(f -> lacking.contains(f.entry())).forEach(f -> because(f, name + ": entry "
                         + f.entry() + " is missing from archive " + archive.key()));
             } catch (ArchiveReader.SinkFailed e) {
@@ -124,6 +127,10 @@ final class ArchiveRestore implements ArchiveReader.Sink {
 
     @Override
     public void checked(String entry, List<FileEntry> matching, Map<FileEntry, String> mismatching) throws IOException {
+        if (current == null) { // not found where the manifest says: nothing was read
+            mismatching.forEach((file, problem) -> because(file, target + ": archive " + archive.key() + ": " + problem));
+            return;
+        }
         Path temp = current.path();
         try {
             shared.progress().read(Files.size(temp));

@@ -19,11 +19,13 @@ import java.util.List;
  * @param duration how long it took
  * @param keepingAsked the request said to keep every existing file ({@code --overwrite never}): the
  *     files kept are what it asked for, not files missing from the restore
+ * @param fetched the bytes read from the targets (manifests, whole archives, and ranges of archives)
  */
-@JsonPropertyOrder({"status", "job", "snapshot", "target", "files", "bytes", "kept", "problems", "notes", "durationSeconds"})
+@JsonPropertyOrder({"status", "job", "snapshot", "target", "files", "bytes", "fetched", "kept", "problems", "notes",
+        "durationSeconds"})
 public record RestoreSummary(String job, String snapshot, String target, long files, long bytes, List<String> kept,
                              List<String> problems, List<String> notes, Duration duration,
-                             @com.fasterxml.jackson.annotation.JsonIgnore boolean keepingAsked) {
+                             @com.fasterxml.jackson.annotation.JsonIgnore boolean keepingAsked, long fetched) {
 
     /** Every requested file is in place and verified, or kept as the request asked. */
     public boolean complete() {
@@ -41,7 +43,7 @@ public record RestoreSummary(String job, String snapshot, String target, long fi
     @Override
     public String toString() {
         return "job " + job + ": restored snapshot " + snapshot + " from " + target + ": " + ByteSize.count(files, "file") + ", "
-                + ByteSize.format(bytes) + " verified"
+                + ByteSize.format(bytes) + " verified, " + ByteSize.format(fetched) + " fetched"
                 + (kept.isEmpty() ? "" : "; " + kept.size() + " kept (newer or existing locally)")
                 + (problems.isEmpty() ? "" : "; " + problems.size() + " NOT restored")
                 + String.format("; %.1f s", durationSeconds());

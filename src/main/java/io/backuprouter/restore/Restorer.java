@@ -97,6 +97,7 @@ public final class Restorer {
 
     public RestoreSummary restore(RestoreRequest request) throws IOException {
         Instant started = clock.instant();
+        long fetchedBefore = repositories.values().stream().mapToLong(JobRepository::bytesFetched).sum();
         List<String> order = targetOrder(request.target());
         SnapshotLocator.Located located = new SnapshotLocator(job, repositories, identity, expected).locate(request, order);
         Snapshot snapshot = located.snapshot();
@@ -141,7 +142,8 @@ public final class Restorer {
         restoreArchives(shared, byArchive, judged, orderFrom(located.target(), order));
         FoldersAndLinks.finish(judged.accepted(), filter, destination, request.outsideLinks(), placer, problems, notes);
         return new RestoreSummary(job, snapshot.id(), located.target(), done[0], done[1], kept, problems, notes,
-                Duration.between(started, clock.instant()), request.overwrite() == RestoreRequest.Overwrite.NEVER);
+                Duration.between(started, clock.instant()), request.overwrite() == RestoreRequest.Overwrite.NEVER,
+                repositories.values().stream().mapToLong(JobRepository::bytesFetched).sum() - fetchedBefore);
     }
 
     private Path makeDestination(Path destination) {

@@ -162,6 +162,18 @@ class RestoreVerifyAgreementIT {
             m.mustFail.add(m.alone(m.name("wrongsize"), six, new ArchiveInfo(archive.id(), archive.key(), archive.size() + 1, 1))
                     .path());
         });
+        all.put("entry recorded at the wrong place", m -> {
+            ForgedBackups.Placed placed = forged.placedArchive(Map.of("e", six, "f", "other".getBytes()), dir);
+            m.archives.add(placed.archive());
+            var place = placed.places().get("f");
+            FileEntry ok = file(m.name("placed"), "other".getBytes(), placed.archive(), "f")
+                    .storedAt(placed.archive().id(), "f", place.offset(), place.csize());
+            FileEntry wrong = file(m.name("misplaced"), six, placed.archive(), "e")
+                    .storedAt(placed.archive().id(), "e", placed.places().get("e").offset() + 1, placed.places().get("e").csize());
+            m.records.add(ok);
+            m.good.put(ok.path(), "other".getBytes());
+            m.bad(wrong);
+        });
         all.put("link with no target", m -> m.bad(new FileEntry(m.name("nolink"), "symlink", 0, TIME, null, null, null, null, "")));
         all.put("link leading outside (refused by default, left out when asked)", m -> {
             FileEntry out = link(m.name("out"), "../../outside");

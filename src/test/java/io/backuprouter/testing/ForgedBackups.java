@@ -60,6 +60,29 @@ public final class ForgedBackups {
         return raw(bytes.toByteArray(), entries.size());
     }
 
+    /** An archive as backup-router writes it (sizes in local headers), and where each entry lies. */
+    public record Placed(ArchiveInfo archive, Map<String, io.backuprouter.repository.ArchiveWriter.Placed> places) {
+    }
+
+    /** Like {@link #archive(Map)}, written by the archive writer backups use: its records can say where entries lie. */
+    public Placed placedArchive(Map<String, byte[]> entries, Path scratch) throws IOException {
+        Path out = Files.createTempFile(scratch, "archive-", ".zip.age");
+        Map<String, io.backuprouter.repository.ArchiveWriter.Placed> places = new java.util.LinkedHashMap<>();
+        try (io.backuprouter.repository.ArchiveWriter writer = new io.backuprouter.repository.ArchiveWriter(out,
+                io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient)), 1)) {
+            for (var entry : entries.entrySet()) {
+                Path file = Files.createTempFile(scratch, "content-", ".txt");
+                Files.write(file, entry.getValue());
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(entry.getValue());
+                places.put(entry.getKey(), writer.add(entry.getKey(), TIME, 0644, io.backuprouter.repository.ArchiveWriter.Method.DEFLATE,
+                        file, entry.getValue().length, sha(entry.getValue()), crc.getValue()));
+            }
+        }
+        ArchiveInfo archive = raw(Files.readAllBytes(out), entries.size());
+        return new Placed(archive, places);
+    }
+
     /** Any bytes, stored as an archive object under a new id's key. */
     public ArchiveInfo raw(byte[] bytes, int entries) throws IOException {
         String id = HexFormat.of().formatHex(RANDOM.generateSeed(16));
