@@ -137,9 +137,22 @@ public final class JobRepository {
         };
     }
 
-    /** Stores a file as an object of the job. */
+    /**
+     * Stores a file as an object of the job, and checks that the target now holds an object of the
+     * file's size: a server that kept what it was sent in another shape (the AWS SDK's aws-chunked
+     * framing, on a server that does not decode it) answers the upload as a success, and only this
+     * tells.
+     */
     public void put(String relative, Path file) throws IOException {
+        long size = java.nio.file.Files.size(file);
         store.put(path(relative), file);
+        long stored = stat(relative).map(ObjectInfo::size).orElse(-1L);
+        if (stored != size) {
+            throw new IOException(where(relative) + ": the target " + (stored < 0 ? "does not list it after it accepted it"
+                    : "stored " + stored + " bytes of the " + size + " sent") + ", so it is not taken as stored"
+                    + "\n    hint: a server that keeps uploads in the AWS SDK's aws-chunked framing does this with the aws"
+                    + " preset: set the target's provider to the server's preset, or to other; `targets check` tests it");
+        }
     }
 
     /** Removes an object of the job; succeeds when it is already gone. */

@@ -84,6 +84,33 @@ class SmallS3ServerIT {
     }
 
     @Test
+    void aServerThatStoresUploadsInAnotherShapeHoldsNoSnapshotAndTheOtherTargetDoes() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        Files.writeString(source.resolve("letter.txt"), "Dear bucket,");
+        Path nas = Files.createDirectories(dir.resolve("nas"));
+        TestJobs jobs = new TestJobs(dir.resolve("home")).target("small", S3, S3.createBucket(), "aws").folderTarget("nas", nas);
+        jobs.writeConfig("notes", source, "small, nas", Map.of("identity", jobs.identityFile().toString()));
+        String[] where = {"--config", jobs.configFile().toString(), "--routes", jobs.routesDir().toString()};
+        S3.storeFramed(true);
+        Cli.Result backup;
+        try {
+            backup = Cli.run(JobContextIT.concat(new String[] {"backup", "notes"}, where));
+        } finally {
+            S3.storeFramed(false);
+        }
+
+        assertThat(backup.exitCode()).as(backup.all()).isNotZero();
+        assertThat(backup.all()).contains("small:notes/archives/").contains("bytes of the").contains("sent, so it is not taken"
+                + " as stored").contains("set the target's provider to the server's preset, or to other");
+        Cli.Result small = Cli.run(JobContextIT.concat(new String[] {"verify", "notes", "--target", "small"}, where));
+        assertThat(small.all()).as("no snapshot was committed where its objects are not what was sent").contains("no snapshot");
+        Cli.Result restore = Cli.run(JobContextIT.concat(new String[] {"restore", "notes", "--to", dir.resolve("to").toString()},
+                where));
+        assertThat(restore.exitCode()).as(restore.all()).isZero();
+        assertThat(dir.resolve("to/letter.txt")).hasContent("Dear bucket,");
+    }
+
+    @Test
     void withTheAwsPresetItIsAWarningThatSaysToChooseTheServersPreset() throws IOException {
         TargetSettings target = TestTargets.s3("aws-on-small", S3, S3.createBucket(), "laptop", "aws");
         for (int store = 0; store < 2; store++) {

@@ -51,8 +51,14 @@ final class LimitedS3Proxy implements TestS3Server.Running {
         blobStore.refuseUploads = refuse;
     }
 
+    void storeFramed(boolean framed) {
+        blobStore.storeFramed = framed;
+    }
+
     private static final class Limited extends ForwardingBlobStore {
         volatile boolean refuseUploads;
+        /** Keep each PutObject's body wrapped in aws-chunked framing, as s3rver did with the aws preset's uploads. */
+        volatile boolean storeFramed;
 
         Limited(BlobStore delegate) {
             super(delegate);
@@ -66,6 +72,18 @@ final class LimitedS3Proxy implements TestS3Server.Running {
         @Override
         public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
             refuseIfAsked(input);
+            if (storeFramed) {
+                try {
+                    byte[] body = input.readAllBytes();
+                    byte[] framed = (Integer.toHexString(body.length) + ";chunk-signature=" + "0".repeat(64) + "\r\n"
+                            + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1) + "\r\n0;chunk-signature="
+                            + "0".repeat(64) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    PutObjectRequest longer = request.toBuilder().contentLength((long) framed.length).build();
+                    return super.putBlob(longer, new java.io.ByteArrayInputStream(framed));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             return super.putBlob(request, input);
         }
 

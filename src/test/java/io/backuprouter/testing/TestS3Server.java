@@ -107,6 +107,14 @@ public final class TestS3Server implements BeforeAllCallback, AfterAllCallback {
         running.close();
     }
 
+    /** On a {@link #limited()} server: whether each PutObject's body is stored wrapped in aws-chunked framing. */
+    public void storeFramed(boolean framed) {
+        if (!(running instanceof LimitedS3Proxy limited)) {
+            throw new IllegalStateException("storeFramed: only a limited() server stores uploads framed on request");
+        }
+        limited.storeFramed(framed);
+    }
+
     /** On a {@link #limited()} server: whether every upload is answered with 500 InternalError. */
     public void refuseUploads(boolean refuse) {
         if (!(running instanceof LimitedS3Proxy limited)) {
