@@ -179,6 +179,11 @@ public final class ListingPieces {
             }
         } catch (com.github.luben.zstd.ZstdIOException e) {
             throw new IOException(name + ": not a listing piece: its content is not zstd data (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(name)) {
+                throw e;
+            }
+            throw new IOException(name + ": " + e.getMessage(), e); // damage after the age header, found as it is read
         }
         return text.toByteArray();
     }
