@@ -103,6 +103,9 @@ class ListingPiecesTest {
                         + "\"mode\":\"0644\",\"sha256\":\"abab")
                 .contains("\"entry\":\"e\",\"offset\":0,\"csize\":31}]}").doesNotContain(" ").doesNotContain("cccc");
         assertThat(piece.piece().archives()).extracting(ArchiveInfo::id).containsExactly(ARCHIVE.id(), other.id());
+        String escapes = new String(ListingPieces.encode(List.of(record("x\u0001\b\t\u001f\u007f/\\\u00e9\u4e2d", TIME)),
+                List.of(ARCHIVE)).get(0).json(), StandardCharsets.UTF_8);
+        assertThat(escapes).as("docs/format.md, the text").contains("\"path\":\"x\\u0001\\b\\t\\u001F\u007f/\\\\\u00e9\u4e2d\"");
         assertThat(piece.id()).isEqualTo(io.backuprouter.testing.ForgedBackups.sha(piece.json()));
         assertThat(piece.key()).isEqualTo("pieces/" + piece.id().substring(0, 2) + "/" + piece.id() + ".json.zst.age");
     }
