@@ -3,6 +3,7 @@ package io.backuprouter.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -27,6 +28,14 @@ public final class Manifests {
 
     public static ObjectMapper json() {
         return JSON;
+    }
+
+    /**
+     * The manifests' JSON settings without indentation: a listing piece's text, byte for byte the same
+     * for the same records (fields in declared order, absent ones left out; docs/format.md).
+     */
+    public static ObjectWriter compactJson() {
+        return JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
     }
 
     /** The plain JSON of a manifest. */
@@ -72,9 +81,13 @@ public final class Manifests {
             throw new Unreadable(name + ": not a snapshot manifest (format \"" + (snapshot == null ? null : snapshot.format())
                     + "\")", null);
         }
-        if (snapshot.version() > Snapshot.VERSION) {
+        if (snapshot.version() > Snapshot.READ_VERSION) {
             throw new IOException(name + ": manifest format version " + snapshot.version()
-                    + " is newer than this program reads (" + Snapshot.VERSION + "); upgrade backup-router");
+                    + " is newer than this program reads (" + Snapshot.READ_VERSION + "); upgrade backup-router");
+        }
+        if (snapshot.inPieces() && snapshot.listing() == null) {
+            throw new Unreadable(name + ": not a valid snapshot manifest: version " + snapshot.version()
+                    + " keeps its records in pieces, but it has no \"listing\"", null);
         }
         return snapshot;
     }

@@ -1,6 +1,7 @@
 package io.backuprouter.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.List;
@@ -10,23 +11,55 @@ import java.util.List;
  * content is stored. Stored encrypted as {@code snapshots/<id>.json.age}, uploaded to a target
  * only after every archive it names is on that target. See docs/format.md.
  *
+ * <p>A version 2 manifest stores its records in {@link ListingPiece pieces} and holds only their
+ * {@code listing}; the repository reads those pieces and gives the snapshot whole, with
+ * {@code archives} and {@code files} as a version 1 manifest holds them.
+ *
  * @param format always {@value #FORMAT}
- * @param version format version, {@value #VERSION}
+ * @param version format version: {@value #VERSION} as this program writes it, up to {@value #READ_VERSION} as
+ *     it reads
  * @param id snapshot id, {@code yyyyMMdd'T'HHmmss.SSS'Z'-<8 hex>}
  * @param job the job's name
  * @param host the machine that made it
  * @param time when the run started (UTC)
  * @param parent the previous snapshot's id, or {@code null}
  * @param source the source folder's absolute path at backup time
- * @param archives every archive the files need, sorted by id
- * @param files every entry, sorted by path
+ * @param archives every archive the files need, sorted by id (absent in a version 2 manifest as stored)
+ * @param files every entry, sorted by path (absent in a version 2 manifest as stored)
  * @param stats counts
+ * @param listing the pieces holding the records, in path order (version 2; absent in version 1)
  */
-@JsonPropertyOrder({"format", "version", "id", "job", "host", "time", "parent", "source", "stats", "archives", "files"})
+@JsonPropertyOrder({"format", "version", "id", "job", "host", "time", "parent", "source", "stats", "archives", "files",
+        "listing"})
 public record Snapshot(String format, int version, String id, String job, String host, Instant time, String parent,
-                       String source, SnapshotStats stats, List<ArchiveInfo> archives, List<FileEntry> files) {
+                       String source, SnapshotStats stats,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<ArchiveInfo> archives,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<FileEntry> files,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<ListedPiece> listing) {
     public static final String FORMAT = "backup-router/snapshot";
+    /** The format version this program writes. */
     public static final int VERSION = 1;
+    /** The highest format version this program reads. */
+    public static final int READ_VERSION = 2;
+    /** The first version whose manifests hold a {@code listing} of pieces instead of the records. */
+    public static final int PIECES_VERSION = 2;
+
+    /** A manifest that holds its records itself (version 1). */
+    public Snapshot(String format, int version, String id, String job, String host, Instant time, String parent,
+                    String source, SnapshotStats stats, List<ArchiveInfo> archives, List<FileEntry> files) {
+        this(format, version, id, job, host, time, parent, source, stats, archives, files, null);
+    }
+
+    /** Whether the records are in pieces named by {@link #listing} rather than in the manifest. */
+    @JsonIgnore
+    public boolean inPieces() {
+        return version >= PIECES_VERSION;
+    }
+
+    /** This manifest with the records and archives read from its pieces (its listing kept). */
+    public Snapshot withRecords(List<ArchiveInfo> allArchives, List<FileEntry> allFiles) {
+        return new Snapshot(format, version, id, job, host, time, parent, source, stats, allArchives, allFiles, listing);
+    }
 
     /** The object key of a snapshot, relative to the job's folder. */
     public static String keyOf(String id) {

@@ -1,5 +1,7 @@
 package io.backuprouter.repository;
 
+import io.backuprouter.catalog.ListedPiece;
+import io.backuprouter.catalog.ListingPiece;
 import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
@@ -15,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * A job's stored objects on one target: the one place that puts the job's folder in front of an
- * object's key ({@code <job>/snapshots/<id>.json.age}, {@code <job>/archives/...}; the layout below
- * the job's folder is the format's, {@link Snapshot#keyOf} and
+ * object's key ({@code <job>/snapshots/<id>.json.age}, {@code <job>/archives/...}, {@code <job>/pieces/...}; the
+ * layout below the job's folder is the format's, {@link Snapshot#keyOf}, {@link ListingPiece#keyOf} and
  * {@link io.backuprouter.catalog.ArchiveInfo#keyOf}). Backup, restore, verify, retention and the
  * commands reach a job's objects through here; every key they see and give is relative to the job's
  * folder, and every message names an object as {@link #where} does.
@@ -66,6 +68,11 @@ public final class JobRepository {
         return snapshots;
     }
 
+    /** The listing pieces the target holds: key (relative to the job's folder) to object, in key order. */
+    public SortedMap<String, ObjectInfo> pieces() throws IOException {
+        return listed("pieces/");
+    }
+
     private SortedMap<String, ObjectInfo> listed(String under) throws IOException {
         SortedMap<String, ObjectInfo> objects = new TreeMap<>();
         for (ObjectInfo object : store.list(path(under))) {
@@ -76,12 +83,25 @@ public final class JobRepository {
     }
 
     /**
-     * Reads and decrypts a snapshot's manifest.
+     * Reads and decrypts a snapshot's manifest, whole: for a version 2 manifest, with the records and
+     * archives of the pieces its listing names (read from this target, in order), so that it reads as
+     * a version 1 manifest does.
      *
-     * @throws io.backuprouter.crypto.Age.WrongKeyException when the identity is not one it was encrypted to
-     * @throws IOException naming the object when it is missing, damaged or not a manifest
+     * @throws io.backuprouter.crypto.Age.WrongKeyException when the identity is not one it (or a piece) was
+     *     encrypted to
+     * @throws IOException naming the object when it, or a piece it names, is missing, damaged or not what it
+     *     should be
      */
     public Snapshot manifest(String id, AgeIdentity identity) throws IOException {
+        Snapshot stored = storedManifest(id, identity);
+        return stored.inPieces() ? new ListingReader(this, identity).assemble(stored) : stored;
+    }
+
+    /**
+     * Reads and decrypts a snapshot's manifest as it is stored: a version 2 manifest holds only the
+     * {@link Snapshot#listing} of its pieces ({@link #piece} reads them).
+     */
+    public Snapshot storedManifest(String id, AgeIdentity identity) throws IOException {
         String key = Snapshot.keyOf(id);
         Snapshot snapshot;
         try (InputStream in = get(key)) {
@@ -93,6 +113,17 @@ public final class JobRepository {
                     + snapshot.job() + ", not the snapshot " + id + " of job " + job + " its name says; it is not used");
         }
         return snapshot;
+    }
+
+    /**
+     * Reads one listing piece a manifest names, checked against its id and its element of the listing.
+     *
+     * @throws IOException naming the piece's object when it is missing (not as
+     *     {@link io.backuprouter.targets.NoSuchObjectException}: the manifest that names it is incomplete),
+     *     damaged, or not what the listing says
+     */
+    public ListingPiece piece(ListedPiece listed, AgeIdentity identity) throws IOException {
+        return new ListingReader(this, identity).piece(listed);
     }
 
     /** An object's size and time, or empty when the target does not hold it. */

@@ -1,5 +1,7 @@
 package io.backuprouter.retention;
 
+import io.backuprouter.catalog.ListedPiece;
+import io.backuprouter.catalog.ListingPiece;
 import io.backuprouter.catalog.RetentionPolicy;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
@@ -20,7 +22,7 @@ import java.util.Set;
  * <p>Order of operations, safe beside a running backup (docs/format.md, "Retention"): forget
  * deletes only manifests the policy does not keep, and never the newest; prune reads every
  * remaining manifest, and deletes an archive only when no listed manifest names it <em>and</em> it
- * was written more than {@link #GRACE} ago. A backup uploads archives before its manifest and only
+ * was written more than {@link #GRACE} ago; listing pieces (format version 2) likewise. A backup uploads archives before its manifest and only
  * reuses archives of its job's newest snapshot, which is always kept, so an archive a running
  * backup needs is either referenced or younger than the grace period. On one machine, forget and
  * prune also hold the job's lock, so they never overlap a backup of the job there.
@@ -40,7 +42,7 @@ public final class Retention {
      *
      * @param removed object keys (below the target's root path: {@code job/snapshots/...})
      * @param bytes their size
-     * @param kept snapshot ids kept (forget) or archives kept (prune)
+     * @param kept snapshot ids kept (forget) or archives and listing pieces kept (prune)
      */
     public record Outcome(List<String> removed, long bytes, int kept, Waiting waiting) {
         public Outcome(List<String> removed, long bytes, int kept) {
@@ -49,7 +51,7 @@ public final class Retention {
     }
 
     /**
-     * Archives no listed snapshot needs that are still within the grace period: a prune after
+     * Archives (and listing pieces) no listed snapshot needs that are still within the grace period: a prune after
      * {@code from} deletes them.
      */
     public record Waiting(int archives, long bytes, Instant from) {
@@ -72,11 +74,15 @@ public final class Retention {
         return new Outcome(removed, bytes, keep.size());
     }
 
-    /** Deletes archives no listed snapshot needs and that are older than the grace period. Needs a reader. */
+    /**
+     * Deletes archives and listing pieces no listed snapshot needs and that are older than the grace
+     * period. Needs a reader.
+     */
     public Outcome prune(AgeIdentity reader, Instant now, boolean dryRun) throws IOException {
         List<ObjectInfo> objects = List.copyOf(repository.objects().values());
         Set<String> referenced = new HashSet<>();
         int manifests = 0;
+        Set<String> piecesRead = new HashSet<>();
         for (ObjectInfo object : objects) {
             java.util.Optional<String> id = SnapshotIds.fromKey(object.key());
             if (id.isEmpty()) {
@@ -84,12 +90,11 @@ public final class Retention {
             }
             manifests++;
             try {
-                Snapshot snapshot = repository.manifest(id.get(), reader);
-                snapshot.archives().forEach(a -> referenced.add(a.key()));
+                referenced.addAll(needs(repository.storedManifest(id.get(), reader), reader, piecesRead));
             } catch (io.backuprouter.targets.NoSuchObjectException forgotten) {
                 // forgotten since the listing (by a backup's retention): it no longer needs anything
             } catch (IOException e) {
-                // An unreadable manifest may need any archive: prune nothing rather than guess.
+                // An unreadable manifest (or piece of one) may need any archive: prune nothing rather than guess.
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
                 throw new IOException("prune stopped, nothing deleted: " + (message.contains(repository.path(object.key()))
                         ? message : "manifest " + repository.where(object.key()) + ": " + message), e);
@@ -97,7 +102,7 @@ public final class Retention {
         }
         String job = repository.job();
         String store = repository.target();
-        if (manifests == 0 && objects.stream().anyMatch(o -> o.key().startsWith("archives/"))) {
+        if (manifests == 0 && objects.stream().anyMatch(o -> prunable(o.key()))) {
             // Retention always keeps the newest snapshot: archives without any is a target that lost its
             // manifests (or holds another copy's archives), not archives nobody needs.
             throw new IOException("prune stopped, nothing deleted: target " + store + " holds archives of job " + job
@@ -112,7 +117,7 @@ public final class Retention {
         Instant waitingFrom = null;
         for (ObjectInfo object : objects) {
             String relative = object.key();
-            if (!relative.startsWith("archives/")) {
+            if (!prunable(relative)) {
                 continue;
             }
             boolean old = object.lastModified() != null && object.lastModified().isBefore(now.minus(GRACE));
@@ -133,5 +138,30 @@ public final class Retention {
             bytes += object.size();
         }
         return new Outcome(removed, bytes, kept, new Waiting(waiting, waitingBytes, waitingFrom));
+    }
+
+    /**
+     * The keys of the objects a manifest needs: its archives, or (version 2) its pieces and their
+     * archives. A piece named by an earlier manifest is not read again: the same id is the same text.
+     */
+    private Set<String> needs(Snapshot manifest, AgeIdentity reader, Set<String> piecesRead) throws IOException {
+        Set<String> needs = new HashSet<>();
+        if (!manifest.inPieces()) {
+            manifest.archives().forEach(a -> needs.add(a.key()));
+            return needs;
+        }
+        for (ListedPiece listed : manifest.listing()) {
+            if (piecesRead.add(listed.piece())) {
+                ListingPiece piece = repository.piece(listed, reader);
+                needs.add(ListingPiece.keyOf(listed.piece()));
+                piece.archives().forEach(a -> needs.add(a.key()));
+            }
+        }
+        return needs;
+    }
+
+    /** Objects prune may delete when nothing needs them: archives and listing pieces. */
+    private static boolean prunable(String relative) {
+        return relative.startsWith("archives/") || relative.startsWith("pieces/");
     }
 }

@@ -92,8 +92,8 @@ class GoldenFormatTest {
 
     @Test
     void aNewerVersionIsRefusedNotMisread() {
-        String newer = "{\"format\":\"backup-router/snapshot\",\"version\":2,\"id\":\"x\",\"files\":[],\"archives\":[]}";
+        String newer = "{\"format\":\"backup-router/snapshot\",\"version\":3,\"id\":\"x\",\"files\":[],\"archives\":[]}";
         assertThatThrownBy(() -> Manifests.readJson(new ByteArrayInputStream(newer.getBytes(StandardCharsets.UTF_8)), "m"))
-                .hasMessageContaining("format version 2 is newer than this program reads (1)");
+                .hasMessageContaining("format version 3 is newer than this program reads (2)");
     }
 }

@@ -6,6 +6,7 @@ import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotStats;
 import io.backuprouter.crypto.Age;
+import io.backuprouter.repository.ListingPieces;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -114,6 +115,34 @@ public final class ForgedBackups {
         Manifests.writeEncrypted(snapshot, manifest, List.of(recipient));
         write(snapshot.key(), manifest.toByteArray());
         return snapshot;
+    }
+
+    /**
+     * A version 2 snapshot of these records (sorted by path): its listing pieces, as the piece codec
+     * writes them, and a manifest naming them, stored; returns the pieces (their keys and ids).
+     */
+    public Pieced piecedSnapshot(List<ArchiveInfo> archives, List<FileEntry> files) throws IOException {
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(files, archives);
+        for (ListingPieces.Encoded piece : pieces) {
+            write(piece.key(), ListingPieces.seal(piece, io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient))));
+        }
+        snapshots++;
+        String id = String.format("20260101T00%02d%02d.000Z-%08x", snapshots / 60 % 60, snapshots % 60, snapshots);
+        long bytes = files.stream().mapToLong(FileEntry::size).sum();
+        Snapshot snapshot = new Snapshot(Snapshot.FORMAT, 2, id, job, "forger", TIME, null, "/",
+                new SnapshotStats(files.size(), 0, 0, bytes, files.size(), bytes, 0), null, null,
+                pieces.stream().map(ListingPieces.Encoded::listed).toList());
+        ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+        Manifests.writeEncrypted(snapshot, manifest, List.of(recipient));
+        write(snapshot.key(), manifest.toByteArray());
+        return new Pieced(snapshot, pieces);
+    }
+
+    /** A version 2 snapshot as stored (its manifest holds only the listing) and its pieces. */
+    public record Pieced(Snapshot snapshot, List<ListingPieces.Encoded> pieces) {
+        public String id() {
+            return snapshot.id();
+        }
     }
 
     /** A file record whose content is this entry of this archive. */

@@ -1,0 +1,217 @@
+package io.backuprouter.repository;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.ListedPiece;
+import io.backuprouter.catalog.ListingPiece;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.crypto.Age;
+import io.backuprouter.crypto.AgeEncryption;
+import io.backuprouter.crypto.AgeIdentity;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A snapshot's records in listing pieces, and back (docs/format.md, "Listing pieces"): where the
+ * sorted records are cut, each piece's JSON text and id, and its stored form (zstd, then age).
+ *
+ * <p>The cut depends on paths alone, so a changed or added record changes only the piece that holds
+ * it: a piece ends after a record whose path's SHA-256 begins with {@value #BOUNDARY_ZERO_BITS} zero
+ * bits, after {@value #MAX_RECORDS} records, or at the end. The text is the manifests' JSON without
+ * indentation, so the same records always give the same text and the same id.
+ */
+public final class ListingPieces {
+    /** The most records in one piece. */
+    public static final int MAX_RECORDS = 4096;
+    /** A piece ends after a record whose path's SHA-256 begins with this many zero bits. */
+    public static final int BOUNDARY_ZERO_BITS = 9;
+    /** The longest JSON text of one piece, in bytes: a reader stops decompressing there. */
+    public static final long MAX_TEXT_BYTES = 64L << 20;
+    /** The zstd level pieces are compressed with (any level reads the same). */
+    public static final int LEVEL = 3;
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+
+    private ListingPieces() {
+    }
+
+    /** One piece as written: its content, its exact JSON text, and its id (the text's SHA-256). */
+    public record Encoded(ListingPiece piece, byte[] json, String id) {
+        /** The object key, relative to the job's folder. */
+        public String key() {
+            return ListingPiece.keyOf(id);
+        }
+
+        /** Its element of a manifest's {@code listing}. */
+        public ListedPiece listed() {
+            return new ListedPiece(id, piece.files().get(0).path(), piece.files().size());
+        }
+    }
+
+    /** Whether a piece ends after the record with this path: its SHA-256 begins with nine zero bits. */
+    public static boolean endsPiece(String path) {
+        byte[] hash = sha256(path.getBytes(StandardCharsets.UTF_8));
+        return hash[0] == 0 && (hash[1] & 0x80) == 0;
+    }
+
+    /** Whether this is a piece id (64 lower-case hex digits): only such an id ever becomes a key. */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** The records, sorted by path, cut into runs by the rule above. */
+    public static List<List<FileEntry>> split(List<FileEntry> sorted) {
+        List<List<FileEntry>> runs = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            if (i + 1 - start == MAX_RECORDS || endsPiece(sorted.get(i).path())) {
+                runs.add(List.copyOf(sorted.subList(start, i + 1)));
+                start = i + 1;
+            }
+        }
+        if (start < sorted.size()) {
+            runs.add(List.copyOf(sorted.subList(start, sorted.size())));
+        }
+        return runs;
+    }
+
+    /**
+     * A snapshot's records as pieces, in order, each naming the archives its files name.
+     *
+     * @param sorted every record, sorted by path
+     * @param archives the archives the files name (others are left out)
+     * @throws IllegalArgumentException when a file names an archive that is not given, or a piece's text
+     *     would be over {@link #MAX_TEXT_BYTES}
+     */
+    public static List<Encoded> encode(List<FileEntry> sorted, List<ArchiveInfo> archives) {
+        Map<String, ArchiveInfo> byId = new TreeMap<>();
+        archives.forEach(a -> byId.putIfAbsent(a.id(), a));
+        List<Encoded> pieces = new ArrayList<>();
+        for (List<FileEntry> run : split(sorted)) {
+            pieces.add(encode(run, byId));
+        }
+        return pieces;
+    }
+
+    private static Encoded encode(List<FileEntry> run, Map<String, ArchiveInfo> archives) {
+        Map<String, ArchiveInfo> named = new TreeMap<>();
+        for (FileEntry record : run) {
+            if (record.archive() != null) {
+                ArchiveInfo archive = archives.get(record.archive());
+                if (archive == null) {
+                    throw new IllegalArgumentException("listing piece: " + record.path() + " names archive "
+                            + record.archive() + ", which the snapshot does not list");
+                }
+                named.put(archive.id(), archive);
+            }
+        }
+        ListingPiece piece = new ListingPiece(ListingPiece.FORMAT, ListingPiece.VERSION, List.copyOf(named.values()), run);
+        byte[] json;
+        try {
+            json = Manifests.compactJson().writeValueAsBytes(piece);
+        } catch (IOException e) {
+            throw new IllegalStateException("listing piece from " + run.get(0).path() + ": " + e.getMessage(), e);
+        }
+        if (json.length > MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("listing piece from " + run.get(0).path() + ": its text is " + json.length
+                    + " bytes, over the " + MAX_TEXT_BYTES + " a reader accepts");
+        }
+        return new Encoded(piece, json, HexFormat.of().formatHex(sha256(json)));
+    }
+
+    /** The stored form of a piece: its text compressed with zstd, then encrypted with age. */
+    public static byte[] seal(Encoded piece, AgeEncryption encryption) throws IOException {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        try (OutputStream encrypted = Age.encrypt(stored, encryption);
+             OutputStream compressed = new ZstdOutputStream(encrypted, LEVEL)) {
+            compressed.write(piece.json());
+        }
+        return stored.toByteArray();
+    }
+
+    /**
+     * Reads a stored piece: decrypts, decompresses (at most {@link #MAX_TEXT_BYTES}), checks that the
+     * text hashes to {@code id}, and parses it.
+     *
+     * @param name the object as messages name it
+     * @throws Age.WrongKeyException when the identity is not one it was encrypted to
+     * @throws IOException naming the object when it is damaged, its text is not its id's, or it is not a piece
+     */
+    public static ListingPiece open(InputStream stored, AgeIdentity identity, String id, String name) throws IOException {
+        byte[] json;
+        try (InputStream plain = Age.decrypt(stored, identity)) {
+            json = decompressed(plain, name);
+        } catch (Age.WrongKeyException e) {
+            throw new Age.WrongKeyException(name + ": " + e.getMessage(), e);
+        } catch (Age.DamagedException e) {
+            throw new Age.DamagedException(name + ": " + e.getMessage(), e);
+        }
+        String actual = HexFormat.of().formatHex(sha256(json));
+        if (!actual.equals(id)) {
+            throw new IOException(name + ": damaged: its content hashes to " + actual + ", not to the id " + id
+                    + " it is stored and listed under; it is not used");
+        }
+        return parsed(json, name);
+    }
+
+    private static byte[] decompressed(InputStream plain, String name) throws IOException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        byte[] buffer = new byte[65536];
+        try (InputStream zstd = new ZstdInputStream(plain)) {
+            for (int n; (n = zstd.read(buffer)) > 0; ) {
+                if (text.size() + (long) n > MAX_TEXT_BYTES) {
+                    throw new IOException(name + ": refused: it expands to more than " + MAX_TEXT_BYTES
+                            + " bytes, more than any listing piece holds (a zip bomb, or not a piece)");
+                }
+                text.write(buffer, 0, n);
+            }
+        } catch (com.github.luben.zstd.ZstdIOException e) {
+            throw new IOException(name + ": not a listing piece: its content is not zstd data (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(name)) {
+                throw e;
+            }
+            throw new IOException(name + ": " + e.getMessage(), e); // damage after the age header, found as it is read
+        }
+        return text.toByteArray();
+    }
+
+    private static ListingPiece parsed(byte[] json, String name) throws IOException {
+        ListingPiece piece;
+        try {
+            piece = Manifests.json().readValue(json, ListingPiece.class);
+        } catch (IOException e) {
+            throw new IOException(name + ": not a valid listing piece: its JSON does not have a piece's shape", e);
+        }
+        if (piece == null || !ListingPiece.FORMAT.equals(piece.format()) || piece.version() != ListingPiece.VERSION) {
+            throw new IOException(name + ": not a listing piece (format \"" + (piece == null ? null : piece.format())
+                    + "\", version " + (piece == null ? null : piece.version()) + "; this program reads "
+                    + ListingPiece.FORMAT + " version " + ListingPiece.VERSION + ")");
+        }
+        if (piece.files() == null || piece.files().isEmpty() || piece.files().size() > MAX_RECORDS) {
+            throw new IOException(name + ": not a valid listing piece: it holds " + (piece.files() == null ? 0
+                    : piece.files().size()) + " records, where a piece holds 1 to " + MAX_RECORDS);
+        }
+        return piece.archives() == null ? new ListingPiece(piece.format(), piece.version(), List.of(), piece.files()) : piece;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
