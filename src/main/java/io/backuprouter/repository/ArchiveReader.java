@@ -187,13 +187,18 @@ public final class ArchiveReader {
             long offset = 0; // of the next local header in the plaintext, while every entry so far had its sizes in it
             for (ZipArchiveEntry entry; (toTheEnd || !remaining.isEmpty()) && (entry = nextEntry(zip, key)) != null; ) {
                 List<FileEntry> records = remaining.remove(entry.getName());
+                ZipArchiveEntry current = entry;
+                // commons-compress counts no compressed bytes for zstd entries: their local header's size is used.
+                java.util.function.LongSupplier compressed = () -> zip.getCompressedCount() >= 0 ? zip.getCompressedCount()
+                        : current.getCompressedSize();
                 if (records == null) {
-                    skip(zip, zip::getCompressedCount, entry.getName(), key, sink, 0);
+                    skip(zip, compressed, entry.getName(), key, sink, 0);
                 } else {
-                    readEntry(zip, zip::getCompressedCount, entry.getName(), records, key, sink, offset);
+                    readEntry(zip, compressed, entry.getName(), records, key, sink, offset);
                 }
-                offset = offset < 0 || entry.getGeneralPurposeBit().usesDataDescriptor() ? -1
-                        : offset + 30 + entry.getRawName().length + entry.getLocalFileDataExtra().length + zip.getCompressedCount();
+                long used = compressed.getAsLong();
+                offset = offset < 0 || used < 0 || entry.getGeneralPurposeBit().usesDataDescriptor() ? -1
+                        : offset + 30 + entry.getRawName().length + entry.getLocalFileDataExtra().length + used;
             }
         } catch (ArchiveUnreadable | SinkFailed e) {
             throw e;
