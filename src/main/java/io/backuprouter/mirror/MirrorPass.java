@@ -10,6 +10,7 @@ import io.backuprouter.config.MirrorSettings;
 import io.backuprouter.config.TargetSettings;
 import io.backuprouter.targets.ObjectAttributes;
 import io.backuprouter.targets.ObjectInfo;
+import io.backuprouter.targets.S3Parts;
 import io.backuprouter.targets.S3Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -537,7 +538,7 @@ public final class MirrorPass {
             throw new IOException(destination.name() + ": " + target + ": parts of " + partSize + " bytes do not fit in memory");
         }
         // The whole object's MD5 is worth its time only when the source's ETag is one to check it against
-        // (each part is checked on its own on arrival: see S3Store.Parts#send).
+        // (each part is checked on its own on arrival: see S3Parts#send).
         MessageDigest md5 = sourceTagIsMd5 ? io.backuprouter.crypto.Digests.md5() : null;
         long total = 0;
         java.util.ArrayDeque<Sent> sent = new java.util.ArrayDeque<>();
@@ -545,7 +546,7 @@ public final class MirrorPass {
         boolean reusable = true;
         acquire(partBuffers, 1);
         owned.add(buffer((int) partSize));
-        try (S3Store.Parts parts = destination.startParts(target, attributes)) {
+        try (S3Parts parts = destination.startParts(target, attributes)) {
             try {
                 byte[] buffer = owned.get(0);
                 for (int number = 1, n; (n = in.readNBytes(buffer, 0, (int) partSize)) > 0; number++) {
