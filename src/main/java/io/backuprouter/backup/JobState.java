@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       this machine holds the source files anyway);</li>
  *   <li>{@code pending.json}: objects some target still lacks (it was down or failing), in
  *       upload order, with the local copy in {@code outbox/} to send when it returns;</li>
- *   <li>{@code history.json}: the snapshots this machine made, for listings without the identity;</li>
+ *   <li>{@code history.json}: the snapshots this machine made, for listings without the identity (read and
+ *       rewritten by {@link JobHistory});</li>
  *   <li>{@code encryption.json}: what the archives of the latest snapshot are encrypted to (a
  *       fingerprint, no secret), and for a passphrase {@code passphrase-check.age}, a short text
  *       encrypted with it: a run with another key packs every file again, and one with a mistyped
@@ -44,10 +44,12 @@ public final class JobState implements AutoCloseable {
 
     private final Path dir;
     private final LockFile lock;
+    private final JobHistory history;
 
     private JobState(Path dir, LockFile lock) {
         this.dir = dir;
         this.lock = lock;
+        this.history = new JobHistory(dir);
     }
 
     /**
@@ -153,17 +155,11 @@ public final class JobState implements AutoCloseable {
      * committed its snapshot must not fail over it.
      */
     public List<HistoryEntry> history() throws IOException {
-        try {
-            return parseHistory(dir);
-        } catch (Damaged e) {
-            Path aside = movedAside(dir.resolve("history.json"));
-            LOG.warn("{}; moved to {}; this machine's record of past runs starts again", e.getMessage(), aside);
-            return List.of();
-        }
+        return history.forRewrite();
     }
 
     /** A damaged state file renamed so that nothing overwrites it unseen. */
-    private static Path movedAside(Path file) throws IOException {
+    static Path movedAside(Path file) throws IOException {
         Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-'));
         Files.move(file, aside);
         return aside;
@@ -171,10 +167,7 @@ public final class JobState implements AutoCloseable {
 
     /** Snapshots this machine committed to the target (null: to any target) and retention has not removed. */
     public static java.util.Set<String> committed(Path dir, String target) throws IOException {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        readHistory(dir).stream().filter(h -> h.targets() != null && !h.targets().isEmpty())
-                .filter(h -> target == null || h.targets().contains(target)).forEach(h -> ids.add(h.id()));
-        return ids;
+        return JobHistory.committed(dir, target);
     }
 
     /**
@@ -183,36 +176,11 @@ public final class JobState implements AutoCloseable {
      * without it.
      */
     public static List<HistoryEntry> readHistory(Path dir) throws IOException {
-        try {
-            return parseHistory(dir);
-        } catch (Damaged e) {
-            // One command may read it more than once: said once for each version of the file.
-            String version = lastModified(dir.resolve("history.json"));
-            if (version == null || WARNED.add(dir.resolve("history.json") + "@" + version)) {
-                LOG.warn("{}; going on without this machine's record of past runs (the next backup moves it aside)",
-                        e.getMessage());
-            }
-            return List.of();
-        }
-    }
-
-    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** The file's time, or null when it cannot be read (moved aside meanwhile, say). */
-    private static String lastModified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toString();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static List<HistoryEntry> parseHistory(Path dir) throws IOException {
-        return readList(dir.resolve("history.json"), new TypeReference<>() { });
+        return JobHistory.read(dir);
     }
 
     /** A JSON list state file; empty when it does not exist, {@link Damaged} when it does not parse. */
-    private static <T> List<T> readList(Path file, TypeReference<List<T>> type) throws IOException {
+    static <T> List<T> readList(Path file, TypeReference<List<T>> type) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -235,7 +203,7 @@ public final class JobState implements AutoCloseable {
      * that {@code verify} stops expecting them there.
      */
     public void forgotten(String target, java.util.Collection<String> manifestKeys) throws IOException {
-        retarget(target, manifestKeys, false);
+        history.retarget(target, manifestKeys, false);
     }
 
     /**
@@ -243,30 +211,7 @@ public final class JobState implements AutoCloseable {
      * manifests, {@code verify} and {@code restore} now expect those snapshots there too.
      */
     public void caughtUp(String target, java.util.Collection<String> keys) throws IOException {
-        retarget(target, keys, true);
-    }
-
-    private void retarget(String target, java.util.Collection<String> keys, boolean add) throws IOException {
-        if (keys.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        for (String key : keys) {
-            io.backuprouter.catalog.SnapshotIds.fromKey(key.substring(Math.max(0, key.lastIndexOf("snapshots/"))))
-                    .ifPresent(ids::add);
-        }
-        java.util.function.Predicate<HistoryEntry> changes = h -> ids.contains(h.id())
-                && (h.targets() != null && h.targets().contains(target)) != add;
-        List<HistoryEntry> before = history();
-        if (before.stream().noneMatch(changes)) {
-            return;
-        }
-        List<HistoryEntry> history = before.stream().map(h -> !changes.test(h) ? h
-                : new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(), add
-                ? java.util.stream.Stream.concat(h.targets() == null ? java.util.stream.Stream.empty() : h.targets().stream(),
-                        java.util.stream.Stream.of(target)).toList()
-                : h.targets().stream().filter(t -> !t.equals(target)).toList(), h.unchangedAt())).toList();
-        write("history.json", out -> Manifests.json().writeValue(out, history));
+        history.retarget(target, keys, true);
     }
 
     /**
@@ -274,20 +219,7 @@ public final class JobState implements AutoCloseable {
      * and made no new one: {@code status} and the router's health count the check as a backup.
      */
     public void checkedUnchanged(Snapshot snapshot, List<String> targets, Instant at) throws IOException {
-        List<HistoryEntry> history = new ArrayList<>(history());
-        int index = -1;
-        for (int i = history.size() - 1; i >= 0 && index < 0; i--) {
-            index = history.get(i).id().equals(snapshot.id()) ? i : -1;
-        }
-        if (index >= 0) {
-            HistoryEntry h = history.get(index);
-            history.set(index, new HistoryEntry(h.id(), h.time(), h.files(), h.bytes(), h.addedBytes(), h.targets(), at));
-        } else {
-            // Made before this machine's record began (a lost state folder, another machine): it is known now.
-            history.add(new HistoryEntry(snapshot.id(), snapshot.time(), snapshot.stats().files(), snapshot.stats().bytes(),
-                    snapshot.stats().addedBytes(), targets, at));
-        }
-        write("history.json", out -> Manifests.json().writeValue(out, history));
+        history.checkedUnchanged(snapshot, targets, at);
     }
 
     /**
@@ -295,20 +227,7 @@ public final class JobState implements AutoCloseable {
      * fewer targets: its run stopped after committing it there, before it recorded it here.
      */
     public void recovered(Snapshot snapshot, List<String> targets) throws IOException {
-        List<HistoryEntry> history = new ArrayList<>(history());
-        if (history.stream().anyMatch(h -> h.id().equals(snapshot.id()))) {
-            for (String target : targets) {
-                caughtUp(target, List.of(snapshot.key()));
-            }
-            return;
-        }
-        int at = history.size();
-        while (at > 0 && history.get(at - 1).time().isAfter(snapshot.time())) {
-            at--;
-        }
-        history.add(at, new HistoryEntry(snapshot.id(), snapshot.time(), snapshot.stats().files(), snapshot.stats().bytes(),
-                snapshot.stats().addedBytes(), List.copyOf(targets), null));
-        write("history.json", out -> Manifests.json().writeValue(out, history));
+        history.recovered(snapshot, targets);
     }
 
     /**
@@ -374,16 +293,20 @@ public final class JobState implements AutoCloseable {
     }
 
     public void appendHistory(HistoryEntry entry) throws IOException {
-        List<HistoryEntry> history = new ArrayList<>(history());
-        history.add(entry);
-        write("history.json", out -> Manifests.json().writeValue(out, history));
+        history.append(entry);
     }
 
-    private interface Writer {
+    /** What a state file holds, written to its stream. */
+    interface Writer {
         void write(OutputStream out) throws IOException;
     }
 
     private void write(String name, Writer writer) throws IOException {
+        write(dir, name, writer);
+    }
+
+    /** Replaces a state file atomically: written beside, forced to disk, then renamed. */
+    static void write(Path dir, String name, Writer writer) throws IOException {
         Path target = dir.resolve(name);
         Path temp = dir.resolve(name + ".new");
         try (OutputStream out = Files.newOutputStream(temp)) {

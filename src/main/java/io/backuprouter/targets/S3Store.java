@@ -5,30 +5,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.apache.commons.io.input.BoundedInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -39,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * a failed multipart upload is aborted so that no partial object or orphaned parts remain.
  */
 public final class S3Store implements ObjectStore {
-    private static final String CONTENT_TYPE = "application/octet-stream";
+    static final String CONTENT_TYPE = "application/octet-stream";
 
     /** S3's own maximum page of a listing. */
     static final int MAX_PAGE = 1000;
@@ -47,7 +36,7 @@ public final class S3Store implements ObjectStore {
     private final TargetSettings target;
     private final S3Client client;
     private final int pageSize;
-    private final ExecutorService parts;
+    private final S3Uploads uploads;
     private final S3Reads reads;
 
     public S3Store(TargetSettings target, S3Client client) {
@@ -60,11 +49,7 @@ public final class S3Store implements ObjectStore {
         this.client = client;
         this.pageSize = pageSize;
         this.reads = new S3Reads(target, client);
-        this.parts = Executors.newFixedThreadPool(target.concurrency(), runnable -> {
-            Thread thread = new Thread(runnable, "upload-" + target.name());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.uploads = new S3Uploads(target, client);
     }
 
     @Override
@@ -102,7 +87,7 @@ public final class S3Store implements ObjectStore {
                         .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
                         .metadata(attributes.metadata()), RequestBody.fromFile(file));
             } else {
-                putMultipart(fullKey, file, size, attributes);
+                uploads.putFile(fullKey, file, size, attributes);
             }
         } catch (SdkException e) {
             throw failure("put", key, e);
@@ -120,87 +105,9 @@ public final class S3Store implements ObjectStore {
         }
     }
 
-    private void putMultipart(String fullKey, Path file, long size, ObjectAttributes attributes) throws IOException {
-        String uploadId = client.createMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey)
-                .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
-                .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
-                .metadata(attributes.metadata())).uploadId();
-        try {
-            long partSize = partSizeFor(size);
-            List<Future<CompletedPart>> futures = new ArrayList<>();
-            int partNumber = 1;
-            for (long offset = 0; offset < size; offset += partSize, partNumber++) {
-                long start = offset;
-                long length = Math.min(partSize, size - offset);
-                int number = partNumber;
-                futures.add(parts.submit(() -> uploadPart(fullKey, uploadId, number, file, start, length)));
-            }
-            List<CompletedPart> completed = new ArrayList<>();
-            try {
-                for (Future<CompletedPart> future : futures) {
-                    completed.add(await(future));
-                }
-            } catch (IOException | RuntimeException e) {
-                // Stop the other parts before the upload is aborted, so that none lands after it.
-                futures.forEach(f -> f.cancel(true));
-                throw e;
-            }
-            client.completeMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(completed)));
-        } catch (IOException | RuntimeException e) {
-            abort(fullKey, uploadId, e);
-            throw e;
-        }
-    }
-
     /** The configured part size, raised when the object would need more parts than the provider allows. */
     public long partSizeFor(long size) {
-        long partSize = target.partSize();
-        int maxParts = target.preset().maxParts();
-        if ((size + partSize - 1) / partSize > maxParts) {
-            partSize = (size + maxParts - 1) / maxParts;
-        }
-        return partSize;
-    }
-
-    private CompletedPart uploadPart(String fullKey, String uploadId, int number, Path file, long offset, long length) {
-        RequestBody body = RequestBody.fromContentProvider(() -> openRange(file, offset, length), length, CONTENT_TYPE);
-        String etag = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
-                .partNumber(number).contentLength(length), body).eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).build();
-    }
-
-    private static InputStream openRange(Path file, long offset, long length) {
-        try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            channel.position(offset);
-            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
-                    .setMaxCount(length).setPropagateClose(true).get();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static CompletedPart await(Future<CompletedPart> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while uploading parts", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(e.getCause());
-        }
-    }
-
-    private void abort(String fullKey, String uploadId, Exception cause) {
-        try {
-            client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
-        } catch (SdkException abortFailure) {
-            cause.addSuppressed(abortFailure);
-        }
+        return S3Uploads.partSizeFor(target, size);
     }
 
     /**
@@ -274,98 +181,10 @@ public final class S3Store implements ObjectStore {
     /**
      * Starts a multipart upload whose parts the caller sends one after the other from memory, for
      * content that streams from elsewhere (a mirror). Nothing is visible under the key until
-     * {@link Parts#complete()}; closing without completing aborts the upload.
+     * {@link S3Parts#complete()}; closing without completing aborts the upload.
      */
-    public Parts startParts(String key, ObjectAttributes attributes) throws IOException {
-        String fullKey = fullKey(key);
-        try {
-            String uploadId = client.createMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey)
-                    .contentType(attributes.contentType() != null ? attributes.contentType() : CONTENT_TYPE)
-                    .contentEncoding(attributes.contentEncoding()).cacheControl(attributes.cacheControl())
-                    .metadata(attributes.metadata())).uploadId();
-            return new Parts(key, fullKey, uploadId);
-        } catch (SdkException e) {
-            throw failure("start upload of", key, e);
-        }
-    }
-
-    /** A multipart upload in progress; see {@link #startParts}. */
-    public final class Parts implements AutoCloseable {
-        private final String key;
-        private final String fullKey;
-        private final String uploadId;
-        private final List<CompletedPart> completed = new ArrayList<>();
-        private boolean done;
-
-        private Parts(String key, String fullKey, String uploadId) {
-            this.key = key;
-            this.fullKey = fullKey;
-            this.uploadId = uploadId;
-        }
-
-        /**
-         * Uploads part {@code number} (from 1) from {@code content[0, length)} on this store's upload
-         * threads, with its MD5 as {@code Content-MD5}, and checks the part's ETag where the service
-         * gives an MD5 one. Parts may be sent in any order and at once; the buffer must stay untouched
-         * until the returned future is done.
-         */
-        public Future<?> send(int number, byte[] content, int length) {
-            return parts.submit(() -> {
-                sendNow(number, content, length);
-                return null;
-            });
-        }
-
-        private void sendNow(int number, byte[] content, int length) throws IOException {
-            byte[] md5 = md5(content, length);
-            try {
-                var response = client.uploadPart(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) length)
-                        .contentMD5(Base64.getEncoder().encodeToString(md5)),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
-                                CONTENT_TYPE));
-                String etag = response.eTag();
-                String tag = etag == null ? "" : etag.replace("\"", "");
-                if (etagIsContentMd5(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm())
-                        && ObjectInfo.looksLikeMd5(tag) && !tag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
-                    throw new IOException(target.name() + ": put " + key + ": part " + number
-                            + " arrived other than it was sent (ETag " + tag + ")");
-                }
-                synchronized (completed) {
-                    completed.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                }
-            } catch (SdkException e) {
-                throw failure("put part " + number + " of", key, e);
-            }
-        }
-
-        /** Makes the object visible under its key, whole. */
-        public void complete() throws IOException {
-            List<CompletedPart> sorted;
-            synchronized (completed) {
-                sorted = completed.stream().sorted(Comparator.comparing(CompletedPart::partNumber)).toList();
-            }
-            try {
-                client.completeMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(sorted)));
-                done = true;
-            } catch (SdkException e) {
-                throw failure("complete upload of", key, e);
-            }
-        }
-
-        /** Aborts the upload unless it was completed: no part is left behind. */
-        @Override
-        public void close() {
-            if (!done) {
-                done = true;
-                try {
-                    client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(fullKey).uploadId(uploadId));
-                } catch (SdkException ignored) {
-                    // left as an incomplete upload: never visible as an object; removeIncompleteUploads clears it
-                }
-            }
-        }
+    public S3Parts startParts(String key, ObjectAttributes attributes) throws IOException {
+        return uploads.start(key, fullKey(key), attributes);
     }
 
     /**
@@ -379,7 +198,7 @@ public final class S3Store implements ObjectStore {
         return !kms && (sseCustomerAlgorithm == null || sseCustomerAlgorithm.isEmpty());
     }
 
-    private static byte[] md5(byte[] content, int length) {
+    static byte[] md5(byte[] content, int length) {
         MessageDigest md5 = io.backuprouter.crypto.Digests.md5();
         md5.update(content, 0, length);
         return md5.digest();
@@ -540,7 +359,7 @@ public final class S3Store implements ObjectStore {
 
     @Override
     public void close() {
-        parts.shutdownNow();
+        uploads.close();
         client.close();
     }
 }

@@ -265,8 +265,8 @@ class MirrorIT {
             putSource(r2, "data/a.md", "alpha");
             oss.createBucket(b -> b.bucket(from));
             // Probes whose removal once failed (a key without delete rights): never copied, never deleted.
-            String atSource = "data/" + MirrorPass.PROBE + "0f8fad5b-d9cb-469f-a165-70867728950e";
-            String atDestination = "data/sub/" + MirrorPass.PROBE + "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+            String atSource = "data/" + OverlapProbe.PROBE + "0f8fad5b-d9cb-469f-a165-70867728950e";
+            String atDestination = "data/sub/" + OverlapProbe.PROBE + "7c9e6679-7425-40de-944b-e07fc1f90ae7";
             r2.putObject(b -> b.bucket(from).key(atSource), RequestBody.fromString("probe"));
             oss.putObject(b -> b.bucket(from).key(atDestination), RequestBody.fromString("probe"));
             lines.putAll(TestTargets.s3Lines("namesake", OSS, from, "", "aliyun-oss"));

@@ -11,14 +11,14 @@ import software.amazon.awssdk.http.AbortableInputStream;
 class SourceBodyTest {
     private final AtomicInteger aborts = new AtomicInteger();
 
-    private MirrorPass.SourceBody body(int length) {
-        return new MirrorPass.SourceBody(AbortableInputStream.create(new ByteArrayInputStream(new byte[length]),
+    private SourceBody body(int length) {
+        return new SourceBody(AbortableInputStream.create(new ByteArrayInputStream(new byte[length]),
                 aborts::incrementAndGet), length);
     }
 
     @Test
     void readToItsEndItIsClosedAndItsConnectionReused() throws Exception {
-        MirrorPass.SourceBody body = body(10_000);
+        SourceBody body = body(10_000);
         assertThat(body.readAllBytes()).hasSize(10_000);
         body.close();
         assertThat(body.aborted).isFalse();
@@ -27,11 +27,11 @@ class SourceBodyTest {
 
     @Test
     void leftPartlyReadOrUnreadItIsAbortedOnce() throws Exception {
-        MirrorPass.SourceBody partly = body(10_000);
+        SourceBody partly = body(10_000);
         assertThat(partly.read(new byte[4096], 0, 4096)).isEqualTo(4096);
         partly.close();
         partly.close();
-        MirrorPass.SourceBody unread = body(10_000);
+        SourceBody unread = body(10_000);
         unread.close();
         assertThat(partly.aborted).isTrue();
         assertThat(unread.aborted).isTrue();

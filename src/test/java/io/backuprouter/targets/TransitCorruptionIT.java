@@ -119,7 +119,7 @@ class TransitCorruptionIT {
         try (S3Store store = new S3Store(settings, S3Clients.builder(settings).httpClient(http).build())) {
             // Control: the same stack, unaltered, stores both kinds of upload.
             store.put("whole-ok", content, content.length, ObjectAttributes.NONE);
-            try (S3Store.Parts parts = store.startParts("parts-ok", ObjectAttributes.NONE)) {
+            try (S3Parts parts = store.startParts("parts-ok", ObjectAttributes.NONE)) {
                 parts.send(1, content, content.length).get();
                 parts.complete();
             }
@@ -138,7 +138,7 @@ class TransitCorruptionIT {
             String refused = "(?s).*the body arrived other than it was sent \\(BadDigest\\b.*";
             assertThatThrownBy(() -> store.put("whole", content, content.length, ObjectAttributes.NONE))
                     .isInstanceOf(IOException.class).hasMessageMatching(refused);
-            try (S3Store.Parts parts = store.startParts("parts", ObjectAttributes.NONE)) {
+            try (S3Parts parts = store.startParts("parts", ObjectAttributes.NONE)) {
                 assertThatThrownBy(() -> parts.send(1, content, content.length).get())
                         .isInstanceOf(ExecutionException.class).cause().hasMessageMatching(refused);
             }
