@@ -21,9 +21,6 @@ final class FoldersAndLinks {
     private static final Logger LOG = LoggerFactory.getLogger(FoldersAndLinks.class);
     private static final String OUTSIDE_LINKS_HINT = "; --outside-links create makes such links as stored, skip leaves them out";
 
-    private FoldersAndLinks() {
-    }
-
     /** A link whose text leads outside the destination, refused (--outside-links refuse): restore and verify say this. */
     static String outsideLinkRefused(FileEntry link) {
         return link.path() + ": refused: the link points outside the destination (" + link.target() + ")" + OUTSIDE_LINKS_HINT;
@@ -35,55 +32,89 @@ final class FoldersAndLinks {
      */
     static void finish(List<FileEntry> records, PathFilter filter, Path destination, RestoreRequest.OutsideLinks outside,
                        FilePlacer placer, List<String> problems, List<String> notes) {
-        List<FileEntry> dirs = new ArrayList<>();
-        List<FileEntry> createdLinks = new ArrayList<>();
-        List<String> outsideLinks = new ArrayList<>();
-        List<FileEntry> sameLinks = new ArrayList<>();
+        FoldersAndLinks step = new FoldersAndLinks(destination, outside, placer, problems);
         Set<String> holdingRestored = foldersHoldingRestored(records, filter);
         for (FileEntry entry : records) {
             boolean wanted = filter.includesFile(entry.path());
             try {
                 if (FileEntry.DIR.equals(entry.type()) && (wanted || holdingRestored.contains(entry.path()))) {
-                    Path dir = SafePaths.resolve(destination, entry.path());
-                    if (SafePaths.existsNotAsFolder(dir)) {
-                        problems.add(entry.path() + (Files.isSymbolicLink(dir)
-                                ? ": exists in the destination as a symbolic link, which a restore never writes through:"
-                                + " remove the link to restore the folder there"
-                                : ": exists in the destination and is not a folder: move it aside to restore the folder there"));
-                        continue;
-                    }
-                    Files.createDirectories(dir);
-                    dirs.add(entry);
+                    step.folder(entry);
                 } else if (FileEntry.SYMLINK.equals(entry.type()) && wanted) {
-                    Path link = SafePaths.resolve(destination, entry.path());
-                    if (SnapshotRules.leadsOutside(entry.path(), entry.target())) {
-                        if (outside == RestoreRequest.OutsideLinks.REFUSE) {
-                            problems.add(outsideLinkRefused(entry));
-                            continue;
-                        }
-                        outsideLinks.add(entry.path() + " -> " + entry.target());
-                        if (outside == RestoreRequest.OutsideLinks.SKIP) {
-                            continue;
-                        }
-                    }
-                    if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-                        if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(entry.target())) {
-                            sameLinks.add(entry); // already there: only its time may differ
-                            continue;
-                        }
-                        problems.add(entry.path() + ": exists in the destination; the link was not created");
-                        continue;
-                    }
-                    Files.createDirectories(link.getParent());
-                    Files.createSymbolicLink(link, Path.of(entry.target()));
-                    createdLinks.add(entry);
+                    step.link(entry);
                 }
             } catch (IOException e) {
                 problems.add(entry.path() + ": " + io.backuprouter.files.LocalErrors.describe(e));
             }
         }
-        // Links judged by their text may still escape through other links (made here or already there):
-        // follow each one through the real file system, and remove those that end outside, until none do.
+        step.removeLinksEscapingThroughOthers();
+        if (!step.outsideLinks.isEmpty()) {
+            notes.add(io.backuprouter.values.ByteSize.count(step.outsideLinks.size(), "link") + " leading outside the destination "
+                    + (outside == RestoreRequest.OutsideLinks.CREATE ? "created as stored" : "left out, as asked") + ": "
+                    + String.join(", ", step.outsideLinks.subList(0, Math.min(10, step.outsideLinks.size())))
+                    + (step.outsideLinks.size() > 10 ? ", ..." : ""));
+        }
+        step.setTimes();
+    }
+
+    private final Path destination;
+    private final RestoreRequest.OutsideLinks outside;
+    private final FilePlacer placer;
+    private final List<String> problems;
+    private final List<FileEntry> dirs = new ArrayList<>();
+    private final List<FileEntry> createdLinks = new ArrayList<>();
+    private final List<String> outsideLinks = new ArrayList<>();
+    private final List<FileEntry> sameLinks = new ArrayList<>();
+
+    private FoldersAndLinks(Path destination, RestoreRequest.OutsideLinks outside, FilePlacer placer, List<String> problems) {
+        this.destination = destination;
+        this.outside = outside;
+        this.placer = placer;
+        this.problems = problems;
+    }
+
+    private void folder(FileEntry entry) throws IOException {
+        Path dir = SafePaths.resolve(destination, entry.path());
+        if (SafePaths.existsNotAsFolder(dir)) {
+            problems.add(entry.path() + (Files.isSymbolicLink(dir)
+                    ? ": exists in the destination as a symbolic link, which a restore never writes through:"
+                    + " remove the link to restore the folder there"
+                    : ": exists in the destination and is not a folder: move it aside to restore the folder there"));
+            return;
+        }
+        Files.createDirectories(dir);
+        dirs.add(entry);
+    }
+
+    private void link(FileEntry entry) throws IOException {
+        Path link = SafePaths.resolve(destination, entry.path());
+        if (SnapshotRules.leadsOutside(entry.path(), entry.target())) {
+            if (outside == RestoreRequest.OutsideLinks.REFUSE) {
+                problems.add(outsideLinkRefused(entry));
+                return;
+            }
+            outsideLinks.add(entry.path() + " -> " + entry.target());
+            if (outside == RestoreRequest.OutsideLinks.SKIP) {
+                return;
+            }
+        }
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(entry.target())) {
+                sameLinks.add(entry); // already there: only its time may differ
+                return;
+            }
+            problems.add(entry.path() + ": exists in the destination; the link was not created");
+            return;
+        }
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of(entry.target()));
+        createdLinks.add(entry);
+    }
+
+    /**
+     * Links judged by their text may still escape through other links (made here or already there):
+     * follows each one through the real file system, and removes those that end outside, until none do.
+     */
+    private void removeLinksEscapingThroughOthers() {
         boolean removed = outside != RestoreRequest.OutsideLinks.CREATE;
         while (removed) {
             removed = false;
@@ -106,13 +137,10 @@ final class FoldersAndLinks {
                 }
             }
         }
-        if (!outsideLinks.isEmpty()) {
-            notes.add(io.backuprouter.values.ByteSize.count(outsideLinks.size(), "link") + " leading outside the destination "
-                    + (outside == RestoreRequest.OutsideLinks.CREATE ? "created as stored" : "left out, as asked") + ": "
-                    + String.join(", ", outsideLinks.subList(0, Math.min(10, outsideLinks.size())))
-                    + (outsideLinks.size() > 10 ? ", ..." : ""));
-        }
-        // The links' own times (never their targets'), before the folders' (making a link changes its folder's).
+    }
+
+    /** The links' own times (never their targets'), then the folders', deepest first (making a link changes its folder's). */
+    private void setTimes() {
         for (FileEntry entry : java.util.stream.Stream.concat(createdLinks.stream(), sameLinks.stream()).toList()) {
             try {
                 Files.getFileAttributeView(SafePaths.resolve(destination, entry.path()),

@@ -60,19 +60,7 @@ final class SnapshotLocator {
             }
         }
         Optional<String> chosen = choose(List.copyOf(all), request);
-        Optional<String> missing = expected.stream().filter(id -> !all.contains(id))
-                .filter(id -> choose(List.of(id), request).isPresent())
-                .filter(id -> chosen.isEmpty() || id.compareTo(chosen.get()) > 0).max(Comparator.naturalOrder());
-        if (missing.isPresent() && listed.size() == order.size()) {
-            throw new UserException("job " + job + ": snapshot " + missing.get() + ", which this machine committed, is"
-                    + " listed on no target: its manifest " + repositories.get(order.get(0)).path(Snapshot.keyOf(missing.get())) + " is missing on "
-                    + String.join(", ", order) + (chosen.isPresent() ? "\n    hint: restore --snapshot " + chosen.get()
-                    + " (snapshot: " + chosen.get() + " in a request file) takes the newest snapshot that is still listed" : ""));
-        }
-        if (missing.isPresent() && chosen.isPresent()) {
-            failures.add("snapshot " + missing.get() + ", which this machine committed, is listed on no reachable target;"
-                    + " the newest listed is " + chosen.get());
-        }
+        refuseMissingCommitted(request, order, listed, all, chosen, failures);
         if (chosen.isEmpty()) {
             listed.forEach((target, ids) -> failures.add(target + ": " + (ids.isEmpty() ? "no snapshots of job " + job
                     : "no snapshot " + (request.at() != null ? "at or before " + request.at() : request.snapshot()))));
@@ -83,7 +71,34 @@ final class SnapshotLocator {
                     ? "\n    hint: `snapshots " + job + "` lists them; --snapshot (snapshot: in a request file) takes an id, its start,"
                     + " or latest" : ""));
         }
-        String id = chosen.get();
+        return read(chosen.get(), order, listed, failures);
+    }
+
+    /**
+     * A snapshot this machine committed that the request would pick and that no target lists: the
+     * restore stops naming it when every target answered (rather than quietly taking an older one),
+     * else it is noted.
+     */
+    private void refuseMissingCommitted(RestoreRequest request, List<String> order, Map<String, Set<String>> listed,
+                                        Set<String> all, Optional<String> chosen, List<String> failures) {
+        Optional<String> missing = expected.stream().filter(id -> !all.contains(id))
+                .filter(id -> choose(List.of(id), request).isPresent())
+                .filter(id -> chosen.isEmpty() || id.compareTo(chosen.get()) > 0).max(Comparator.naturalOrder());
+        if (missing.isPresent() && listed.size() == order.size()) {
+            throw new UserException("job " + job + ": snapshot " + missing.get() + ", which this machine committed, is"
+                    + " listed on no target: its manifest " + repositories.get(order.get(0)).path(Snapshot.keyOf(missing.get()))
+                    + " is missing on " + String.join(", ", order) + (chosen.isPresent() ? "\n    hint: restore --snapshot "
+                    + chosen.get() + " (snapshot: " + chosen.get() + " in a request file) takes the newest snapshot that is still"
+                    + " listed" : ""));
+        }
+        if (missing.isPresent() && chosen.isPresent()) {
+            failures.add("snapshot " + missing.get() + ", which this machine committed, is listed on no reachable target;"
+                    + " the newest listed is " + chosen.get());
+        }
+    }
+
+    /** The snapshot's manifest from the first target in order that lists it and whose copy reads cleanly. */
+    private Located read(String id, List<String> order, Map<String, Set<String>> listed, List<String> failures) {
         String key = repositories.get(order.get(0)).path(Snapshot.keyOf(id));
         List<String> wrongKeyOn = new ArrayList<>();
         for (String target : order) {
