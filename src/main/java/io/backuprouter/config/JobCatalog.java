@@ -112,11 +112,45 @@ public final class JobCatalog {
             ConfigFile file = ConfigFile.of(d.file(), d.parameters(), d.lines(), settings.file());
             SettingsSection s = new SettingsSection(file, "", problems);
             s.rejectUnknown(JobSettings.SETTINGS);
+            String name = jobName(s, d);
+            String source = s.required(JobSettings.SOURCE, "the folder to back up");
+            List<String> targets = targets(s, settings);
+            String passphrase = passphrase(s, file);
+            List<String> recipients = encryptTo(s, file, passphrase);
+            String identity = identity(s, recipients);
+            List<String> includes = s.globs(JobSettings.INCLUDE);
+            List<String> excludes = s.globs(JobSettings.EXCLUDE);
+            Boolean defaultExcludes = s.bool(JobSettings.DEFAULT_EXCLUDES);
+            Boolean allowEmpty = s.bool(JobSettings.ALLOW_EMPTY);
+            Long batchSize = s.size(JobSettings.BATCH_SIZE);
+            Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
+            Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, 9);
+            String stateDir = s.text(JobSettings.STATE_DIR);
+            String host = s.text(JobSettings.HOST);
+            java.time.Duration quietPeriod = quietPeriod(s);
+            String schedule = schedule(s, d.kamelet());
+            Integer[] counts = keepCounts(s);
+            java.time.Duration keepWithin = keepWithin(s);
+            if (problems.size() > before) {
+                return null;
+            }
+            io.backuprouter.catalog.RetentionPolicy retention = new io.backuprouter.catalog.RetentionPolicy(counts[0], counts[1],
+                    counts[2], counts[3], counts[4], counts[5], keepWithin);
+            return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
+                    identity == null ? null : Path.of(identity),
+                    includes, excludes, defaultExcludes, allowEmpty, batchSize, batchFiles, level, Path.of(stateDir),
+                    host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, retention, d.file(), d.line());
+        }
+
+        private static String jobName(SettingsSection s, KameletUses.Declaration d) {
             String name = s.required(JobSettings.JOB, "kamelet:" + d.kamelet() + " at line " + d.line() + " names no job");
             if (name != null && !name.matches("[a-z0-9][a-z0-9-]*")) {
                 s.problem(JobSettings.JOB, "\"" + name + "\" is not kebab-case", "use lower-case letters, digits and hyphens");
             }
-            String source = s.required(JobSettings.SOURCE, "the folder to back up");
+            return name;
+        }
+
+        private static List<String> targets(SettingsSection s, RouterSettings settings) {
             List<String> targets = list(s.required(JobSettings.TARGETS, "where to store the snapshots"));
             for (String target : targets) {
                 if (!settings.targets().containsKey(target)) {
@@ -125,6 +159,11 @@ public final class JobCatalog {
                                     + " (declare targets in " + settings.file().display() + ")");
                 }
             }
+            return targets;
+        }
+
+        /** The passphrase, refused in plain text or with a default in its placeholder. */
+        private static String passphrase(SettingsSection s, ConfigFile file) {
             String passphrase = s.text(JobSettings.PASSPHRASE);
             String rawPassphrase = file.raw(JobSettings.PASSPHRASE.name());
             if (passphrase != null && !rawPassphrase.contains("{{")) {
@@ -135,6 +174,11 @@ public final class JobCatalog {
                         "remove the default: passphrase: \"{{env:BACKUP_PASSPHRASE}}\", and set the variable where the program "
                                 + "starts");
             }
+            return passphrase;
+        }
+
+        /** The recipients the job encrypts to: none when it has a passphrase instead, never both. */
+        private static List<String> encryptTo(SettingsSection s, ConfigFile file, String passphrase) {
             // A passphrase whose placeholder cannot be resolved is reported as such, not as missing recipients.
             boolean passphraseGiven = passphrase != null || file.raw(JobSettings.PASSPHRASE.name()) != null;
             List<String> recipients = passphraseGiven && !s.isSet(JobSettings.RECIPIENTS) ? List.of()
@@ -144,29 +188,34 @@ public final class JobCatalog {
                 s.problem(JobSettings.PASSPHRASE, "a job encrypts to recipients or to a passphrase, not both",
                         "remove recipients or passphrase (age allows a passphrase only alone)");
             }
+            return recipients;
+        }
+
+        /** The identity file: it must exist, and be one of the recipients'. */
+        private static String identity(SettingsSection s, List<String> recipients) {
             String identity = s.text(JobSettings.IDENTITY);
             if (identity != null && !Files.isRegularFile(Path.of(identity))) {
                 s.problem(JobSettings.IDENTITY, "file \"" + identity + "\" does not exist", "fix the path, or remove the parameter");
             } else if (identity != null && !recipients.isEmpty()) {
                 checkIdentityMatches(s, Path.of(identity), recipients);
             }
-            List<String> includes = s.globs(JobSettings.INCLUDE);
-            List<String> excludes = s.globs(JobSettings.EXCLUDE);
-            Boolean defaultExcludes = s.bool(JobSettings.DEFAULT_EXCLUDES);
-            Boolean allowEmpty = s.bool(JobSettings.ALLOW_EMPTY);
-            Long batchSize = s.size(JobSettings.BATCH_SIZE);
-            Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
-            Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, 9);
-            String stateDir = s.text(JobSettings.STATE_DIR);
-            String host = s.text(JobSettings.HOST);
+            return identity;
+        }
+
+        private static java.time.Duration quietPeriod(SettingsSection s) {
             java.time.Duration quietPeriod = null;
             try {
                 quietPeriod = Durations.parse(s.text(JobSettings.QUIET_PERIOD));
             } catch (IllegalArgumentException e) {
                 s.problem(JobSettings.QUIET_PERIOD, e.getMessage(), null);
             }
+            return quietPeriod;
+        }
+
+        /** The cron schedule: required, and a valid Quartz expression, for backup-on-schedule. */
+        private static String schedule(SettingsSection s, String kamelet) {
             String schedule = s.text(JobSettings.SCHEDULE);
-            if ("backup-on-schedule".equals(d.kamelet())) {
+            if ("backup-on-schedule".equals(kamelet)) {
                 if (schedule == null) {
                     s.required(JobSettings.SCHEDULE, "backup-on-schedule runs on a cron schedule");
                 } else if (!org.quartz.CronExpression.isValidExpression(schedule)) {
@@ -175,12 +224,21 @@ public final class JobCatalog {
                                     + " e.g. \"0 0 3 * * ?\" for 03:00 every day");
                 }
             }
+            return schedule;
+        }
+
+        /** keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly and keepYearly, in that order. */
+        private static Integer[] keepCounts(SettingsSection s) {
             Integer[] counts = new Integer[6];
             List<Setting> countSettings = List.of(JobSettings.KEEP_LAST, JobSettings.KEEP_HOURLY, JobSettings.KEEP_DAILY,
                     JobSettings.KEEP_WEEKLY, JobSettings.KEEP_MONTHLY, JobSettings.KEEP_YEARLY);
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = s.integer(countSettings.get(i), 0, 100_000);
             }
+            return counts;
+        }
+
+        private static java.time.Duration keepWithin(SettingsSection s) {
             java.time.Duration keepWithin = null;
             String within = s.text(JobSettings.KEEP_WITHIN);
             if (within != null) {
@@ -190,15 +248,7 @@ public final class JobCatalog {
                     s.problem(JobSettings.KEEP_WITHIN, e.getMessage(), null);
                 }
             }
-            if (problems.size() > before) {
-                return null;
-            }
-            io.backuprouter.catalog.RetentionPolicy retention = new io.backuprouter.catalog.RetentionPolicy(counts[0], counts[1],
-                    counts[2], counts[3], counts[4], counts[5], keepWithin);
-            return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
-                    identity == null ? null : Path.of(identity),
-                    includes, excludes, defaultExcludes, allowEmpty, batchSize, batchFiles, level, Path.of(stateDir),
-                    host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, retention, d.file(), d.line());
+            return keepWithin;
         }
 
         private static List<String> list(String text) {

@@ -45,6 +45,28 @@ final class TargetSettingsReader {
             return new TargetSettings(name, type, null, null, null, null, rootPath, null, null, false,
                     true, 0, concurrency == null ? 4 : concurrency, folder == null ? null : Path.of(folder), file.display());
         }
+        ProviderPreset preset = preset(s, presets);
+        String region = region(s, preset);
+        URI endpoint = s.url(ENDPOINT);
+        if (endpoint == null && !s.isSet(ENDPOINT) && preset != null) {
+            endpoint = endpointFromTemplate(s, preset, region);
+        }
+        String bucket = bucket(s);
+        String accessKey = s.required(ACCESS_KEY, "credentials for " + name);
+        String secretKey = s.required(SECRET_KEY, "credentials for " + name);
+        refusePlainTextKeys(s, file);
+        String addressing = s.choice(ADDRESSING);
+        if (addressing == null && preset != null) {
+            addressing = preset.addressing();
+        }
+        Long partSize = partSize(s, preset);
+        return new TargetSettings(name, type, preset, endpoint, region, bucket, rootPath, accessKey, secretKey,
+                "path".equals(addressing), tlsVerify == null || tlsVerify, partSize == null ? 0 : partSize,
+                concurrency == null ? 4 : concurrency, null, file.display());
+    }
+
+    /** The provider's preset, or {@code null} when none is named or the name is unknown (reported). */
+    private static ProviderPreset preset(SettingsSection s, ProviderPresets presets) {
         String providerName = s.required(PROVIDER, "which provider this bucket is at");
         ProviderPreset preset = null;
         if (providerName != null) {
@@ -58,6 +80,11 @@ final class TargetSettingsReader {
                 preset = found.get();
             }
         }
+        return preset;
+    }
+
+    /** The region given, else the preset's; missing is a problem when the preset has no default. */
+    private static String region(SettingsSection s, ProviderPreset preset) {
         String region = s.text(REGION);
         if (region == null && preset != null) {
             region = preset.region();
@@ -68,17 +95,20 @@ final class TargetSettingsReader {
                         "add " + s.key(REGION) + " = <region id>, e.g. the one in the provider's endpoint");
             }
         }
-        URI endpoint = s.url(ENDPOINT);
-        if (endpoint == null && !s.isSet(ENDPOINT) && preset != null) {
-            endpoint = endpointFromTemplate(s, preset, region);
-        }
+        return region;
+    }
+
+    private static String bucket(SettingsSection s) {
         String bucket = s.required(BUCKET, "the bucket to store backups in");
         if (bucket != null && !BUCKET_NAME.matcher(bucket).matches()) {
             s.problem(BUCKET, "\"" + bucket + "\" is not a valid bucket name",
                     "use 3-63 lower-case letters, digits, dots and hyphens");
         }
-        String accessKey = s.required(ACCESS_KEY, "credentials for " + name);
-        String secretKey = s.required(SECRET_KEY, "credentials for " + name);
+        return bucket;
+    }
+
+    /** The access and secret keys must come through placeholders, not be written out. */
+    private static void refusePlainTextKeys(SettingsSection s, ConfigFile file) {
         for (Setting secret : List.of(ACCESS_KEY, SECRET_KEY)) {
             if (file.has(s.key(secret)) && !file.raw(s.key(secret)).contains("{{")) {
                 if (s.fromCommandLine(secret)) {
@@ -90,10 +120,10 @@ final class TargetSettingsReader {
                 }
             }
         }
-        String addressing = s.choice(ADDRESSING);
-        if (addressing == null && preset != null) {
-            addressing = preset.addressing();
-        }
+    }
+
+    /** The part size given, else the preset's default; it must be within the preset's bounds. */
+    private static Long partSize(SettingsSection s, ProviderPreset preset) {
         Long partSize = s.size(PART_SIZE);
         if (preset != null) {
             if (partSize == null && !s.isSet(PART_SIZE)) {
@@ -103,9 +133,7 @@ final class TargetSettingsReader {
                         "use " + preset.minPartSize() + " to " + preset.maxPartSize());
             }
         }
-        return new TargetSettings(name, type, preset, endpoint, region, bucket, rootPath, accessKey, secretKey,
-                "path".equals(addressing), tlsVerify == null || tlsVerify, partSize == null ? 0 : partSize,
-                concurrency == null ? 4 : concurrency, null, file.display());
+        return partSize;
     }
 
     private static URI endpointFromTemplate(SettingsSection s, ProviderPreset preset, String region) {

@@ -80,15 +80,20 @@ public final class Retention {
      */
     public Outcome prune(AgeIdentity reader, Instant now, boolean dryRun) throws IOException {
         List<ObjectInfo> objects = List.copyOf(repository.objects().values());
+        Set<String> referenced = referenced(objects, reader);
+        refuseWithoutManifests(objects);
+        return sweep(objects, referenced, now, dryRun);
+    }
+
+    /** The keys every listed manifest needs; an unreadable manifest stops prune. */
+    private Set<String> referenced(List<ObjectInfo> objects, AgeIdentity reader) throws IOException {
         Set<String> referenced = new HashSet<>();
-        int manifests = 0;
         Set<String> piecesRead = new HashSet<>();
         for (ObjectInfo object : objects) {
             java.util.Optional<String> id = SnapshotIds.fromKey(object.key());
             if (id.isEmpty()) {
                 continue;
             }
-            manifests++;
             try {
                 referenced.addAll(needs(repository.storedManifest(id.get(), reader), reader, piecesRead));
             } catch (io.backuprouter.targets.NoSuchObjectException forgotten) {
@@ -100,15 +105,25 @@ public final class Retention {
                         ? message : "manifest " + repository.where(object.key()) + ": " + message), e);
             }
         }
+        return referenced;
+    }
+
+    /** Archives or listing pieces on a target that lists no snapshot stop prune: it cannot tell which are needed. */
+    private void refuseWithoutManifests(List<ObjectInfo> objects) throws IOException {
+        boolean manifests = objects.stream().anyMatch(o -> SnapshotIds.fromKey(o.key()).isPresent());
         String job = repository.job();
         String store = repository.target();
-        if (manifests == 0 && objects.stream().anyMatch(o -> prunable(o.key()))) {
+        if (!manifests && objects.stream().anyMatch(o -> prunable(o.key()))) {
             // Retention always keeps the newest snapshot: archives without any is a target that lost its
             // manifests (or holds another copy's archives), not archives nobody needs.
             throw new IOException("prune stopped, nothing deleted: target " + store + " holds archives of job " + job
                     + " but lists no snapshot of it, so it cannot tell which are needed (its manifests lost, or it is not "
                     + "where the job's snapshots are); check it with: verify " + job + " --target " + store);
         }
+    }
+
+    /** Deletes (unless a dry run) the prunable objects nothing references that are older than the grace period. */
+    private Outcome sweep(List<ObjectInfo> objects, Set<String> referenced, Instant now, boolean dryRun) throws IOException {
         List<String> removed = new ArrayList<>();
         long bytes = 0;
         int kept = 0;

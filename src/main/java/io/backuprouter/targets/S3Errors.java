@@ -39,45 +39,59 @@ public final class S3Errors {
             s3 = cause instanceof S3Exception found ? found : null;
         }
         if (s3 != null) {
-            String code = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorCode() : null;
-            String message = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorMessage() : null;
-            String what = (code == null ? "HTTP " + s3.statusCode() : code + " (HTTP " + s3.statusCode() + ")")
-                    + (message == null || message.isBlank() ? "" : ": " + message);
-            return switch (code == null ? "" : code) {
-                case "InvalidAccessKeyId" -> new Explanation("credentials refused: the access key is not known to the server ("
-                        + what + ")", "check " + p + "access-key and that the key is active at the provider");
-                case "SignatureDoesNotMatch" -> new Explanation("credentials refused: the secret key does not match the access key ("
-                        + what + ")", "check " + p + "secret-key (copy it again from the provider; no spaces or quotes)");
-                case "NoSuchBucket" -> new Explanation("bucket does not exist (" + what + ")",
-                        "create the bucket at the provider, or fix " + p + "bucket");
-                case "AccessDenied" -> new Explanation("access denied (" + what + ")",
-                        "the key needs list, read, write and delete permission on the bucket and root path");
-                case "AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException" ->
-                        new Explanation("wrong region (" + what + ")", "set " + p + "region to the bucket's region"
-                                + region(s3));
-                case "SecondLevelDomainForbidden" -> new Explanation("path-style requests refused (" + what + ")",
-                        "set " + p + "addressing = virtual-hosted");
-                case "BadDigest" ->
-                        new Explanation("the body arrived other than it was sent (" + what + "); nothing was stored",
-                                "it was damaged on the way (a proxy or a network fault): if it keeps happening, check the "
-                                        + "network path");
-                case "XAmzContentSHA256Mismatch" ->
-                        new Explanation("the server found another SHA-256 of the body than the one signed (" + what
-                                + "); nothing was stored", "with the aws preset on a service that is not AWS, the server "
-                                + "does not read its aws-chunked uploads: use a provider preset other than aws (" + p
-                                + "provider); with any other, the body was damaged on the way: check the network path");
-                case "NotImplemented", "InvalidArgument", "InvalidDigest" ->
-                        new Explanation("the server refused the request's headers (" + what + ")",
-                                "this usually means checksums or aws-chunked uploads it does not support: use a "
-                                        + "provider preset other than aws (" + p + "provider)");
-                default -> s3.statusCode() == 301
-                        ? new Explanation("wrong region or endpoint (HTTP 301 redirect)", "set " + p + "region"
-                                + region(s3) + ", or set " + p + "addressing = virtual-hosted")
-                        : s3.statusCode() == 404
-                        ? new Explanation("not found (" + what + ")", "check " + p + "bucket and " + p + "endpoint")
-                        : new Explanation(what, null);
-            };
+            return explainS3(s3, p);
         }
+        Explanation network = explainNetwork(e, p);
+        if (network != null) {
+            return network;
+        }
+        return new Explanation(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
+    }
+
+    /** An error the server answered with: by its S3 error code, else its HTTP status. */
+    private static Explanation explainS3(S3Exception s3, String p) {
+        String code = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorCode() : null;
+        String message = s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorMessage() : null;
+        String what = (code == null ? "HTTP " + s3.statusCode() : code + " (HTTP " + s3.statusCode() + ")")
+                + (message == null || message.isBlank() ? "" : ": " + message);
+        return switch (code == null ? "" : code) {
+            case "InvalidAccessKeyId" -> new Explanation("credentials refused: the access key is not known to the server ("
+                    + what + ")", "check " + p + "access-key and that the key is active at the provider");
+            case "SignatureDoesNotMatch" -> new Explanation("credentials refused: the secret key does not match the access key ("
+                    + what + ")", "check " + p + "secret-key (copy it again from the provider; no spaces or quotes)");
+            case "NoSuchBucket" -> new Explanation("bucket does not exist (" + what + ")",
+                    "create the bucket at the provider, or fix " + p + "bucket");
+            case "AccessDenied" -> new Explanation("access denied (" + what + ")",
+                    "the key needs list, read, write and delete permission on the bucket and root path");
+            case "AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException" ->
+                    new Explanation("wrong region (" + what + ")", "set " + p + "region to the bucket's region"
+                            + region(s3));
+            case "SecondLevelDomainForbidden" -> new Explanation("path-style requests refused (" + what + ")",
+                    "set " + p + "addressing = virtual-hosted");
+            case "BadDigest" ->
+                    new Explanation("the body arrived other than it was sent (" + what + "); nothing was stored",
+                            "it was damaged on the way (a proxy or a network fault): if it keeps happening, check the "
+                                    + "network path");
+            case "XAmzContentSHA256Mismatch" ->
+                    new Explanation("the server found another SHA-256 of the body than the one signed (" + what
+                            + "); nothing was stored", "with the aws preset on a service that is not AWS, the server "
+                            + "does not read its aws-chunked uploads: use a provider preset other than aws (" + p
+                            + "provider); with any other, the body was damaged on the way: check the network path");
+            case "NotImplemented", "InvalidArgument", "InvalidDigest" ->
+                    new Explanation("the server refused the request's headers (" + what + ")",
+                            "this usually means checksums or aws-chunked uploads it does not support: use a "
+                                    + "provider preset other than aws (" + p + "provider)");
+            default -> s3.statusCode() == 301
+                    ? new Explanation("wrong region or endpoint (HTTP 301 redirect)", "set " + p + "region"
+                            + region(s3) + ", or set " + p + "addressing = virtual-hosted")
+                    : s3.statusCode() == 404
+                    ? new Explanation("not found (" + what + ")", "check " + p + "bucket and " + p + "endpoint")
+                    : new Explanation(what, null);
+        };
+    }
+
+    /** A request that got no answer: the first network cause in the chain, or {@code null} if there is none. */
+    private static Explanation explainNetwork(Throwable e, String p) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof UnknownHostException) {
                 return new Explanation("host not found: " + cause.getMessage(),
@@ -97,7 +111,7 @@ public final class S3Errors {
                         "check " + p + "endpoint and the network (a firewall may be dropping packets)");
             }
         }
-        return new Explanation(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
+        return null;
     }
 
     /**
