@@ -183,7 +183,7 @@ public final class ArchiveReader {
         String key = archive.key();
         InputStream encrypted = fetch(key);
         try (InputStream plain = new BufferedInputStream(decrypt(encrypted, key), 64 * 1024);
-             ZipArchiveInputStream zip = new ZipArchiveInputStream(plain, "UTF-8", true, true)) {
+             ZipArchiveInputStream zip = new ZipStream(plain)) {
             long offset = 0; // of the next local header in the plaintext, while every entry so far had its sizes in it
             for (ZipArchiveEntry entry; (toTheEnd || !remaining.isEmpty()) && (entry = nextEntry(zip, key)) != null; ) {
                 List<FileEntry> records = remaining.remove(entry.getName());

@@ -145,7 +145,7 @@ final class PlacedEntries {
         return switch (method) {
             case 0 -> data;
             case 8 -> new org.apache.commons.compress.compressors.deflate.DeflateCompressorInputStream(data, rawDeflate());
-            case 93 -> new com.github.luben.zstd.ZstdInputStream(data);
+            case 93 -> ZipStream.zstd(data);
             default -> null;
         };
     }
