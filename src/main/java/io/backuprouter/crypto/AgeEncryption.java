@@ -43,7 +43,7 @@ public final class AgeEncryption {
             return "passphrase";
         }
         String lines = String.join("\n", recipients.stream().map(String::trim).distinct().sorted().toList());
-        return "recipients:" + java.util.HexFormat.of().formatHex(sha256().digest(lines.getBytes(
+        return "recipients:" + java.util.HexFormat.of().formatHex(Digests.sha256().digest(lines.getBytes(
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -66,14 +66,6 @@ public final class AgeEncryption {
             }
         }
         return writers;
-    }
-
-    private static java.security.MessageDigest sha256() {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
     }
 
     @Override

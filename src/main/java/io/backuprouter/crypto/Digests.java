@@ -34,6 +34,15 @@ public final class Digests {
         }
     }
 
+    /** A new SHA-256 digest (the JDK's, a compiled intrinsic): the one place every file and object hash comes from. */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A new MD5 digest. */
     public static MessageDigest md5() {
         try {

@@ -13,7 +13,6 @@ import io.backuprouter.targets.S3Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -110,7 +109,7 @@ final class ObjectCopier {
             byte[] md5Bytes = md5.digest();
             String md5Hex = HexFormat.of().formatHex(md5Bytes);
             checkSourceTag(object, sourceTagIsMd5, md5Hex);
-            MessageDigest sha = digest("SHA-256");
+            MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
             sha.update(content, 0, length);
             metadata.put(SHA256, HexFormat.of().formatHex(sha.digest()));
             destination.put(target, content, length, md5Bytes, withMetadata(attributes, metadata));
@@ -278,11 +277,4 @@ final class ObjectCopier {
                 attributes.etagIsMd5());
     }
 
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

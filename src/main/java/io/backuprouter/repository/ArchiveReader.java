@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -265,7 +264,7 @@ public final class ArchiveReader {
     private void readEntry(InputStream zip, java.util.function.LongSupplier compressed, String name, List<FileEntry> records,
                            String key, Sink sink, long offset) throws IOException {
         long limit = records.stream().mapToLong(FileEntry::size).max().orElse(0);
-        MessageDigest sha = sha256();
+        MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
         byte[] buffer = BUFFERS.get();
         long total = 0;
         boolean tooLong = false;
@@ -382,11 +381,4 @@ public final class ArchiveReader {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.zip.CRC32;
@@ -102,7 +101,7 @@ public final class ArchiveWriter implements AutoCloseable {
             return addStored(entry, file, size, sha256);
         }
         try (Spool spool = new Spool(outFile.getParent(), size)) {
-            MessageDigest sha = sha256();
+            MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
             CRC32 crc = new CRC32();
             long read;
             try (OutputStream compressed = compressor(method, spool.out())) {
@@ -128,7 +127,7 @@ public final class ArchiveWriter implements AutoCloseable {
         long offset = counted.count;
         zip.putArchiveEntry(entry);
         entries++;
-        MessageDigest sha = sha256();
+        MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
         long read = copy(file, size, sha, new CRC32(), zip);
         long written = Math.max(0, Math.min(read, size));
         if (written < size) {
@@ -279,11 +278,4 @@ public final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -185,7 +184,7 @@ final class FilePlacer {
             return false;
         }
         try (InputStream in = Files.newInputStream(local)) {
-            MessageDigest sha = sha256();
+            MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
             byte[] buffer = new byte[256 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
@@ -233,11 +232,4 @@ final class FilePlacer {
         return permissions;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
