@@ -9,7 +9,7 @@ COPY src src
 RUN mvn -B -q package -DskipTests
 
 # Java 25 runs the same jar as 17 (the minimum), with ChaCha20 and Poly1305 (age) compiled to vector
-# instructions: about 8x faster encryption (README, "Quick start"). The test suite passes on both.
+# instructions: about 8x faster encryption (docs/performance.md, "The launcher and the JVM"). The test suite passes on both.
 FROM eclipse-temurin:25-jre
 WORKDIR /app
 RUN useradd --system --home /app backup && mkdir -p /app/var && chown backup /app/var
