@@ -25,6 +25,6 @@ class RouterMetricsTest {
     }
 
     static BackupSummary summary(String id, boolean unchanged) {
-        return new BackupSummary("notes", id, 1, 1, 0, 0, 0, 0, List.of("nas"), Map.of(), List.of(), Duration.ZERO, unchanged, 0);
+        return new BackupSummary("notes", id, 1, 1, 0, 0, 0, 0, 0, List.of("nas"), Map.of(), List.of(), Duration.ZERO, unchanged, 0);
     }
 }
