@@ -261,7 +261,7 @@ class AppJarIT {
         }
         try (AppProcess mirror = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(mirror.waitFor(COMMAND)).as(mirror.output()).isZero();
-            assertThat(mirror.output()).contains("mirror demo-mirror: 2 copied").contains("0 failed");
+            assertThat(mirror.output()).contains("mirror demo-mirror: 3 copied").contains("0 failed");
         }
         try (AppProcess again = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(again.waitFor(COMMAND)).isZero();
