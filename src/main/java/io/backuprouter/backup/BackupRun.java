@@ -180,7 +180,7 @@ public final class BackupRun {
                     outbox.names(), Map.of(), plan.warnings(), Duration.between(started, clock.instant()), true, 0);
         }
         Snapshot whole = snapshot(snapshotId, started, previous, plan, packed, piecesKey(previous, packAll, snapshotId));
-        SnapshotCommit.Committed commit = new SnapshotCommit(job, state, outbox, progress).commit(whole);
+        SnapshotCommit.Committed commit = new SnapshotCommit(job, state, outbox, progress).commit(whole, previous);
         Snapshot snapshot = commit.snapshot();
         List<String> committed = commit.targets();
         if (!committed.isEmpty()) {

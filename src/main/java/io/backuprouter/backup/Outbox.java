@@ -105,6 +105,15 @@ final class Outbox {
         return pending.isEmpty();
     }
 
+    /**
+     * Treats these objects as held by no target, so that they are sent again: an object a target lists
+     * but no snapshot this run relies on may be pruned at any moment (by another machine), and a
+     * manifest must never name what is gone.
+     */
+    void sendAgain(java.util.Collection<String> keys) {
+        targets.values().forEach(t -> t.have.removeAll(keys));
+    }
+
     /** Whether some target of the job, working or not, does not hold the object. */
     boolean someTargetLacks(String key) {
         return targets.values().stream().anyMatch(t -> !t.have.contains(key));

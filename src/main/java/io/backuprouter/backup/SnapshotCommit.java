@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Commits a run's snapshot in format version 2 (docs/format.md, "Manifests, version 2"): cuts its
+ * Commits a run's snapshot in format version 2 (docs/format.md, "Snapshot manifests", "Version 2"): cuts its
  * records into listing pieces, sends each piece some target lacks (a piece every target holds, because
  * an earlier snapshot had the same records under the same key, is not even written), then the manifest,
  * naming the pieces, to every target that holds every archive and piece it names. What a target lacks
@@ -47,8 +47,11 @@ final class SnapshotCommit {
      * Sends the snapshot's pieces and then its manifest; saves what still waits.
      *
      * @param whole the snapshot with every record and archive, and its {@code encryptedTo}
+     * @param parent the snapshot the run compared with, or null: only the pieces its listing names are taken as
+     *     held where a target lists them (retention keeps the newest snapshot, so prune never removes them
+     *     beside this run); any other piece a target lists is sent again, as prune may remove it meanwhile
      */
-    Committed commit(Snapshot whole) throws IOException {
+    Committed commit(Snapshot whole, Snapshot parent) throws IOException {
         List<ListingPieces.Encoded> pieces = ListingPieces.encode(whole.files(), whole.archives(), whole.encryptedTo());
         Snapshot snapshot = new Snapshot(whole.format(), whole.version(), whole.id(), whole.job(), whole.host(),
                 whole.time(), whole.parent(), whole.source(), whole.stats(), whole.archives(), whole.files(),
@@ -58,6 +61,12 @@ final class SnapshotCommit {
         pieces.forEach(p -> byKey.put(p.key(), p));
         AtomicLong sealedBytes = new AtomicLong();
         List<String> keys = pieces.stream().map(ListingPieces.Encoded::key).distinct().toList();
+        java.util.Set<String> parentKeys = new java.util.HashSet<>();
+        if (parent != null && parent.listing() != null) {
+            parent.listing().stream().filter(listed -> ListingPieces.isId(listed.piece()))
+                    .forEach(listed -> parentKeys.add(io.backuprouter.catalog.ListingPiece.keyOf(listed.piece())));
+        }
+        outbox.sendAgain(keys.stream().filter(k -> !parentKeys.contains(k)).toList());
         outbox.uploadAll(keys, state.outbox(), (key, file) -> {
             byte[] sealed = ListingPieces.seal(byKey.get(key), job.encryption());
             Files.write(file, sealed);

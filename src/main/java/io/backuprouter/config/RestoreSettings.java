@@ -27,7 +27,8 @@ public record RestoreSettings(List<Path> allowedRoots, int maxExpansion) {
 
     public static final Setting MAX_EXPANSION = Setting.of("max-expansion", INTEGER, "Max Expansion",
             "an archive entry that grows more than this many times its compressed size while it is restored is"
-                    + " refused as a zip bomb (deflate never exceeds ~1,032)", String.valueOf(DEFAULT_MAX_EXPANSION));
+                    + " refused as a zip bomb (deflate never exceeds ~1,032; zstd entries may always reach 32,768, as zstd"
+                    + " compresses a run of one byte)", String.valueOf(DEFAULT_MAX_EXPANSION));
 
     public static final List<Setting> SETTINGS = List.of(ALLOWED_ROOTS, MAX_EXPANSION);
 

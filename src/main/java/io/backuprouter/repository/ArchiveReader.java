@@ -132,7 +132,7 @@ public final class ArchiveReader {
 
     /**
      * Reads only the wanted entries, each from the place its records give, fetching the age header and
-     * the chunks that hold them rather than the whole archive (docs/format.md, "Reading one file"). Every
+     * the chunks that hold them rather than the whole archive (docs/format.md, "Reading one file by ranges"). Every
      * record must be {@link FileEntry#placed}. The checks are those of {@link #read}.
      *
      * @return the wanted entries the archive does not hold (none: an entry not found at its place fails its records)
@@ -151,7 +151,7 @@ public final class ArchiveReader {
     }
 
     /** One entry read from its place, checked as {@link #read} checks it. */
-    void readPlacedEntry(InputStream content, java.util.function.LongSupplier compressed, String name, List<FileEntry> records,
+    void readPlacedEntry(InputStream content, Used compressed, String name, List<FileEntry> records,
                          String key, Sink sink, long offset) throws IOException {
         readEntry(content, compressed, name, records, key, sink, offset);
     }
@@ -188,14 +188,14 @@ public final class ArchiveReader {
                 List<FileEntry> records = remaining.remove(entry.getName());
                 ZipArchiveEntry current = entry;
                 // commons-compress counts no compressed bytes for zstd entries: their local header's size is used.
-                java.util.function.LongSupplier compressed = () -> zip.getCompressedCount() >= 0 ? zip.getCompressedCount()
-                        : current.getCompressedSize();
+                Used compressed = new Used(() -> zip.getCompressedCount() >= 0 ? zip.getCompressedCount()
+                        : current.getCompressedSize(), entry.getMethod());
                 if (records == null) {
                     skip(zip, compressed, entry.getName(), key, sink, 0);
                 } else {
                     readEntry(zip, compressed, entry.getName(), records, key, sink, offset);
                 }
-                long used = compressed.getAsLong();
+                long used = compressed.bytes().getAsLong();
                 offset = offset < 0 || used < 0 || entry.getGeneralPurposeBit().usesDataDescriptor() ? -1
                         : offset + 30 + entry.getRawName().length + entry.getLocalFileDataExtra().length + used;
             }
@@ -261,7 +261,7 @@ public final class ArchiveReader {
      * @param offset where the entry's local header lies in the plaintext (-1 when not known): a record
      *     that says where its entry lies must say so rightly, as a read of that entry alone relies on it
      */
-    private void readEntry(InputStream zip, java.util.function.LongSupplier compressed, String name, List<FileEntry> records,
+    private void readEntry(InputStream zip, Used compressed, String name, List<FileEntry> records,
                            String key, Sink sink, long offset) throws IOException {
         long limit = records.stream().mapToLong(FileEntry::size).max().orElse(0);
         MessageDigest sha = io.backuprouter.crypto.Digests.sha256();
@@ -299,7 +299,7 @@ public final class ArchiveReader {
             skip(zip, compressed, name, key, sink, total);
         }
         String actual = HexFormat.of().formatHex(sha.digest());
-        long csize = compressed.getAsLong();
+        long csize = compressed.bytes().getAsLong();
         List<FileEntry> matching = new ArrayList<>();
         Map<FileEntry, String> mismatching = new LinkedHashMap<>();
         for (FileEntry record : records) {
@@ -340,7 +340,7 @@ public final class ArchiveReader {
     }
 
     /** Reads past (the rest of) an entry: inflating it costs the same, so it is held to the same bound. */
-    private void skip(InputStream zip, java.util.function.LongSupplier compressed, String name, String key, Sink sink,
+    private void skip(InputStream zip, Used compressed, String name, String key, Sink sink,
                       long alreadyRead) throws IOException {
         byte[] buffer = BUFFERS.get();
         long total = alreadyRead;
@@ -359,12 +359,26 @@ public final class ArchiveReader {
      * the compressed bytes it has used (checked past its first MiB: small entries compress well
      * legitimately).
      */
-    private void checkExpansion(java.util.function.LongSupplier compressed, long total, String name, String key)
-            throws ArchiveUnreadable {
-        if (total > 1024 * 1024 && total > Math.max(compressed.getAsLong(), 1) * (long) maxExpansion) {
+    private void checkExpansion(Used compressed, long total, String name, String key) throws ArchiveUnreadable {
+        long bound = compressed.method() == ZSTD ? Math.max(maxExpansion, ZSTD_MAX_EXPANSION) : maxExpansion;
+        if (total > 1024 * 1024 && total > Math.max(compressed.bytes().getAsLong(), 1) * bound) {
             throw new ArchiveUnreadable(Failure.DAMAGED, key, "is refused: entry " + name + " expands more than "
-                    + maxExpansion + " times its compressed size, as a zip bomb would (backup.restore.max-expansion)", null);
+                    + bound + " times its compressed size, more than " + (compressed.method() == ZSTD
+                    ? "zstd ever compresses anything" : "the job's bound (backup.restore.max-expansion)")
+                    + ", as a zip bomb would", null);
         }
+    }
+
+    /** Zip method 93. */
+    private static final int ZSTD = 93;
+    /**
+     * The most a zstd entry can expand: a run of one byte compresses to RLE blocks of 4 bytes (a 3-byte header
+     * and the byte) for 128 KiB each, 32,768 times. Zeros and repeated lines come close to it legitimately.
+     */
+    static final long ZSTD_MAX_EXPANSION = 32_768;
+
+    /** The compressed bytes an entry has used so far, and its zip method (the bound of its expansion). */
+    record Used(java.util.function.LongSupplier bytes, int method) {
     }
 
     private interface SinkCall<T> {

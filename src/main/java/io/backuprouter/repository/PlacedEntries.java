@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * Reads chosen entries of an archive alone, each from the place its records give ({@code offset},
  * {@code csize}): only the age header and the 64 KiB chunks that hold an entry are fetched and
- * decrypted (docs/format.md, "Reading one file"). The local header found there must be the entry's;
+ * decrypted (docs/format.md, "Reading one file by ranges"). The local header found there must be the entry's;
  * the content is then checked by {@link ArchiveReader}, as when the archive is read whole.
  */
 final class PlacedEntries {
@@ -121,7 +121,8 @@ final class PlacedEntries {
                     return "entry " + name + " is compressed with zip method " + u16(header, 8)
                             + ", which this version does not read";
                 }
-                reader.readPlacedEntry(content, data::count, name, records, key, sink, offset);
+                reader.readPlacedEntry(content, new ArchiveReader.Used(data::count, u16(header, 8)), name, records, key, sink,
+                        offset);
             }
         }
         return null;

@@ -125,4 +125,44 @@ class ListingReuseIT {
         assertThat(piecesOf(next.snapshotId(), newReader)).as("the new passphrase's pieces are reused from then on")
                 .isEqualTo(after);
     }
+
+    @Test
+    void aPieceATargetHoldsButTheParentDoesNotNameIsSentAgainSoThatAPruneMeanwhileCannotTakeIt() throws Exception {
+        Path source = dir.resolve("source");
+        Files.createDirectories(source);
+        Files.writeString(source.resolve("a.txt"), "the one file");
+        for (int i = 0; i < 3000; i++) {
+            Files.createDirectories(source.resolve(String.format("folders/%04d", i)));
+        }
+        var folderTime = Files.getLastModifiedTime(source.resolve("folders"));
+        var oneTime = Files.getLastModifiedTime(source.resolve("folders/0100"));
+        jobs = new TestJobs(dir.resolve("home")).folderTarget("nas", Files.createDirectories(dir.resolve("nas")));
+        job = jobs.job("notes", source, "nas", Map.of("identity", jobs.identityFile().toString()));
+        AgeIdentity reader = AgeIdentity.read(jobs.identityFile());
+        BackupSummary first = backup(false);
+        Files.delete(source.resolve("folders/0100"));
+        BackupSummary second = backup(false);
+        Files.createDirectory(source.resolve("folders/0100")); // back as it was: the first snapshot's records again
+        Files.setLastModifiedTime(source.resolve("folders/0100"), oneTime);
+        Files.setLastModifiedTime(source.resolve("folders"), folderTime);
+        Set<String> notInParent = piecesOf(first.snapshotId(), reader);
+        notInParent.removeAll(piecesOf(second.snapshotId(), reader));
+        java.nio.file.attribute.FileTime twoDaysAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+        for (String piece : notInParent) { // as old as prune's grace period lets it delete, once unreferenced
+            Files.setLastModifiedTime(dir.resolve("nas/notes").resolve(io.backuprouter.catalog.ListingPiece.keyOf(piece)),
+                    twoDaysAgo);
+        }
+
+        BackupSummary third = backup(false);
+
+        assertThat(notInParent).isNotEmpty();
+        assertThat(piecesOf(third.snapshotId(), reader)).containsAll(notInParent);
+        for (String piece : notInParent) {
+            assertThat(Files.getLastModifiedTime(dir.resolve("nas/notes").resolve(
+                    io.backuprouter.catalog.ListingPiece.keyOf(piece))).toInstant())
+                    .as("sent again: the first snapshot's piece, which its parent does not name")
+                    .isAfter(twoDaysAgo.toInstant().plus(java.time.Duration.ofDays(1)));
+        }
+    }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Golden files of format version 2 (docs/format.md, "Version 2"): src/test/resources/format/v2 holds
+ * Golden files of format version 2 (docs/format.md, "Golden files"): src/test/resources/format/v2 holds
  * a job's folder as a target stores it ({@code notes/}: a manifest, three listing pieces and one archive
  * of a {@code compression: zstd} job (zstd and stored entries, places recorded), encrypted to the test identity there, a key used for nothing else) and the plain JSON of
  * the manifest and of each piece ({@code plain/}). The piece codec must keep giving these exact texts
@@ -121,7 +121,9 @@ class GoldenFormatV2Test {
                 Path content = Files.write(scratch.resolve("content"), bytes(entry));
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 crc.update(bytes(entry));
-                ArchiveWriter.Placed placed = writer.add(entry, TIME, 0644, entry.endsWith(".md")
+                int mode = Integer.parseInt(records().stream().filter(r -> entry.equals(r.entry())).findFirst().orElseThrow()
+                        .mode(), 8); // each entry with its file's mode, as backups write them
+                ArchiveWriter.Placed placed = writer.add(entry, TIME, mode, entry.endsWith(".md")
                         ? ArchiveWriter.Method.ZSTD : ArchiveWriter.Method.STORED, content, bytes(entry).length,
                         sha(bytes(entry)), crc.getValue());
                 System.out.println(entry + ": offset " + placed.offset() + ", csize " + placed.csize());
