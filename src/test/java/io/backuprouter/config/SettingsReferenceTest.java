@@ -90,13 +90,11 @@ class SettingsReferenceTest {
         if (declared != null) {
             return EMPTY.contains(cell.toLowerCase(Locale.ROOT)) ? null : "\"" + cell + "\" should be one of " + EMPTY;
         }
+        // No single default (— for none, or where it comes from: the preset's, zstd `3`, deflate `1`), but
+        // not one value either: only another setting's name may stand first (toPrefix defaults to fromPrefix).
         Matcher literal = Pattern.compile("^`([^`]*)`").matcher(cell);
-        if (literal.find()) {
-            // Only another setting's name may stand there (toPrefix defaults to fromPrefix).
-            return names.contains(literal.group(1)) ? null : "\"" + cell + "\" states a default the declaration does not have";
-        }
-        return cell.startsWith("—") || cell.startsWith("the ") ? null
-                : "\"" + cell + "\" should say there is none (—) or where it comes from (the preset's...)";
+        return !literal.find() || names.contains(literal.group(1)) ? null
+                : "\"" + cell + "\" states a default the declaration does not have";
     }
 
     /** Setting (as written in its first cell, without backticks) to the row's other cells. */
