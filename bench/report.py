@@ -25,19 +25,20 @@ def format_size(n):
 results, scale, size, files, java, restic, rclone = sys.argv[1:8]
 notes = sys.argv[8:]
 rows = {}
-for scenario, tool, rep, wall, rss, fetched, sent in csv.reader(open(results)):
-    rows.setdefault((scenario, tool), []).append((float(wall), int(rss), fetched, int(sent)))
+for scenario, tool, rep, wall, rss, fetched, sent, stored in csv.reader(open(results)):
+    rows.setdefault((scenario, tool), []).append((float(wall), int(rss), fetched, int(sent), int(stored)))
 print(f"# backup-router benchmark, {datetime.date.today()} ({scale} data set: {size}, {files} files)\n")
 print(f"{os.cpu_count()} cores. {java}; {restic}; {rclone}. Median of the repetitions, with min-max; peak RSS is the maximum.\n")
 print("For restores: *fetched* is what backup-router's summary says it read from the target; *server sent* is how much"
       " the S3 server wrote during the run (the change in its /proc/PID/io wchar: response bodies and headers; during a"
-      " restore it writes nothing else of note), for every tool.\n")
+      " restore it writes nothing else of note), for every tool. For backups: *stored* is how much the server's storage"
+      " grew during the run (what the tool uploaded and kept).\n")
 for note in notes:
     print(note + "\n")
-print("| scenario | tool | wall (s) | min-max (s) | ratio to backup-router | peak RSS (MiB) | fetched | server sent |")
-print("|---|---|---|---|---|---|---|---|")
-for scenario in ["first-backup", "no-change", "one-percent", "restore", "restore-one-small", "restore-one-large", "mirror",
-                 "huge-file"]:
+print("| scenario | tool | wall (s) | min-max (s) | ratio to backup-router | peak RSS (MiB) | fetched | server sent | stored |")
+print("|---|---|---|---|---|---|---|---|---|")
+for scenario in ["first-backup", "no-change", "one-percent", "one-file", "restore", "restore-one-small", "restore-one-large",
+                 "mirror", "huge-file"]:
     ours = rows.get((scenario, "backup-router"))
     base = statistics.median(r[0] for r in ours) if ours else None
     for tool in ["backup-router", "restic", "rclone", "rclone-crypt"]:
@@ -47,10 +48,12 @@ for scenario in ["first-backup", "no-change", "one-percent", "restore", "restore
         walls = [r[0] for r in data]
         med = statistics.median(walls)
         ratio = f"{med / base:.2f}x" if base else "-"
-        fetched = sent = ""
+        fetched = sent = stored = ""
+        if scenario in ("first-backup", "no-change", "one-percent", "one-file", "huge-file"):
+            stored = format_size(statistics.median(r[4] for r in data))
         if scenario.startswith("restore"):
             own = [r[2] for r in data if r[2]]
             fetched = format_size(statistics.median(parse_size(f) for f in own)) if own else "n/a"
             sent = format_size(statistics.median(r[3] for r in data))
         print(f"| {scenario} | {tool} | {med:.2f} | {min(walls):.2f}-{max(walls):.2f} | {ratio} | "
-              f"{max(r[1] for r in data) // 1024} | {fetched} | {sent} |")
+              f"{max(r[1] for r in data) // 1024} | {fetched} | {sent} | {stored} |")

@@ -2,7 +2,9 @@
 # The benchmark: backup-router beside restic and rclone, on the same seeded data and the same local
 # S3 server (backup-router's serve-s3, which is S3Proxy), timed in one run with the tools
 # alternating. See bench/README.md.
-#   bench/run.sh [--scale full|small] [--reps N] [--only backup-router] [--profile DIR]
+#   bench/run.sh [--scale full|small|many] [--files N] [--reps N] [--only backup-router] [--profile DIR]
+# --scale many: N small files (default 100,000, ~400 MB): first backup, nothing changed, one file
+# changed, restore and one file's restore, against restic.
 # --only backup-router skips the peers (for trying a change; the results file then has no ratios).
 # --profile DIR records each backup-router run with Java Flight Recorder into DIR/<scenario>-<rep>.jfr.
 set -euo pipefail
@@ -11,13 +13,15 @@ SCALE=full
 REPS=3
 ONLY=""
 PROFILE=""
+MANY_FILES=100000
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
+    --files) MANY_FILES=$2; shift 2 ;;
     --profile) PROFILE=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-    *) echo "usage: bench/run.sh [--scale full|small] [--reps N] [--only backup-router] [--profile DIR]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--scale full|small|many] [--files N] [--reps N] [--only backup-router] [--profile DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -88,7 +92,7 @@ LAUNCHER=$PWD/bin/backup-router
 
 DATA=$W/data
 echo "Generating the $SCALE data set in $DATA ..."
-python3 bench/gen_data.py --out "$DATA" --scale "$SCALE"
+python3 bench/gen_data.py --out "$DATA" --scale "$SCALE" --files "$MANY_FILES"
 SIZE=$(du -sh "$DATA" | cut -f1); FILES=$(find "$DATA" -type f | wc -l)
 
 # --- Two local S3 servers (the second one for mirroring) ------------------------------------
@@ -182,7 +186,8 @@ export RCLONE_CONFIG_ACRYPT_PASSWORD
 # measured against a cold server paid for compiling its PUT, multipart and GET paths (the first
 # mirror took twice as long as the others). Move some data through both servers first, unmeasured.
 echo "Warming the servers up ..."
-rclone copy -q --s3-upload-cutoff 5M --s3-chunk-size 5M "$DATA/media" a:bench/warmup
+WARM=$DATA/media; [ -d "$WARM" ] || WARM=$DATA/notes/p00 # the many-files set has no media/
+rclone copy -q --s3-upload-cutoff 5M --s3-chunk-size 5M "$WARM" a:bench/warmup
 rclone copy -q --s3-upload-cutoff 5M --s3-chunk-size 5M a:bench/warmup b:bench/warmup
 rclone copy -q b:bench/warmup "$W/warmup"
 rclone purge -q a:bench/warmup; rclone purge -q b:bench/warmup; rm -rf "$W/warmup"
@@ -190,7 +195,7 @@ rclone purge -q a:bench/warmup; rclone purge -q b:bench/warmup; rm -rf "$W/warmu
 RESULTS=$W/results.csv
 # measure SCENARIO TOOL REP command...: one timed run, appended to $RESULTS as
 # scenario,tool,rep,wall seconds,peak RSS KiB,fetched (backup-router's own count, e.g. "180 KiB"),
-# bytes server A sent during the run.
+# bytes server A sent during the run, bytes server A's storage grew by (what a backup uploaded).
 measure() {
   local scenario=$1 tool=$2 n=$3; shift 3
   if [ -n "$ONLY" ] && [ "$tool" != "$ONLY" ]; then return 0; fi
@@ -199,20 +204,21 @@ measure() {
   # flushed now, not by the kernel in the middle of the next tool's run.
   sync
   : > "$W/router-out.txt"
-  local sent_before; sent_before=$(server_a_sent)
+  local sent_before stored_before; sent_before=$(server_a_sent); stored_before=$(du -sb "$W/s3a" | cut -f1)
   # No run may hang the bench: an hour is far more than any scenario takes at full scale.
   if ! timeout 3600 /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@"; then
     echo "$scenario / $tool failed: $*" >&2
     exit 1
   fi
-  local sent=$(( $(server_a_sent) - sent_before )) fetched="" wall rss
+  local sent=$(( $(server_a_sent) - sent_before )) fetched="" wall rss stored
+  stored=$(( $(du -sb "$W/s3a" | cut -f1) - stored_before ))
   # backup-router's restore summary: "..., 1.2 MiB verified, 180 KiB fetched; 0.9 s".
   if [ "$tool" = backup-router ]; then
     fetched=$(grep -oE '[0-9.]+ [KMGT]?i?B fetched' "$W/router-out.txt" | tail -1 | sed 's/ fetched//' || true)
   fi
   read -r wall rss < "$W/time.txt"
-  echo "$scenario,$tool,$n,$wall,$rss,$fetched,$sent" >> "$RESULTS"
-  echo "  $scenario / $tool #$n: ${wall} s, $((rss / 1024)) MiB${fetched:+, fetched $fetched}, server A sent $((sent / 1024)) KiB"
+  echo "$scenario,$tool,$n,$wall,$rss,$fetched,$sent,$stored" >> "$RESULTS"
+  echo "  $scenario / $tool #$n: ${wall} s, $((rss / 1024)) MiB${fetched:+, fetched $fetched}, server A sent $((sent / 1024)) KiB, stored $((stored / 1024)) KiB"
 }
 
 # restore_one SCENARIO REP PATH: one file (PATH, relative to the data set) of the latest snapshot,
@@ -234,9 +240,34 @@ check_one_file() {
   fi
 }
 
+# The scale scenario: many small files, against restic.
+many_repetition() {
+  rm -rf "${H:?}/var"
+  export RESTIC_REPOSITORY="s3:http://127.0.0.1:$PORT_A/bench/restic-$rep"
+  restic init -q
+  measure first-backup backup-router "$rep" router backup bench
+  measure first-backup restic "$rep" restic backup -q "$DATA"
+  measure no-change backup-router "$rep" router backup bench
+  measure no-change restic "$rep" restic backup -q "$DATA"
+  # One file of the tree changed.
+  echo "edit $rep" >> "$DATA/notes/p07/q11/n0000557.md"
+  measure one-file backup-router "$rep" router backup bench
+  measure one-file restic "$rep" restic backup -q "$DATA"
+  measure restore backup-router "$rep" router restore bench --to "$W/restored-$rep/router"
+  measure restore restic "$rep" restic restore -q latest --target "$W/restored-$rep/restic"
+  SMALL=notes/p07/q11/n0000557.md
+  restore_one restore-one-small "$rep" "$SMALL"
+  if diff -r "$DATA" "$W/restored-$rep/router" > /dev/null; then
+    echo "  backup-router restore: identical"
+  else
+    echo "  backup-router restore DIFFERS" >&2; exit 1
+  fi
+}
+
 for rep in $(seq 1 "$REPS"); do
   export rep
   echo "Repetition $rep of $REPS"
+  if [ "$SCALE" = many ]; then many_repetition; continue; fi
   # First full backup, each tool into empty storage.
   rm -rf "${H:?}/var"
   export RESTIC_REPOSITORY="s3:http://127.0.0.1:$PORT_A/bench/restic-$rep" RCLONE_CONFIG_ACRYPT_REMOTE="a:bench/rclone-crypt-$rep"
@@ -299,7 +330,7 @@ fi
 OUT=$OUT.md
 python3 bench/report.py "$RESULTS" "$SCALE" "$SIZE" "$FILES" \
   "$(java -version 2>&1 | head -1)" "$(restic version | head -1) ($RESTIC_FROM)" "$(rclone version | head -1)" \
-  "restore-one-small restores $SMALL ($(stat -c %s "$DATA/$SMALL") bytes), restore-one-large $LARGE ($(stat -c %s "$DATA/$LARGE") bytes)." \
+  "restore-one-small restores $SMALL ($(stat -c %s "$DATA/$SMALL") bytes)${LARGE:+, restore-one-large $LARGE ($(stat -c %s "$DATA/$LARGE") bytes)}." \
   > "$OUT"
 cat "$OUT"
 echo "Written to $OUT"

@@ -66,13 +66,11 @@ final class ArchiveWriter {
         }
     }
 
-    static Written write(String archiveId, List<Packed> files, Path outFile, List<String> recipients, int level)
-            throws IOException {
-        return write(archiveId, files, outFile, io.backuprouter.crypto.AgeEncryption.toRecipients(recipients), level);
-    }
-
+    /**
+     * Writes the files into one archive: content that shrinks with {@code method} at {@code level}, the rest stored.
+     */
     static Written write(String archiveId, List<Packed> files, Path outFile, io.backuprouter.crypto.AgeEncryption encryption,
-                         int level) throws IOException {
+                         io.backuprouter.repository.ArchiveWriter.Method method, int level) throws IOException {
         List<FileEntry> stored = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         long contentBytes = 0;
@@ -85,8 +83,7 @@ final class ArchiveWriter {
                 io.backuprouter.repository.ArchiveWriter.Placed placed;
                 try {
                     placed = archive.add(entry.path(), entry.mtime(), entry.mode() == null ? 0644 : Integer.parseInt(entry.mode(), 8),
-                            hashed.deflate() ? io.backuprouter.repository.ArchiveWriter.Method.DEFLATE
-                                    : io.backuprouter.repository.ArchiveWriter.Method.STORED,
+                            hashed.compress() ? method : io.backuprouter.repository.ArchiveWriter.Method.STORED,
                             packed.file(), hashed.size(), hashed.sha256(), hashed.crc32());
                 } catch (io.backuprouter.repository.ArchiveWriter.ContentChanged e) {
                     throw new ChangedWhileArchiving(entry.path(), e);

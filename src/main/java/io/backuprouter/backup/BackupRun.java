@@ -176,11 +176,13 @@ public final class BackupRun {
                 && outbox.everyTargetHas(previous.key())) {
             state.checkedUnchanged(previous, outbox.names(), clock.instant());
             return new BackupSummary(job.name(), previous.id(), entries.stream().filter(FileEntry::isFile).count(),
-                    entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(), 0, 0, 0, 0,
+                    entries.stream().filter(FileEntry::isFile).mapToLong(FileEntry::size).sum(), 0, 0, 0, 0, 0,
                     outbox.names(), Map.of(), plan.warnings(), Duration.between(started, clock.instant()), true, 0);
         }
-        Snapshot snapshot = snapshot(snapshotId, started, previous, plan, packed);
-        List<String> committed = commit(state, outbox, snapshot);
+        Snapshot whole = snapshot(snapshotId, started, previous, plan, packed, piecesKey(previous, packAll, snapshotId));
+        SnapshotCommit.Committed commit = new SnapshotCommit(job, state, outbox, progress).commit(whole);
+        Snapshot snapshot = commit.snapshot();
+        List<String> committed = commit.targets();
         if (!committed.isEmpty()) {
             state.saveLatest(snapshot);
             passphraseCheck.save(recorded, packAll);
@@ -195,7 +197,8 @@ public final class BackupRun {
             forgotten = applyRetention(state, outbox, committed, plan.warnings());
         }
         return new BackupSummary(job.name(), committed.isEmpty() ? null : snapshotId, stats.files(), stats.bytes(),
-                stats.addedFiles(), stats.addedBytes(), stats.uploadedBytes(), packed.newArchives().size(), committed,
+                stats.addedFiles(), stats.addedBytes(), stats.uploadedBytes(), commit.listingBytes(), packed.newArchives().size(),
+                committed,
                 outbox.lacking(snapshot.key()), plan.warnings(), Duration.between(started, clock.instant()), false, forgotten);
     }
 
@@ -222,7 +225,7 @@ public final class BackupRun {
 
     /** The new snapshot's manifest: every entry, and every archive the files need. */
     private Snapshot snapshot(String snapshotId, Instant started, Snapshot previous, ChangePlan plan,
-                              Packing.Outcome packed) {
+                              Packing.Outcome packed, String encryptedTo) {
         List<FileEntry> entries = plan.entries();
         Map<String, ArchiveInfo> needed = new TreeMap<>();
         entries.stream().filter(FileEntry::isFile).forEach(f -> needed.put(f.archive(), plan.knownArchives().get(f.archive())));
@@ -236,24 +239,25 @@ public final class BackupRun {
                 addedFiles, packed.addedBytes(), packed.uploadedBytes());
         return new Snapshot(Snapshot.FORMAT, Snapshot.VERSION, snapshotId, job.name(), job.host(), started,
                 previous == null ? null : previous.id(), job.source().toAbsolutePath().normalize().toString(), stats,
-                List.copyOf(needed.values()), entries);
+                List.copyOf(needed.values()), entries, null, encryptedTo);
     }
 
     /**
-     * Writes the manifest into the outbox and sends it to every target that holds (or now gets)
-     * every archive it names; saves what still waits. Returns the targets that committed it.
+     * What the snapshot's manifest and pieces say they are encrypted to: the recipients' fingerprint; for a
+     * passphrase (whose fingerprint does not change with it), {@code passphrase:} and the id of the snapshot
+     * that began this passphrase's pieces, carried from the parent while the passphrase stays (a run that
+     * packs everything again, as after a change of passphrase, begins anew), so that a piece written under one
+     * passphrase never has the id of a piece written under another.
      */
-    private List<String> commit(JobState state, Outbox outbox, Snapshot snapshot) throws IOException {
-        Path manifestFile = state.outbox().resolve(snapshot.id() + ".json.age");
-        try (OutputStream out = Files.newOutputStream(manifestFile)) {
-            Manifests.writeEncrypted(snapshot, out, job.encryption());
+    private String piecesKey(Snapshot previous, boolean packAll, String snapshotId) {
+        String fingerprint = job.encryption().fingerprint();
+        if (!job.encryption().usesPassphrase()) {
+            return fingerprint;
         }
-        List<String> requires = snapshot.archives().stream().map(ArchiveInfo::key).toList();
-        progress.step("committing snapshot " + snapshot.id());
-        List<String> committed = outbox.commit(snapshot.key(), manifestFile, requires);
-        // Pending first: a crash in between leaves extra pending entries (harmless), never lost ones.
-        outbox.savePending();
-        return committed;
+        if (!packAll && previous != null && previous.encryptedTo() != null && previous.encryptedTo().startsWith("passphrase:")) {
+            return previous.encryptedTo();
+        }
+        return "passphrase:" + snapshotId;
     }
 
     /** Forgets, on each target that committed this run, the snapshots the job's policy does not keep. */

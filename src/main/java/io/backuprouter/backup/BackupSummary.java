@@ -14,7 +14,8 @@ import java.util.Map;
  * @param bytes their total size
  * @param addedFiles files whose content was packed this run
  * @param addedBytes that content's size
- * @param uploadedBytes encrypted bytes uploaded (to each target)
+ * @param uploadedBytes encrypted bytes of new archives uploaded (to each target)
+ * @param listingBytes encrypted bytes of the snapshot's manifest and of the listing pieces no target held yet
  * @param archives new archives
  * @param committed targets that now list the snapshot
  * @param failed targets that do not, with the reason; they catch up on a later run
@@ -27,7 +28,7 @@ import java.util.Map;
  *     that forgot the most)
  */
 public record BackupSummary(String job, String snapshotId, long files, long bytes, long addedFiles, long addedBytes,
-                            long uploadedBytes, int archives, List<String> committed, Map<String, String> failed,
+                            long uploadedBytes, long listingBytes, int archives, List<String> committed, Map<String, String> failed,
                             List<String> warnings, Duration duration, boolean unchanged, int forgotten) {
 
     public boolean complete() {
@@ -46,7 +47,8 @@ public record BackupSummary(String job, String snapshotId, long files, long byte
         String result = snapshotId == null ? "job " + job + ": no snapshot committed"
                 : "job " + job + ": snapshot " + snapshotId + ": " + ByteSize.count(files, "file") + ", " + ByteSize.format(bytes)
                 + "; added " + ByteSize.count(addedFiles, "file") + ", " + ByteSize.format(addedBytes) + " ("
-                + ByteSize.format(uploadedBytes) + " uploaded in " + ByteSize.count(archives, "archive") + "); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
+                + ByteSize.format(uploadedBytes) + " uploaded in " + ByteSize.count(archives, "archive") + ", "
+                + ByteSize.format(listingBytes) + " of listing); committed on " + (committed.isEmpty() ? "no target" : String.join(", ", committed));
         StringBuilder line = new StringBuilder(result);
         failed.forEach((target, reason) -> line.append("; ").append(target).append(" FAILED: ").append(reason));
         if (forgotten > 0) {

@@ -9,11 +9,10 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Reads a file once to learn what packing needs: its SHA-256 (identity of the content), its CRC-32
- * (stored zip entries need it before their data) and whether deflate would shrink it.
+ * (zip entries carry it in their local header) and whether compressing would shrink it.
  */
 final class ContentHasher {
     /** Formats that are compressed already: stored, not deflated. */
@@ -22,6 +21,8 @@ final class ContentHasher {
             "mp3", "m4a", "aac", "ogg", "opus", "flac", "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "lz4",
             "jar", "apk", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "epub", "woff", "woff2", "age", "gpg");
     private static final int SAMPLE = 64 * 1024;
+    /** Content shorter than this is stored: a compressed frame's own bytes would cost more than it saves. */
+    static final int TINY = 128;
     private static final int BUFFER = 256 * 1024;
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
     private static final ThreadLocal<byte[]> SAMPLES = ThreadLocal.withInitial(() -> new byte[SAMPLE]);
@@ -33,10 +34,10 @@ final class ContentHasher {
      * @param sha256 hex SHA-256
      * @param crc32 CRC-32 of the content
      * @param size bytes read
-     * @param deflate whether to deflate it (false for compressed formats, empty content, and content over
-     *                64 KiB whose first 64 KiB do not shrink)
+     * @param compress whether to compress it (false for compressed formats, content under {@value #TINY} bytes,
+     *                and content over 64 KiB whose first 64 KiB do not shrink)
      */
-    record Hashed(String sha256, long crc32, long size, boolean deflate) {
+    record Hashed(String sha256, long crc32, long size, boolean compress) {
     }
 
     static Hashed hash(Path file, String relativePath) throws IOException {
@@ -59,11 +60,11 @@ final class ContentHasher {
                 size += n;
             }
         }
-        // Content up to the sample's size is deflated without a trial: the trial would cost as much as
-        // the deflate itself (most files of a typical tree are that small), and small content gains little
+        // Content up to the sample's size is compressed without a trial: the trial would cost as much as
+        // the compression itself (most files of a typical tree are that small), and small content gains little
         // from being stored.
-        boolean deflate = !compressedFormat(relativePath) && size > 0 && (size <= SAMPLE || shrinks(sample, sampled));
-        return new Hashed(HexFormat.of().formatHex(sha.digest()), crc.getValue(), size, deflate);
+        boolean compress = !compressedFormat(relativePath) && size >= TINY && (size <= SAMPLE || shrinks(sample, sampled));
+        return new Hashed(HexFormat.of().formatHex(sha.digest()), crc.getValue(), size, compress);
     }
 
     static boolean compressedFormat(String path) {
@@ -71,28 +72,14 @@ final class ContentHasher {
         return dot >= 0 && COMPRESSED_EXTENSIONS.contains(path.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** Whether a fast deflate of the first bytes saves at least 5%. */
+    /** Whether a fast compression (zstd level 1) of the first bytes saves at least 5%, whatever the job's codec. */
     private static boolean shrinks(byte[] sample, int length) {
         if (length < 128) {
             return length > 0;
         }
-        Deflater deflater = new Deflater(1, true);
-        try {
-            deflater.setInput(sample, 0, length);
-            deflater.finish();
-            byte[] out = new byte[length + 64];
-            int compressed = 0;
-            while (!deflater.finished()) {
-                int n = deflater.deflate(out, 0, out.length);
-                compressed += n;
-                if (compressed > length) {
-                    return false;
-                }
-            }
-            return compressed < length * 0.95;
-        } finally {
-            deflater.end();
-        }
+        byte[] out = new byte[(int) com.github.luben.zstd.Zstd.compressBound(length)];
+        long compressed = com.github.luben.zstd.Zstd.compressByteArray(out, 0, out.length, sample, 0, length, 1);
+        return !com.github.luben.zstd.Zstd.isError(compressed) && compressed < length * 0.95;
     }
 
     static MessageDigest sha256() {

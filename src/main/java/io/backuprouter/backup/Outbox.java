@@ -42,8 +42,9 @@ final class Outbox {
     static final class TargetState {
         final String name;
         final JobRepository store;
-        final Set<String> have = new HashSet<>();
-        String failure;
+        // Uploads of small objects (listing pieces) run several at once.
+        final Set<String> have = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile String failure;
 
         TargetState(String name, JobRepository store) {
             this.name = name;
@@ -102,6 +103,11 @@ final class Outbox {
     /** Whether nothing waits to be sent to any target. */
     boolean nothingWaiting() {
         return pending.isEmpty();
+    }
+
+    /** Whether some target of the job, working or not, does not hold the object. */
+    boolean someTargetLacks(String key) {
+        return targets.values().stream().anyMatch(t -> !t.have.contains(key));
     }
 
     /** Whether every target works and holds the object. */
@@ -294,14 +300,14 @@ final class Outbox {
     void upload(String key, Path file, List<String> requires, ExecutorService executor) throws IOException {
         Map<TargetState, Future<Boolean>> results = new LinkedHashMap<>();
         for (TargetState target : targets.values()) {
-            if (target.alive() && target.have.containsAll(requires)) {
+            if (target.alive() && !target.have.contains(key) && target.have.containsAll(requires)) {
                 results.put(target, executor.submit(() -> put(target, key, file)));
             }
         }
         List<String> lacking = new ArrayList<>();
         for (TargetState target : targets.values()) {
             Future<Boolean> result = results.get(target);
-            boolean done = false;
+            boolean done = target.have.contains(key);
             if (result != null) {
                 try {
                     done = result.get();
@@ -317,7 +323,7 @@ final class Outbox {
             }
         }
         if (!lacking.isEmpty()) {
-            pending.add(new JobState.Pending(key, state.dir().relativize(file).toString(), lacking, requires));
+            addPending(new JobState.Pending(key, state.dir().relativize(file).toString(), lacking, requires));
         } else {
             // Every target has it: the local copy goes now, so that a large backup needs local disk for a
             // few archives, not for all of them (a crash before the commit leaves them on the targets,
@@ -328,6 +334,61 @@ final class Outbox {
                 LOG.debug("Job {}: cannot delete {} yet (deleted when the run ends): {}", job.name(), file, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Uploads objects that require nothing (listing pieces), several at once: {@code write} makes each
+     * object's local copy, called only for objects some target lacks. The first failure to write one is thrown.
+     */
+    void uploadAll(List<String> keys, Path folder, ObjectWriter write) throws IOException {
+        int parallel = SMALL_UPLOADS;
+        ExecutorService perObject = Executors.newFixedThreadPool(parallel);
+        ExecutorService perTarget = Executors.newFixedThreadPool(parallel * Math.max(1, targets.size()));
+        try {
+            List<Future<Object>> sent = new ArrayList<>();
+            for (String key : keys) {
+                if (someTargetLacks(key)) {
+                    sent.add(perObject.submit(() -> {
+                        Path file = folder.resolve(key.substring(key.lastIndexOf('/') + 1));
+                        write.write(key, file);
+                        upload(key, file, List.of(), perTarget);
+                        return null;
+                    }));
+                }
+            }
+            for (Future<Object> one : sent) {
+                one.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading the listing", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            perObject.shutdownNow();
+            perTarget.shutdownNow();
+        }
+    }
+
+    /** Small objects uploaded at once by {@link #uploadAll}. */
+    static final int SMALL_UPLOADS = 8;
+
+    /** Writes the local copy of an object about to be uploaded. */
+    @FunctionalInterface
+    interface ObjectWriter {
+        void write(String key, Path file) throws IOException;
+    }
+
+    /** Adds what waits for some targets; an object already waiting waits once, for all of them. */
+    private synchronized void addPending(JobState.Pending item) {
+        JobState.Pending before = pending.stream().filter(p -> p.key().equals(item.key())).findFirst().orElse(null);
+        if (before == null) {
+            pending.add(item);
+            return;
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(before.targets());
+        all.addAll(item.targets());
+        pending.set(pending.indexOf(before), new JobState.Pending(item.key(), item.file(), List.copyOf(all), item.requires()));
     }
 
     private boolean put(TargetState target, String key, Path file) {
@@ -346,7 +407,7 @@ final class Outbox {
         }
     }
 
-    private void fail(TargetState target, Throwable e) {
+    private synchronized void fail(TargetState target, Throwable e) {
         if (target.failure == null) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             // A store's messages start with its name: said once.

@@ -212,7 +212,8 @@ final class Packing {
             Path out = state.outbox().resolve(archiveId + ".zip.age");
             try {
                 long packStarted = System.nanoTime();
-                ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.encryption(), job.compressionLevel());
+                ArchiveWriter.Written written = ArchiveWriter.write(archiveId, files, out, job.encryption(),
+                        entryMethod(job.compression()), job.compressionLevel());
                 LOG.debug("Job {}: archive {} packed: {} files, {} bytes of content, {} bytes stored, {} ms", job.name(),
                         archiveId, written.stored().size(), written.contentBytes(), written.info().size(),
                         (System.nanoTime() - packStarted) / 1_000_000);
@@ -262,6 +263,15 @@ final class Packing {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    /** The zip method a job's {@code compression} gives content that shrinks. */
+    static io.backuprouter.repository.ArchiveWriter.Method entryMethod(String compression) {
+        return switch (compression == null ? "zstd" : compression) {
+            case "deflate" -> io.backuprouter.repository.ArchiveWriter.Method.DEFLATE;
+            case "none" -> io.backuprouter.repository.ArchiveWriter.Method.STORED;
+            default -> io.backuprouter.repository.ArchiveWriter.Method.ZSTD;
+        };
     }
 
     /** Whether size and time are still what the scan saw. */

@@ -10,11 +10,16 @@ import java.util.List;
  *
  * @param format always {@value #FORMAT}
  * @param version {@value #VERSION}
+ * @param encryptedTo what the piece is encrypted to, as its manifest's {@code encryptedTo} says it (so that the same
+ *     records under another key are another piece, never one a later snapshot takes for its own); readers do not need
+ *     it
  * @param archives the archives its files name, sorted by id
  * @param files its records, sorted by path
  */
-@JsonPropertyOrder({"format", "version", "archives", "files"})
-public record ListingPiece(String format, int version, List<ArchiveInfo> archives, List<FileEntry> files) {
+@JsonPropertyOrder({"format", "version", "encryptedTo", "archives", "files"})
+public record ListingPiece(String format, int version,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           String encryptedTo, List<ArchiveInfo> archives, List<FileEntry> files) {
     public static final String FORMAT = "backup-router/listing";
     /** The format version that introduced pieces, and the only one this program reads. */
     public static final int VERSION = 2;

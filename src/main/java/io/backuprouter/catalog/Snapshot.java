@@ -28,17 +28,21 @@ import java.util.List;
  * @param files every entry, sorted by path (absent in a version 2 manifest as stored)
  * @param stats counts
  * @param listing the pieces holding the records, in path order (version 2; absent in version 1)
+ * @param encryptedTo what this manifest and the pieces its run wrote are encrypted to (version 2; absent in
+ *     version 1): {@code recipients:<sha256>} as archives say it, or {@code passphrase:<snapshot id>}, the id naming
+ *     the run that began using the passphrase, so that pieces written under another passphrase never share an id
  */
-@JsonPropertyOrder({"format", "version", "id", "job", "host", "time", "parent", "source", "stats", "archives", "files",
-        "listing"})
+@JsonPropertyOrder({"format", "version", "id", "job", "host", "time", "parent", "source", "encryptedTo", "stats",
+        "archives", "files", "listing"})
 public record Snapshot(String format, int version, String id, String job, String host, Instant time, String parent,
                        String source, SnapshotStats stats,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<ArchiveInfo> archives,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileEntry> files,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) List<ListedPiece> listing) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<ListedPiece> listing,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String encryptedTo) {
     public static final String FORMAT = "backup-router/snapshot";
     /** The format version this program writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The highest format version this program reads. */
     public static final int READ_VERSION = 2;
     /** The first version whose manifests hold a {@code listing} of pieces instead of the records. */
@@ -47,7 +51,14 @@ public record Snapshot(String format, int version, String id, String job, String
     /** A manifest that holds its records itself (version 1). */
     public Snapshot(String format, int version, String id, String job, String host, Instant time, String parent,
                     String source, SnapshotStats stats, List<ArchiveInfo> archives, List<FileEntry> files) {
-        this(format, version, id, job, host, time, parent, source, stats, archives, files, null);
+        this(format, version, id, job, host, time, parent, source, stats, archives, files, null, null);
+    }
+
+    /** A manifest of either version, without {@link #encryptedTo}. */
+    public Snapshot(String format, int version, String id, String job, String host, Instant time, String parent,
+                    String source, SnapshotStats stats, List<ArchiveInfo> archives, List<FileEntry> files,
+                    List<ListedPiece> listing) {
+        this(format, version, id, job, host, time, parent, source, stats, archives, files, listing, null);
     }
 
     /** Whether the records are in pieces named by {@link #listing} rather than in the manifest. */
@@ -58,7 +69,13 @@ public record Snapshot(String format, int version, String id, String job, String
 
     /** This manifest with the records and archives read from its pieces (its listing kept). */
     public Snapshot withRecords(List<ArchiveInfo> allArchives, List<FileEntry> allFiles) {
-        return new Snapshot(format, version, id, job, host, time, parent, source, stats, allArchives, allFiles, listing);
+        return new Snapshot(format, version, id, job, host, time, parent, source, stats, allArchives, allFiles, listing,
+                encryptedTo);
+    }
+
+    /** This manifest as stored in version 2: its listing instead of its records. */
+    public Snapshot stored() {
+        return new Snapshot(format, version, id, job, host, time, parent, source, stats, null, null, listing, encryptedTo);
     }
 
     /** The object key of a snapshot, relative to the job's folder. */

@@ -124,7 +124,8 @@ public final class JobCatalog {
             Boolean allowEmpty = s.bool(JobSettings.ALLOW_EMPTY);
             Long batchSize = s.size(JobSettings.BATCH_SIZE);
             Integer batchFiles = s.integer(JobSettings.BATCH_FILES, 1, 1_000_000);
-            Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, 9);
+            String compression = s.choice(JobSettings.COMPRESSION);
+            Integer level = s.integer(JobSettings.COMPRESSION_LEVEL, 1, "deflate".equals(compression) ? 9 : 19);
             String stateDir = s.text(JobSettings.STATE_DIR);
             String host = s.text(JobSettings.HOST);
             java.time.Duration quietPeriod = quietPeriod(s);
@@ -138,7 +139,9 @@ public final class JobCatalog {
                     counts[2], counts[3], counts[4], counts[5], keepWithin);
             return new JobSettings(name, Path.of(source), targets, recipients, passphrase,
                     identity == null ? null : Path.of(identity),
-                    includes, excludes, defaultExcludes, allowEmpty, batchSize, batchFiles, level, Path.of(stateDir),
+                    includes, excludes, defaultExcludes, allowEmpty, batchSize, batchFiles, compression,
+                    level != null ? level : "deflate".equals(compression) ? JobSettings.DEFLATE_DEFAULT_LEVEL
+                            : JobSettings.ZSTD_DEFAULT_LEVEL, Path.of(stateDir),
                     host != null ? host : localHost(), d.kamelet(), quietPeriod, schedule, retention, d.file(), d.line());
         }
 

@@ -26,7 +26,8 @@ import java.util.List;
  * @param allowEmpty whether a source that suddenly holds no files is backed up (refused otherwise)
  * @param batchSize most content bytes per archive
  * @param batchFiles most files per archive
- * @param compressionLevel deflate level 1-9
+ * @param compression how entries are compressed: {@code zstd}, {@code deflate} or {@code none}
+ * @param compressionLevel the level of that compression (zstd 1-19, deflate 1-9)
  * @param stateDir where local state lives ({@code <stateDir>/<name>/})
  * @param host the machine's name recorded in snapshots
  * @param trigger the kamelet that declares it: backup-on-change, backup-on-schedule or backup-run
@@ -39,7 +40,7 @@ import java.util.List;
 public record JobSettings(String name, Path source, List<String> targets, List<String> recipients, String passphrase,
                           Path identity,
                           List<String> includes, List<String> excludes, boolean defaultExcludes, boolean allowEmpty, long batchSize,
-                          int batchFiles, int compressionLevel, Path stateDir, String host, String trigger,
+                          int batchFiles, String compression, int compressionLevel, Path stateDir, String host, String trigger,
                           java.time.Duration quietPeriod, String schedule,
                           io.backuprouter.catalog.RetentionPolicy retention, String file, int line) {
 
@@ -65,8 +66,16 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
     public static final Setting BATCH_SIZE = Setting.of("batchSize", SIZE, "Batch Size",
             "most content per archive; a larger file gets an archive of its own", "256MiB");
     public static final Setting BATCH_FILES = Setting.of("batchFiles", INTEGER, "Batch Files", "most files per archive", "10000");
+    public static final Setting COMPRESSION = Setting.choice("compression", "Compression",
+            "zstd (fast, small; restorable by hand with bsdtar or 7-Zip), deflate (every entry readable by Info-ZIP unzip:"
+            + " the widest portability) or none (everything stored as is); compressed formats are always stored",
+            "zstd", "zstd", "deflate", "none");
+    /** The default zstd level (zstd-jni): the benchmark's best trade of speed and size. */
+    public static final int ZSTD_DEFAULT_LEVEL = 3;
+    /** The default deflate level (zlib). */
+    public static final int DEFLATE_DEFAULT_LEVEL = 1;
     public static final Setting COMPRESSION_LEVEL = Setting.of("compressionLevel", INTEGER, "Compression Level",
-            "deflate level from 1 (fastest) to 9 (smallest); compressed formats are always stored", "1");
+            "the compression's level: zstd 1 (fastest) to 19 (smallest), default 3; deflate 1 to 9, default 1", null);
     public static final Setting STATE_DIR = Setting.of("stateDir", PATH, "State Folder",
             "folder for the local state of jobs (what was backed up, uploads waiting for a target)", "var/state");
     public static final Setting HOST = Setting.of("host", TEXT, "Host", "the machine's name recorded in snapshots", null);
@@ -96,7 +105,7 @@ public record JobSettings(String name, Path source, List<String> targets, List<S
     /** Settings of the job itself, used by every trigger. */
     public static final List<Setting> JOB_SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(JOB, SOURCE,
             TARGETS, RECIPIENTS, PASSPHRASE, IDENTITY, INCLUDE, EXCLUDE, DEFAULT_EXCLUDES, ALLOW_EMPTY, BATCH_SIZE, BATCH_FILES,
-            COMPRESSION_LEVEL, STATE_DIR, HOST), RETENTION.stream()).toList();
+            COMPRESSION, COMPRESSION_LEVEL, STATE_DIR, HOST), RETENTION.stream()).toList();
 
     /** Everything a job declaration may set. */
     public static final List<Setting> SETTINGS = java.util.stream.Stream.concat(JOB_SETTINGS.stream(),

@@ -91,20 +91,21 @@ public final class ListingPieces {
      *
      * @param sorted every record, sorted by path
      * @param archives the archives the files name (others are left out)
+     * @param encryptedTo what the pieces will be encrypted to, as the manifest's {@code encryptedTo} says it
      * @throws IllegalArgumentException when a file names an archive that is not given, or a piece's text
      *     would be over {@link #MAX_TEXT_BYTES}
      */
-    public static List<Encoded> encode(List<FileEntry> sorted, List<ArchiveInfo> archives) {
+    public static List<Encoded> encode(List<FileEntry> sorted, List<ArchiveInfo> archives, String encryptedTo) {
         Map<String, ArchiveInfo> byId = new TreeMap<>();
         archives.forEach(a -> byId.putIfAbsent(a.id(), a));
         List<Encoded> pieces = new ArrayList<>();
         for (List<FileEntry> run : split(sorted)) {
-            pieces.add(encode(run, byId));
+            pieces.add(encode(run, byId, encryptedTo));
         }
         return pieces;
     }
 
-    private static Encoded encode(List<FileEntry> run, Map<String, ArchiveInfo> archives) {
+    private static Encoded encode(List<FileEntry> run, Map<String, ArchiveInfo> archives, String encryptedTo) {
         Map<String, ArchiveInfo> named = new TreeMap<>();
         for (FileEntry record : run) {
             if (record.archive() != null) {
@@ -116,7 +117,8 @@ public final class ListingPieces {
                 named.put(archive.id(), archive);
             }
         }
-        ListingPiece piece = new ListingPiece(ListingPiece.FORMAT, ListingPiece.VERSION, List.copyOf(named.values()), run);
+        ListingPiece piece = new ListingPiece(ListingPiece.FORMAT, ListingPiece.VERSION, encryptedTo,
+                List.copyOf(named.values()), run);
         byte[] json;
         try {
             json = Manifests.compactJson().writeValueAsBytes(piece);
@@ -203,7 +205,8 @@ public final class ListingPieces {
             throw new IOException(name + ": not a valid listing piece: it holds " + (piece.files() == null ? 0
                     : piece.files().size()) + " records, where a piece holds 1 to " + MAX_RECORDS);
         }
-        return piece.archives() == null ? new ListingPiece(piece.format(), piece.version(), List.of(), piece.files()) : piece;
+        return piece.archives() == null ? new ListingPiece(piece.format(), piece.version(), piece.encryptedTo(), List.of(),
+                piece.files()) : piece;
     }
 
     private static byte[] sha256(byte[] bytes) {

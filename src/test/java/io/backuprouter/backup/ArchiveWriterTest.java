@@ -37,7 +37,8 @@ class ArchiveWriterTest {
                 packed("small-noise.bin"));
 
         ArchiveWriter.Written written = ArchiveWriter.write("00112233445566778899aabbccddeeff", files,
-                dir.resolve("out.zip.age"), List.of(keys.recipient()), 1);
+                dir.resolve("out.zip.age"), io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(keys.recipient())),
+                io.backuprouter.repository.ArchiveWriter.Method.DEFLATE, 1);
 
         assertThat(written.stored()).hasSize(4).allSatisfy(e -> assertThat(e.archive()).isEqualTo("00112233445566778899aabbccddeeff"));
         assertThat(written.changed()).isEmpty();
@@ -51,21 +52,22 @@ class ArchiveWriterTest {
         }
         assertThat(methods).containsEntry("photo.jpg", ZipEntry.STORED).containsEntry("noise.bin", ZipEntry.STORED)
                 .containsEntry("notes.txt", ZipEntry.DEFLATED)
-                // Up to 64 KiB, content is deflated without a trial deflate (which would cost as much).
+                // Up to 64 KiB, content is compressed without a trial (which would cost as much).
                 .containsEntry("small-noise.bin", ZipEntry.DEFLATED);
         assertThat(Files.size(dir.resolve("out.zip.age"))).isLessThan(100_000 + 200_000 + 20_000 + 20_100);
     }
 
     @Test
     void aFileThatChangedAfterItWasHashedIsLeftOut() throws IOException {
-        Files.writeString(dir.resolve("a.txt"), "original content");
+        Files.writeString(dir.resolve("a.txt"), "original content\n".repeat(20)); // compressed: written whole or not at all
         Files.writeString(dir.resolve("b.txt"), "stays the same");
         ArchiveWriter.Packed a = packed("a.txt");
         ArchiveWriter.Packed b = packed("b.txt");
-        Files.writeString(dir.resolve("a.txt"), "CHANGED content");
+        Files.writeString(dir.resolve("a.txt"), "CHANGED content\n".repeat(22));
 
         ArchiveWriter.Written written = ArchiveWriter.write("ffeeddccbbaa99887766554433221100", List.of(a, b),
-                dir.resolve("out.zip.age"), List.of(AgeKeys.generate().recipient()), 1);
+                dir.resolve("out.zip.age"), io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(AgeKeys.generate().recipient())),
+                io.backuprouter.repository.ArchiveWriter.Method.DEFLATE, 1);
 
         assertThat(written.changed()).containsExactly("a.txt");
         assertThat(written.stored()).extracting(FileEntry::path).containsExactly("b.txt");
@@ -73,14 +75,15 @@ class ArchiveWriterTest {
 
     @Test
     void aFileDeletedAfterItWasHashedIsLeftOutAndTheArchiveIsStillWritten() throws IOException {
-        Files.writeString(dir.resolve("gone.txt"), "soon deleted");
+        Files.writeString(dir.resolve("gone.txt"), "soon deleted\n".repeat(20));
         Files.writeString(dir.resolve("stays.txt"), "stays");
         ArchiveWriter.Packed gone = packed("gone.txt");
         ArchiveWriter.Packed stays = packed("stays.txt");
         Files.delete(dir.resolve("gone.txt"));
 
         ArchiveWriter.Written written = ArchiveWriter.write("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", List.of(gone, stays),
-                dir.resolve("out.zip.age"), List.of(AgeKeys.generate().recipient()), 1);
+                dir.resolve("out.zip.age"), io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(AgeKeys.generate().recipient())),
+                io.backuprouter.repository.ArchiveWriter.Method.DEFLATE, 1);
 
         assertThat(written.changed()).containsExactly("gone.txt");
         assertThat(written.stored()).extracting(FileEntry::path).containsExactly("stays.txt");

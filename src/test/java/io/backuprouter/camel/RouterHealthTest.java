@@ -47,7 +47,7 @@ class RouterHealthTest {
     }
 
     static BackupSummary succeeded(String snapshot) {
-        return new BackupSummary("notes", snapshot, 1, 1, 1, 1, 1, 1, List.of("nas"), Map.of(), List.of(), Duration.ZERO,
+        return new BackupSummary("notes", snapshot, 1, 1, 1, 1, 1, 1, 1, List.of("nas"), Map.of(), List.of(), Duration.ZERO,
                 false, 0);
     }
 

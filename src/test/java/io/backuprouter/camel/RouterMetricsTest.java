@@ -45,12 +45,12 @@ class RouterMetricsTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         RouterMetrics metrics = new RouterMetrics(Clock.systemUTC());
         metrics.bindTo(meters);
-        metrics.backup("notes", new BackupSummary("notes", "20261201T000000.000Z-00000001", 3, 300, 2, 200, 90, 1, List.of("nas"),
+        metrics.backup("notes", new BackupSummary("notes", "20261201T000000.000Z-00000001", 3, 300, 2, 200, 90, 10, 1, List.of("nas"),
                 Map.of(), List.of(), Duration.ofSeconds(2), false, 0));
         assertThat(meters.get("backup_added_bytes_total").tag("job", "notes").counter().count()).isEqualTo(200.0);
     }
 
     static BackupSummary summary(String id, boolean unchanged) {
-        return new BackupSummary("notes", id, 1, 1, 0, 0, 0, 0, List.of("nas"), Map.of(), List.of(), Duration.ZERO, unchanged, 0);
+        return new BackupSummary("notes", id, 1, 1, 0, 0, 0, 0, 0, List.of("nas"), Map.of(), List.of(), Duration.ZERO, unchanged, 0);
     }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Golden files of format version 2 (docs/format.md, "Version 2"): src/test/resources/format/v2 holds
  * a job's folder as a target stores it ({@code notes/}: a manifest, three listing pieces and one archive
- * of a {@code compression: deflate} job (deflated and stored entries, places recorded), encrypted to the test identity there, a key used for nothing else) and the plain JSON of
+ * of a {@code compression: zstd} job (zstd and stored entries, places recorded), encrypted to the test identity there, a key used for nothing else) and the plain JSON of
  * the manifest and of each piece ({@code plain/}). The piece codec must keep giving these exact texts
  * (their SHA-256s are the pieces' ids, and a changed text would stop later snapshots reusing pieces),
  * and the stored objects must keep restoring byte for byte. {@link #writeTheGoldenFiles} wrote them
@@ -45,27 +45,30 @@ class GoldenFormatV2Test {
     static final String SNAPSHOT = "20261215T051500.123Z-4eb7d2a0";
     static final String ARCHIVE = "0b1c2d3e4f5061728394a5b6c7d8e9f0";
     static final Instant TIME = Instant.parse("2026-12-10T08:00:00Z");
+    /** What the golden objects are encrypted to: the test identity's recipient. */
+    static final String KEY = "recipients:" + sha(recipient().getBytes(StandardCharsets.UTF_8));
+    static final long ARCHIVE_SIZE = 1077;
     /** Each file's content, in path order; {@code zz.txt} has a.txt's content (its entry). */
     static final Map<String, String> CONTENT = new LinkedHashMap<>(Map.of());
 
     static {
         CONTENT.put("a.txt", "hello\n");
         CONTENT.put("docs/b.sh", "echo hello\n");
-        CONTENT.put("docs/note-974.md", "plan: back up the notes, then the photos\n");
+        CONTENT.put("docs/note-974.md", "plan: back up the notes, then the photos\n".repeat(8));
         CONTENT.put("photos/img-122.jpg", "\u00ff\u00d8\u00ff\u00e0 not really a jpeg");
     }
 
     /** The records, with the places the archive writer gave their entries (see the golden archive). */
     static List<FileEntry> records() {
         return List.of(
-                file("a.txt", "0644", "a.txt", 0, 8),
+                file("a.txt", "0644", "a.txt", 0, 6),
                 new FileEntry("docs", FileEntry.DIR, 0, TIME, "0755", null, null, null, null),
-                file("docs/b.sh", "0755", "docs/b.sh", 88, 13),
-                file("docs/note-974.md", "0644", "docs/note-974.md", 185, 37),
+                file("docs/b.sh", "0755", "docs/b.sh", 86, 11),
+                file("docs/note-974.md", "0644", "docs/note-974.md", 181, 56),
                 new FileEntry("latest", FileEntry.SYMLINK, 0, TIME, null, null, null, null, "docs/b.sh"),
                 new FileEntry("photos", FileEntry.DIR, 0, TIME, "0755", null, null, null, null),
-                file("photos/img-122.jpg", "0644", "photos/img-122.jpg", 313, 22),
-                file("zz.txt", "0644", "a.txt", 0, 8));
+                file("photos/img-122.jpg", "0644", "photos/img-122.jpg", 328, 22),
+                file("zz.txt", "0644", "a.txt", 0, 6));
     }
 
     static FileEntry file(String path, String mode, String entry, long offset, long csize) {
@@ -79,12 +82,20 @@ class GoldenFormatV2Test {
     }
 
     static ArchiveInfo archive() {
-        return new ArchiveInfo(ARCHIVE, ArchiveInfo.keyOf(ARCHIVE), 1062, 4);
+        return new ArchiveInfo(ARCHIVE, ArchiveInfo.keyOf(ARCHIVE), ARCHIVE_SIZE, 4, KEY);
     }
 
     static Snapshot manifest(List<ListedPiece> listing) {
         return new Snapshot(Snapshot.FORMAT, 2, SNAPSHOT, "notes", "laptop", Instant.parse("2026-12-15T05:15:00.123Z"),
-                null, "/home/me/notes", new SnapshotStats(5, 2, 1, 86, 4, 80, 1062), null, null, listing);
+                null, "/home/me/notes", new SnapshotStats(5, 2, 1, 373, 4, 367, ARCHIVE_SIZE), null, null, listing, KEY);
+    }
+
+    static String recipient() {
+        try {
+            return AgeIdentity.read(GOLDEN.resolve("identity.txt")).recipient();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String sha(byte[] bytes) {
@@ -105,19 +116,19 @@ class GoldenFormatV2Test {
         Path archiveFile = job.resolve(ArchiveInfo.keyOf(ARCHIVE));
         Files.createDirectories(archiveFile.getParent());
         Path scratch = Files.createTempDirectory("golden");
-        try (ArchiveWriter writer = new ArchiveWriter(archiveFile, to, 6)) {
+        try (ArchiveWriter writer = new ArchiveWriter(archiveFile, to, 3)) {
             for (String entry : CONTENT.keySet()) {
                 Path content = Files.write(scratch.resolve("content"), bytes(entry));
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 crc.update(bytes(entry));
-                ArchiveWriter.Placed placed = writer.add(entry, TIME, 0644, entry.endsWith(".jpg")
-                        ? ArchiveWriter.Method.STORED : ArchiveWriter.Method.DEFLATE, content, bytes(entry).length,
+                ArchiveWriter.Placed placed = writer.add(entry, TIME, 0644, entry.endsWith(".md")
+                        ? ArchiveWriter.Method.ZSTD : ArchiveWriter.Method.STORED, content, bytes(entry).length,
                         sha(bytes(entry)), crc.getValue());
                 System.out.println(entry + ": offset " + placed.offset() + ", csize " + placed.csize());
             }
         }
         System.out.println("archive size " + Files.size(archiveFile));
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(records(), List.of(archive()));
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(records(), List.of(archive()), KEY);
         for (int i = 0; i < pieces.size(); i++) {
             Files.write(plain.resolve("piece-" + (i + 1) + ".json"), pieces.get(i).json());
             Path stored = job.resolve(pieces.get(i).key());
@@ -136,7 +147,7 @@ class GoldenFormatV2Test {
 
     @Test
     void theCodecCutsAndWritesTheRecordsExactlyAsTheGoldenPieces() throws IOException {
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(records(), List.of(archive()));
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(records(), List.of(archive()), KEY);
 
         assertThat(pieces).hasSize(3);
         for (int i = 0; i < pieces.size(); i++) {

@@ -248,7 +248,7 @@ class AppJarIT {
         try (AppProcess dryRun = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror", "--dry-run")) {
             assertThat(dryRun.waitFor(COMMAND)).as(dryRun.output()).isZero();
             assertThat(dryRun.output()).contains("copy   local:demo/snapshots/").contains(" -> local-mirror:demo/snapshots/")
-                    .contains("(dry run): 2 to copy");
+                    .contains(" -> local-mirror:demo/pieces/").contains("(dry run): 3 to copy"); // archive, listing piece, manifest
         }
         try (io.backuprouter.files.LockFile held = io.backuprouter.files.LockFile.tryAcquire(home.resolve("var/mirrors/demo-mirror.lock"))
                 .orElseThrow()) {
@@ -261,7 +261,7 @@ class AppJarIT {
         }
         try (AppProcess mirror = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(mirror.waitFor(COMMAND)).as(mirror.output()).isZero();
-            assertThat(mirror.output()).contains("mirror demo-mirror: 2 copied").contains("0 failed");
+            assertThat(mirror.output()).contains("mirror demo-mirror: 3 copied").contains("0 failed");
         }
         try (AppProcess again = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(again.waitFor(COMMAND)).isZero();

@@ -59,6 +59,8 @@ class JobCatalogTest {
         assertThat(notes.declaredAt()).isEqualTo(dir.resolve("jobs.camel.yaml") + ":4");
         JobSettings db = catalog.job("db").orElseThrow();
         assertThat(db.compressionLevel()).isEqualTo(6);
+        assertThat(db.compression()).isEqualTo("zstd");
+        assertThat(notes.compressionLevel()).as("zstd's default level").isEqualTo(JobSettings.ZSTD_DEFAULT_LEVEL);
         assertThat(db.batchSize()).isEqualTo(256L << 20);
     }
 
@@ -264,6 +266,42 @@ class JobCatalogTest {
     }
 
     @Test
+    void compressionIsAChoiceAndItsLevelIsCheckedAgainstThatCompressionsRange() throws IOException {
+        Files.writeString(dir.resolve("levels.camel.yaml"), """
+                - route:
+                    from:
+                      uri: timer:a
+                      steps:
+                        - to: "kamelet:backup-run?job=portable&source=/x&targets=nas&recipients=%s&compression=deflate"
+                - route:
+                    from:
+                      uri: timer:b
+                      steps:
+                        - to: "kamelet:backup-run?job=too-high&source=/x&targets=nas&recipients=%s&compression=Deflate&compressionLevel=12"
+                - route:
+                    from:
+                      uri: timer:c
+                      steps:
+                        - to: "kamelet:backup-run?job=gz&source=/x&targets=nas&recipients=%s&compression=gzip"
+                """.formatted(recipient, recipient, recipient));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> JobCatalog.read(dir, settings));
+
+        assertThat(e.getMessage()).contains("compressionLevel: 12 is out of range").contains("use a number from 1 to 9")
+                .contains("compression: \"gzip\" is not one of zstd, deflate, none");
+        Files.writeString(dir.resolve("levels.camel.yaml"), """
+                - route:
+                    from:
+                      uri: timer:a
+                      steps:
+                        - to: "kamelet:backup-run?job=portable&source=/x&targets=nas&recipients=%s&compression=deflate"
+                """.formatted(recipient));
+        JobSettings portable = JobCatalog.read(dir, settings).job("portable").orElseThrow();
+        assertThat(portable.compression()).isEqualTo("deflate");
+        assertThat(portable.compressionLevel()).as("deflate's default level").isEqualTo(JobSettings.DEFLATE_DEFAULT_LEVEL);
+    }
+
+    @Test
     void everyMistakeIsReportedWithTheRouteFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.camel.yaml"), """
                 - route:
@@ -274,7 +312,7 @@ class JobCatalogTest {
                         source: /x
                         targets: nas, cloud
                         recipients: age1notakey
-                        compressionLevel: 12
+                        compressionLevel: 22
                         schedule: every night
                         passphrase: plain words
                         colour: blue
@@ -287,7 +325,7 @@ class JobCatalogTest {
                 .contains(file + ":5: job: \"Bad_Name\" is not kebab-case")
                 .contains(file + ":7: targets: unknown target \"cloud\"")
                 .contains(file + ":8: recipients: \"age1notakey\" is not an age X25519 recipient")
-                .contains(file + ":9: compressionLevel: 12 is out of range")
+                .contains(file + ":9: compressionLevel: 22 is out of range")
                 .contains(file + ":10: schedule: \"every night\" is not a Quartz cron expression")
                 .contains(file + ":11: passphrase: is written in plain text")
                 .contains(file + ":11: passphrase: a job encrypts to recipients or to a passphrase, not both")

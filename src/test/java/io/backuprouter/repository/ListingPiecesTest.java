@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The listing piece codec against docs/format.md, "Listing pieces". */
 class ListingPiecesTest {
     private static final Instant TIME = Instant.parse("2026-12-01T00:00:00Z");
+    private static final String KEY = "recipients:" + "5e".repeat(32);
     private static final ArchiveInfo ARCHIVE = new ArchiveInfo("0a".repeat(16), ArchiveInfo.keyOf("0a".repeat(16)), 100, 1);
     private final AgeKeys.AgeKeyPair keys = AgeKeys.generate();
 
@@ -52,19 +53,19 @@ class ListingPiecesTest {
     @Test
     void changingOrAddingOneRecordAmong20000ChangesOnlyThePieceThatHoldsIt() {
         List<FileEntry> records = many(20_000);
-        List<ListingPieces.Encoded> before = ListingPieces.encode(records, List.of(ARCHIVE));
+        List<ListingPieces.Encoded> before = ListingPieces.encode(records, List.of(ARCHIVE), KEY);
         assertThat(before.size()).isBetween(20, 80);
         assertThat(before).allMatch(p -> p.piece().files().size() < ListingPieces.MAX_RECORDS);
 
         List<FileEntry> changed = new ArrayList<>(records);
         changed.set(12_345, record(records.get(12_345).path(), TIME.plusSeconds(1)));
-        assertOnlyTheHoldingPieceDiffers(before, ListingPieces.encode(changed, List.of(ARCHIVE)), records.get(12_345).path());
+        assertOnlyTheHoldingPieceDiffers(before, ListingPieces.encode(changed, List.of(ARCHIVE), KEY), records.get(12_345).path());
 
         List<FileEntry> added = new ArrayList<>(records);
         String path = "d123/f12345a.txt";
         assertThat(ListingPieces.endsPiece(path)).isFalse();
         added.add(12_346, record(path, TIME));
-        List<ListingPieces.Encoded> after = ListingPieces.encode(added, List.of(ARCHIVE));
+        List<ListingPieces.Encoded> after = ListingPieces.encode(added, List.of(ARCHIVE), KEY);
         assertOnlyTheHoldingPieceDiffers(before, after, path);
         assertThat(after).hasSameSizeAs(before);
     }
@@ -89,22 +90,36 @@ class ListingPiecesTest {
     }
 
     @Test
+    void theSameRecordsUnderAnotherKeyAreAnotherPieceSoThatNoSnapshotTakesAPieceItsKeyCannotRead() {
+        List<FileEntry> records = many(10);
+
+        List<ListingPieces.Encoded> mine = ListingPieces.encode(records, List.of(ARCHIVE), KEY);
+        List<ListingPieces.Encoded> again = ListingPieces.encode(records, List.of(ARCHIVE), KEY);
+        List<ListingPieces.Encoded> otherKey = ListingPieces.encode(records, List.of(ARCHIVE), "passphrase:20261207T000000.000Z-00000001");
+
+        assertThat(again).extracting(ListingPieces.Encoded::id).isEqualTo(mine.stream().map(ListingPieces.Encoded::id).toList());
+        assertThat(otherKey).extracting(ListingPieces.Encoded::id).doesNotContainAnyElementsOf(
+                mine.stream().map(ListingPieces.Encoded::id).toList());
+    }
+
+    @Test
     void aPieceIsCompactJsonInDeclaredOrderNamedByItsSha256AndNamesOnlyItsArchivesSortedById() {
         ArchiveInfo other = new ArchiveInfo("ff".repeat(16), ArchiveInfo.keyOf("ff".repeat(16)), 7, 1);
         ArchiveInfo unused = new ArchiveInfo("cc".repeat(16), ArchiveInfo.keyOf("cc".repeat(16)), 7, 1);
         FileEntry second = new FileEntry("b", FileEntry.FILE, 1, TIME, "0644", "ab".repeat(32), other.id(), "e", 0L, 31L, null);
 
-        ListingPieces.Encoded piece = ListingPieces.encode(List.of(record("a\n\"é", TIME), second), List.of(other, unused, ARCHIVE))
+        ListingPieces.Encoded piece = ListingPieces.encode(List.of(record("a\n\"é", TIME), second), List.of(other, unused, ARCHIVE), KEY)
                 .get(0);
 
         String json = new String(piece.json(), StandardCharsets.UTF_8);
-        assertThat(json).startsWith("{\"format\":\"backup-router/listing\",\"version\":2,\"archives\":[{\"id\":\"0a0a")
+        assertThat(json).startsWith("{\"format\":\"backup-router/listing\",\"version\":2,\"encryptedTo\":\"" + KEY
+                        + "\",\"archives\":[{\"id\":\"0a0a")
                 .contains("\"files\":[{\"path\":\"a\\n\\\"é\",\"type\":\"file\",\"size\":1,\"mtime\":\"2026-12-01T00:00:00Z\","
                         + "\"mode\":\"0644\",\"sha256\":\"abab")
                 .contains("\"entry\":\"e\",\"offset\":0,\"csize\":31}]}").doesNotContain(" ").doesNotContain("cccc");
         assertThat(piece.piece().archives()).extracting(ArchiveInfo::id).containsExactly(ARCHIVE.id(), other.id());
         String escapes = new String(ListingPieces.encode(List.of(record("x\u0001\b\t\u001f\u007f/\\\u00e9\u4e2d", TIME)),
-                List.of(ARCHIVE)).get(0).json(), StandardCharsets.UTF_8);
+                List.of(ARCHIVE), KEY).get(0).json(), StandardCharsets.UTF_8);
         assertThat(escapes).as("docs/format.md, the text").contains("\"path\":\"x\\u0001\\b\\t\\u001F\u007f/\\\\\u00e9\u4e2d\"");
         assertThat(piece.id()).isEqualTo(io.backuprouter.testing.ForgedBackups.sha(piece.json()));
         assertThat(piece.key()).isEqualTo("pieces/" + piece.id().substring(0, 2) + "/" + piece.id() + ".json.zst.age");
@@ -112,7 +127,7 @@ class ListingPiecesTest {
 
     @Test
     void aStoredPieceReadsBackAndOneWhoseContentIsNotItsIdIsRefused() throws IOException {
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(many(3_000), List.of(ARCHIVE));
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(many(3_000), List.of(ARCHIVE), KEY);
         ListingPieces.Encoded first = pieces.get(0);
         ListingPieces.Encoded second = pieces.get(1);
         byte[] stored = ListingPieces.seal(first, encryption());
@@ -161,7 +176,7 @@ class ListingPiecesTest {
         byte[] garbage = sealed(plain -> plain.write(new byte[] {1, 2, 3}));
         assertThatThrownBy(() -> ListingPieces.open(new ByteArrayInputStream(garbage), identity(), "00".repeat(32), "t:k"))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("t:k: ");
-        byte[] damaged = ListingPieces.seal(ListingPieces.encode(many(3), List.of(ARCHIVE)).get(0), encryption());
+        byte[] damaged = ListingPieces.seal(ListingPieces.encode(many(3), List.of(ARCHIVE), KEY).get(0), encryption());
         damaged[damaged.length - 3] ^= 1;
         assertThatThrownBy(() -> ListingPieces.open(new ByteArrayInputStream(damaged), identity(), "00".repeat(32), "t:k"))
                 .hasMessageStartingWith("t:k: the encrypted content is damaged or cut short");

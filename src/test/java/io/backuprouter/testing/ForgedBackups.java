@@ -122,7 +122,8 @@ public final class ForgedBackups {
      * writes them, and a manifest naming them, stored; returns the pieces (their keys and ids).
      */
     public Pieced piecedSnapshot(List<ArchiveInfo> archives, List<FileEntry> files) throws IOException {
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(files, archives);
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(files, archives,
+                io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient)).fingerprint());
         for (ListingPieces.Encoded piece : pieces) {
             write(piece.key(), ListingPieces.seal(piece, io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient))));
         }

@@ -1,0 +1,80 @@
+package io.backuprouter.backup;
+
+import io.backuprouter.catalog.ArchiveInfo;
+import io.backuprouter.catalog.Manifests;
+import io.backuprouter.catalog.Snapshot;
+import io.backuprouter.config.JobSettings;
+import io.backuprouter.files.BackupProgress;
+import io.backuprouter.repository.ListingPieces;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Commits a run's snapshot in format version 2 (docs/format.md, "Manifests, version 2"): cuts its
+ * records into listing pieces, sends each piece some target lacks (a piece every target holds, because
+ * an earlier snapshot had the same records under the same key, is not even written), then the manifest,
+ * naming the pieces, to every target that holds every archive and piece it names. What a target lacks
+ * waits in the outbox, as archives do.
+ */
+final class SnapshotCommit {
+    /**
+     * The snapshot as committed (with its listing), the targets that hold it, and the bytes of the pieces
+     * written this run and of the manifest.
+     */
+    record Committed(Snapshot snapshot, List<String> targets, long listingBytes) {
+    }
+
+    private final JobSettings job;
+    private final JobState state;
+    private final Outbox outbox;
+    private final BackupProgress progress;
+
+    SnapshotCommit(JobSettings job, JobState state, Outbox outbox, BackupProgress progress) {
+        this.job = job;
+        this.state = state;
+        this.outbox = outbox;
+        this.progress = progress;
+    }
+
+    /**
+     * Sends the snapshot's pieces and then its manifest; saves what still waits.
+     *
+     * @param whole the snapshot with every record and archive, and its {@code encryptedTo}
+     */
+    Committed commit(Snapshot whole) throws IOException {
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(whole.files(), whole.archives(), whole.encryptedTo());
+        Snapshot snapshot = new Snapshot(whole.format(), whole.version(), whole.id(), whole.job(), whole.host(),
+                whole.time(), whole.parent(), whole.source(), whole.stats(), whole.archives(), whole.files(),
+                pieces.stream().map(ListingPieces.Encoded::listed).toList(), whole.encryptedTo());
+        progress.step("sending the listing of snapshot " + snapshot.id() + " (" + pieces.size() + " piece(s))");
+        Map<String, ListingPieces.Encoded> byKey = new ConcurrentHashMap<>();
+        pieces.forEach(p -> byKey.put(p.key(), p));
+        AtomicLong sealedBytes = new AtomicLong();
+        List<String> keys = pieces.stream().map(ListingPieces.Encoded::key).distinct().toList();
+        outbox.uploadAll(keys, state.outbox(), (key, file) -> {
+            byte[] sealed = ListingPieces.seal(byKey.get(key), job.encryption());
+            Files.write(file, sealed);
+            sealedBytes.addAndGet(sealed.length);
+        });
+
+        Path manifestFile = state.outbox().resolve(snapshot.id() + ".json.age");
+        try (OutputStream out = Files.newOutputStream(manifestFile)) {
+            Manifests.writeEncrypted(snapshot.stored(), out, job.encryption());
+        }
+        long manifestBytes = Files.size(manifestFile);
+        List<String> requires = new ArrayList<>(snapshot.archives().stream().map(ArchiveInfo::key).toList());
+        requires.addAll(keys);
+        progress.step("committing snapshot " + snapshot.id());
+        List<String> committed = outbox.commit(snapshot.key(), manifestFile, requires);
+        // Pending first: a crash in between leaves extra pending entries (harmless), never lost ones.
+        outbox.savePending();
+        return new Committed(snapshot, committed, sealedBytes.get() + manifestBytes);
+    }
+}
