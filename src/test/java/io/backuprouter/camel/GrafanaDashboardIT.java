@@ -116,6 +116,37 @@ class GrafanaDashboardIT {
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        UserFolder home = userFolder(port);
+        Path requests = home.resolve("var/restore/requests");
+        RouterSettings settings = RouterSettings.read(ConfigFile.load(home.configFile()));
+        try (Targets targets = new Targets(settings.targets())) {
+            Router router = new Router(settings, JobCatalog.read(home.routes(), settings), MirrorCatalog.read(home.routes(), settings),
+                    targets, home.configFile(), home.routes());
+            router.main().start();
+            try {
+                var camel = router.main().getCamelContext();
+                RouterMetrics metrics = camel.getRegistry().lookupByNameAndType("routerMetrics", RouterMetrics.class);
+                TargetHealth health = camel.getRegistry().lookupByNameAndType("targetHealth", TargetHealth.class);
+                await().atMost(Duration.ofSeconds(60)).until(() -> metrics.outcome("job", "demo", "local").isPresent()
+                        && metrics.outcome("job", "demo", "down").isPresent());
+                camel.getComponent("quartz", QuartzComponent.class).getScheduler()
+                        .triggerJob(org.quartz.JobKey.jobKey("demo-mirror", "mirror"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> metrics.outcome("mirror", "demo-mirror", "local-mirror").isPresent()
+                        && metrics.outcome("mirror", "to-down", "down").isPresent() && health.results().size() == 3
+                        && Files.exists(requests.resolve("failed/garbage.yaml.result.json")));
+                return parse(get("http://127.0.0.1:" + port + "/observe/metrics"));
+            } finally {
+                router.main().stop();
+            }
+        }
+    }
+
+    /**
+     * The shipped routes, a user's mirror to a target that is down, and a restore request, in a user's
+     * folder whose settings are the shipped Camel settings (management server on the port) and a target
+     * that is down among the demo's.
+     */
+    UserFolder userFolder(int port) throws Exception {
         // Camel's settings as shipped (management server, metrics and their binders), on a free port.
         String camelSettings = Files.readAllLines(Path.of("config/application.properties")).stream().filter(l -> l.startsWith("camel."))
                 .map(l -> l.replaceAll("^camel\\.management\\.port\\s*=.*", "camel.management.port = " + port))
@@ -143,28 +174,7 @@ class GrafanaDashboardIT {
                 """);
         Path requests = Files.createDirectories(home.resolve("var/restore/requests"));
         Files.writeString(requests.resolve("garbage.yaml"), "job: [unclosed\n");
-
-        RouterSettings settings = RouterSettings.read(ConfigFile.load(home.configFile()));
-        try (Targets targets = new Targets(settings.targets())) {
-            Router router = new Router(settings, JobCatalog.read(home.routes(), settings), MirrorCatalog.read(home.routes(), settings),
-                    targets, home.configFile(), home.routes());
-            router.main().start();
-            try {
-                var camel = router.main().getCamelContext();
-                RouterMetrics metrics = camel.getRegistry().lookupByNameAndType("routerMetrics", RouterMetrics.class);
-                TargetHealth health = camel.getRegistry().lookupByNameAndType("targetHealth", TargetHealth.class);
-                await().atMost(Duration.ofSeconds(60)).until(() -> metrics.outcome("job", "demo", "local").isPresent()
-                        && metrics.outcome("job", "demo", "down").isPresent());
-                camel.getComponent("quartz", QuartzComponent.class).getScheduler()
-                        .triggerJob(org.quartz.JobKey.jobKey("demo-mirror", "mirror"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> metrics.outcome("mirror", "demo-mirror", "local-mirror").isPresent()
-                        && metrics.outcome("mirror", "to-down", "down").isPresent() && health.results().size() == 3
-                        && Files.exists(requests.resolve("failed/garbage.yaml.result.json")));
-                return parse(get("http://127.0.0.1:" + port + "/observe/metrics"));
-            } finally {
-                router.main().stop();
-            }
-        }
+        return home;
     }
 
     /** Metric name to the label names it has, from the Prometheus text format. */
