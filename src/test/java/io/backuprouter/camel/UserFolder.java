@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * own, so each copied route file has its relative paths ({@code source: demo/source},
  * {@code file:var/triggers}, and the job's default {@code stateDir}, {@code var/state}) resolved
  * against this folder, and nothing else changed. A path this class does not know how to resolve
- * stops the test, so that no test ever writes into the checkout.
+ * stops the test, so that the route files' folders and the jobs' state are never the checkout's (a
+ * mirror pass's lock, var/mirrors/NAME.lock, is fixed in the code and is the one exception).
  */
 final class UserFolder {
     private static final Pattern PATH_PARAMETER = Pattern.compile("^(\\s+)(source|recipients|identity): (demo/\\S*)$");
