@@ -3,8 +3,6 @@ package io.backuprouter.camel;
 import io.backuprouter.config.JobCatalog;
 import io.backuprouter.config.MirrorCatalog;
 import io.backuprouter.config.RouterSettings;
-import io.backuprouter.config.TargetSettings;
-import io.backuprouter.targets.S3Store;
 import io.backuprouter.targets.Targets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,18 +27,13 @@ public final class Router {
                 ? "0" : settings.file().resolve("backup.embedded-s3.port"));
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.yaml");
         main.configure().withName("backup-router");
-        main.bind("targets", targets);
-        TargetHealth targetHealth = new TargetHealth(targets);
-        main.bind("targetHealth", targetHealth);
-        RouterMetrics metrics = new RouterMetrics(Clock.systemUTC());
-        main.bind("routerMetrics", metrics);
-        // A quiet on-change folder is looked at twice within the health check's limit, so that quiet is not taken for stalled.
-        BackupJobs backupJobs = new BackupJobs(jobs, targets, Clock.systemUTC(), metrics, settings.health().maxAge().dividedBy(2));
-        main.bind("backupJobs", backupJobs);
-        main.bind("mirrors", new MirrorRuns(mirrors, targets, metrics));
-        main.bind("restoreDrops", new RestoreDrops(jobs, targets, settings.restore(), Clock.systemUTC(), metrics));
+        RouterBeans beans = new RouterBeans(settings, jobs, mirrors, targets, Clock.systemUTC());
+        beans.bindTo(main::bind);
+        TargetHealth targetHealth = beans.targetHealth();
+        RouterMetrics metrics = beans.metrics();
+        BackupJobs backupJobs = beans.backupJobs();
         // The kamelets (backup-on-change, backup-on-schedule, backup-run) ship in the jar.
-        main.addInitialProperty("camel.component.kamelet.location", "classpath:kamelets");
+        main.addInitialProperty("camel.component.kamelet.location", RouterBeans.KAMELETS);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport camelMain) {
@@ -73,10 +66,6 @@ public final class Router {
                 }
             }
         });
-        for (TargetSettings target : targets.settings()) {
-            targets.store(target.name()).filter(S3Store.class::isInstance)
-                    .ifPresent(store -> main.bind("s3-" + target.name(), ((S3Store) store).client()));
-        }
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the router has done, as Prometheus metrics (on {@code /observe/metrics}) and as the state
  * the health checks read: per job and target the last success and failure and its reason, snapshots,
- * bytes, files and duration; per mirror the same; per restore request the outcome.
+ * bytes, files and duration; per mirror the same; per target whether its latest check passed; per restore
+ * request the outcome.
  */
 public final class RouterMetrics {
     /** The latest outcome for one job (or mirror) on one target. */
@@ -52,6 +53,8 @@ public final class RouterMetrics {
         counter("backup_uploaded_bytes_total", "Encrypted bytes uploaded to each target", "job", job)
                 .increment(summary.uploadedBytes());
         counter("backup_added_files_total", "Files whose content was packed", "job", job).increment(summary.addedFiles());
+        counter("backup_added_bytes_total", "Bytes of content packed (new and changed files, before compression)", "job", job)
+                .increment(summary.addedBytes());
         gauge("backup_files", "Files in the newest snapshot", "job", job, summary.files());
         gauge("backup_bytes", "Size of the files in the newest snapshot", "job", job, summary.bytes());
         gauge("backup_duration_seconds", "How long the latest run took", "job", job, summary.duration().toMillis() / 1000.0);
@@ -80,6 +83,13 @@ public final class RouterMetrics {
         counter("mirror_copied_bytes_total", "Bytes copied", "mirror", mirror).increment(summary.copiedBytes());
         counter("mirror_deleted_objects_total", "Objects deleted (sync)", "mirror", mirror).increment(summary.deleted());
         gauge("mirror_failed_objects", "Objects that failed in the latest pass", "mirror", mirror, summary.failed().size());
+    }
+
+    /** The latest check of a target (the target-health route): whether it passed, and when. */
+    public void targetChecked(String target, boolean ok) {
+        gauge("target_up", "Whether the target passed its latest check (1) or not (0)", "target", target, ok ? 1 : 0);
+        gauge("target_last_check_timestamp_seconds", "When the target was last checked", "target", target,
+                clock.instant().getEpochSecond());
     }
 
     public void restoreRequest(String outcome) {

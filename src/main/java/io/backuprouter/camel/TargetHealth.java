@@ -9,17 +9,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks every target (the {@code target-health} route calls it at start and then periodically)
- * and logs when a target becomes ready or stops working. A target that is down never stops the
+ * and logs when a target becomes ready or stops working (and publishes it: {@code target_up}). A target that is down never stops the
  * router: its jobs wait and catch up when it returns.
  */
 public final class TargetHealth {
     private static final Logger LOG = LoggerFactory.getLogger(TargetHealth.class);
 
     private final Targets targets;
+    private final RouterMetrics metrics;
     private final Map<String, TargetCheck.Result> last = new ConcurrentHashMap<>();
 
-    public TargetHealth(Targets targets) {
+    public TargetHealth(Targets targets, RouterMetrics metrics) {
         this.targets = targets;
+        this.metrics = metrics;
     }
 
     /** Checks all targets; logs each one whose state changed since the last check. */
@@ -27,6 +29,7 @@ public final class TargetHealth {
         for (var target : targets.settings()) {
             TargetCheck.Result result = TargetCheck.check(target, targets.store(target.name()).orElseThrow());
             TargetCheck.Result before = last.put(target.name(), result);
+            metrics.targetChecked(target.name(), result.ok());
             if (before != null && before.ok() == result.ok()) {
                 continue;
             }

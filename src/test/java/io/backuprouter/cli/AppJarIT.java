@@ -265,7 +265,7 @@ class AppJarIT {
         }
         try (AppProcess again = AppProcess.start(home, Map.of(), FREE_PORT, "mirror", "demo-mirror")) {
             assertThat(again.waitFor(COMMAND)).isZero();
-            assertThat(again.output()).contains("0 copied").contains("2 unchanged");
+            assertThat(again.output()).contains("0 copied").contains("3 unchanged");
         }
         try (AppProcess restore = AppProcess.start(home, Map.of(), FREE_PORT, "restore", "demo", "--target", "local-mirror",
                 "--to", "var/restored-from-mirror")) {
