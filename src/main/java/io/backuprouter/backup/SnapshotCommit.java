@@ -52,7 +52,9 @@ final class SnapshotCommit {
      *     beside this run); any other piece a target lists is sent again, as prune may remove it meanwhile
      */
     Committed commit(Snapshot whole, Snapshot parent) throws IOException {
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(whole.files(), whole.archives(), whole.encryptedTo());
+        List<ListingPieces.Encoded> pieces = ListingPieces.encode(whole.files(), whole.archives(), whole.encryptedTo(),
+                parent == null ? null : new ListingPieces.Earlier(parent.listing(), parent.files(), parent.archives(),
+                        parent.encryptedTo()));
         Snapshot snapshot = new Snapshot(whole.format(), whole.version(), whole.id(), whole.job(), whole.host(),
                 whole.time(), whole.parent(), whole.source(), whole.stats(), whole.archives(), whole.files(),
                 pieces.stream().map(ListingPieces.Encoded::listed).toList(), whole.encryptedTo());

@@ -46,8 +46,45 @@ public final class ListingPieces {
     private ListingPieces() {
     }
 
-    /** One piece as written: its content, its exact JSON text, and its id (the text's SHA-256). */
-    public record Encoded(ListingPiece piece, byte[] json, String id) {
+    /**
+     * One piece as written: its content, its exact JSON text, and its id (the text's SHA-256). A piece
+     * taken from an earlier snapshot ({@link #encode(List, List, String, Earlier)}) has its id already;
+     * its text is made only if it must be stored again.
+     */
+    public static final class Encoded {
+        private final ListingPiece piece;
+        private final String id;
+        private volatile byte[] json;
+
+        Encoded(ListingPiece piece, byte[] json, String id) {
+            this.piece = piece;
+            this.json = json;
+            this.id = id;
+        }
+
+        public ListingPiece piece() {
+            return piece;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** The exact JSON text (made again, and checked against the id, for a piece taken from an earlier snapshot). */
+        public byte[] json() {
+            byte[] text = json;
+            if (text == null) {
+                text = text(piece);
+                String actual = HexFormat.of().formatHex(sha256(text));
+                if (!actual.equals(id)) {
+                    throw new IllegalStateException("listing piece from " + piece.files().get(0).path() + ": its records give"
+                            + " the id " + actual + ", not " + id + " as the earlier snapshot's listing says");
+                }
+                json = text;
+            }
+            return text;
+        }
+
         /** The object key, relative to the job's folder. */
         public String key() {
             return ListingPiece.keyOf(id);
@@ -57,6 +94,33 @@ public final class ListingPieces {
         public ListedPiece listed() {
             return new ListedPiece(id, piece.files().get(0).path(), piece.files().size());
         }
+    }
+
+    /**
+     * The pieces of an earlier snapshot (its listing, records and archives, and what they are encrypted
+     * to), so that a run of records that is the same is taken with its id, not written and hashed again.
+     */
+    public record Earlier(List<ListedPiece> listing, List<FileEntry> files, List<ArchiveInfo> archives, String encryptedTo) {
+        /** The earlier snapshot's pieces by first path, each with its records; empty when they do not add up. */
+        Map<String, Known> byFirst() {
+            Map<String, Known> known = new java.util.HashMap<>();
+            if (listing == null || files == null || archives == null || encryptedTo == null) {
+                return known;
+            }
+            int at = 0;
+            for (ListedPiece listed : listing) {
+                if (listed == null || !isId(listed.piece()) || listed.records() < 1 || at + listed.records() > files.size()
+                        || !files.get(at).path().equals(listed.first())) {
+                    return Map.of(); // not this snapshot's listing (a damaged local state): nothing is taken
+                }
+                known.put(listed.first(), new Known(listed.piece(), files.subList(at, at + listed.records())));
+                at += listed.records();
+            }
+            return at == files.size() ? known : Map.of();
+        }
+    }
+
+    private record Known(String id, List<FileEntry> records) {
     }
 
     /** Whether a piece ends after the record with this path: its SHA-256 begins with nine zero bits. */
@@ -96,16 +160,40 @@ public final class ListingPieces {
      *     would be over {@link #MAX_TEXT_BYTES}
      */
     public static List<Encoded> encode(List<FileEntry> sorted, List<ArchiveInfo> archives, String encryptedTo) {
+        return encode(sorted, archives, encryptedTo, null);
+    }
+
+    /**
+     * As {@link #encode(List, List, String)}, taking a piece of the earlier snapshot as it is (its id,
+     * without writing its text) where a run holds the same records, names the same archives recorded
+     * alike, and is for the same key: the text, and so the id, would be the same.
+     */
+    public static List<Encoded> encode(List<FileEntry> sorted, List<ArchiveInfo> archives, String encryptedTo,
+                                       Earlier earlier) {
         Map<String, ArchiveInfo> byId = new TreeMap<>();
         archives.forEach(a -> byId.putIfAbsent(a.id(), a));
+        Map<String, Known> known = earlier == null || !java.util.Objects.equals(earlier.encryptedTo(), encryptedTo)
+                ? Map.of() : earlier.byFirst();
+        Map<String, ArchiveInfo> earlierArchives = new java.util.HashMap<>();
+        if (!known.isEmpty()) {
+            earlier.archives().forEach(a -> earlierArchives.putIfAbsent(a.id(), a));
+        }
         List<Encoded> pieces = new ArrayList<>();
         for (List<FileEntry> run : split(sorted)) {
-            pieces.add(encode(run, byId, encryptedTo));
+            ListingPiece piece = piece(run, byId, encryptedTo);
+            Known same = known.get(run.get(0).path());
+            if (same != null && same.records().equals(run)
+                    && piece.archives().stream().allMatch(a -> a.equals(earlierArchives.get(a.id())))) {
+                pieces.add(new Encoded(piece, null, same.id()));
+            } else {
+                byte[] json = text(piece);
+                pieces.add(new Encoded(piece, json, HexFormat.of().formatHex(sha256(json))));
+            }
         }
         return pieces;
     }
 
-    private static Encoded encode(List<FileEntry> run, Map<String, ArchiveInfo> archives, String encryptedTo) {
+    private static ListingPiece piece(List<FileEntry> run, Map<String, ArchiveInfo> archives, String encryptedTo) {
         Map<String, ArchiveInfo> named = new TreeMap<>();
         for (FileEntry record : run) {
             if (record.archive() != null) {
@@ -117,19 +205,22 @@ public final class ListingPieces {
                 named.put(archive.id(), archive);
             }
         }
-        ListingPiece piece = new ListingPiece(ListingPiece.FORMAT, ListingPiece.VERSION, encryptedTo,
-                List.copyOf(named.values()), run);
+        return new ListingPiece(ListingPiece.FORMAT, ListingPiece.VERSION, encryptedTo, List.copyOf(named.values()), run);
+    }
+
+    /** A piece's exact JSON text. */
+    private static byte[] text(ListingPiece piece) {
         byte[] json;
         try {
             json = Manifests.compactJson().writeValueAsBytes(piece);
         } catch (IOException e) {
-            throw new IllegalStateException("listing piece from " + run.get(0).path() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("listing piece from " + piece.files().get(0).path() + ": " + e.getMessage(), e);
         }
         if (json.length > MAX_TEXT_BYTES) {
-            throw new IllegalArgumentException("listing piece from " + run.get(0).path() + ": its text is " + json.length
-                    + " bytes, over the " + MAX_TEXT_BYTES + " a reader accepts");
+            throw new IllegalArgumentException("listing piece from " + piece.files().get(0).path() + ": its text is "
+                    + json.length + " bytes, over the " + MAX_TEXT_BYTES + " a reader accepts");
         }
-        return new Encoded(piece, json, HexFormat.of().formatHex(sha256(json)));
+        return json;
     }
 
     /** The stored form of a piece: its text compressed with zstd, then encrypted with age. */

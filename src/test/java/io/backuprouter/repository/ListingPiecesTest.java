@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backuprouter.catalog.ArchiveInfo;
 import io.backuprouter.catalog.FileEntry;
+import io.backuprouter.catalog.ListedPiece;
 import io.backuprouter.catalog.ListingPiece;
 import io.backuprouter.crypto.Age;
 import io.backuprouter.crypto.AgeEncryption;
@@ -68,6 +69,53 @@ class ListingPiecesTest {
         List<ListingPieces.Encoded> after = ListingPieces.encode(added, List.of(ARCHIVE), KEY);
         assertOnlyTheHoldingPieceDiffers(before, after, path);
         assertThat(after).hasSameSizeAs(before);
+    }
+
+    @Test
+    void piecesOfAnEarlierSnapshotAreTakenWithTheirIdsWhereTheRecordsAreTheSameAndOnlyThere() {
+        List<FileEntry> records = many(20_000);
+        List<ListingPieces.Encoded> before = ListingPieces.encode(records, List.of(ARCHIVE), KEY);
+        ListingPieces.Earlier earlier = new ListingPieces.Earlier(before.stream().map(ListingPieces.Encoded::listed).toList(),
+                records, List.of(ARCHIVE), KEY);
+        List<FileEntry> changed = new ArrayList<>(records);
+        changed.set(12_345, record(records.get(12_345).path(), TIME.plusSeconds(1)));
+
+        List<ListingPieces.Encoded> reused = ListingPieces.encode(changed, List.of(ARCHIVE), KEY, earlier);
+        List<ListingPieces.Encoded> fresh = ListingPieces.encode(changed, List.of(ARCHIVE), KEY);
+
+        assertThat(reused).extracting(ListingPieces.Encoded::id).containsExactlyElementsOf(
+                fresh.stream().map(ListingPieces.Encoded::id).toList());
+        for (int i = 0; i < reused.size(); i++) {
+            assertThat(reused.get(i).json()).as("the text, made again where needed, is the same").isEqualTo(fresh.get(i).json());
+        }
+        assertThat(ListingPieces.encode(records, List.of(ARCHIVE), "recipients:" + "77".repeat(32), earlier))
+                .as("another key: nothing is taken").extracting(ListingPieces.Encoded::id)
+                .doesNotContainAnyElementsOf(before.stream().map(ListingPieces.Encoded::id).toList());
+        ArchiveInfo recordedOtherwise = new ArchiveInfo(ARCHIVE.id(), ARCHIVE.key(), ARCHIVE.size() + 1, ARCHIVE.entries());
+        assertThat(ListingPieces.encode(records, List.of(recordedOtherwise), KEY, earlier))
+                .as("the archive recorded otherwise: nothing is taken").extracting(ListingPieces.Encoded::id)
+                .doesNotContainAnyElementsOf(before.stream().map(ListingPieces.Encoded::id).toList());
+    }
+
+    @Test
+    void anEarlierListingThatDoesNotFitItsRecordsIsNotTakenAndAWrongIdIsCaughtBeforeItIsStored() {
+        List<FileEntry> records = many(3_000);
+        List<ListingPieces.Encoded> before = ListingPieces.encode(records, List.of(ARCHIVE), KEY);
+        List<ListedPiece> listing = new ArrayList<>(before.stream().map(ListingPieces.Encoded::listed).toList());
+        ListedPiece first = listing.get(0);
+
+        listing.set(0, new ListedPiece(first.piece(), first.first(), first.records() + 1)); // counts that do not add up
+        List<ListingPieces.Encoded> miscounted = ListingPieces.encode(records, List.of(ARCHIVE), KEY,
+                new ListingPieces.Earlier(listing, records, List.of(ARCHIVE), KEY));
+        listing.set(0, new ListedPiece("ab".repeat(32), first.first(), first.records())); // a wrong id that fits
+        List<ListingPieces.Encoded> wrongId = ListingPieces.encode(records, List.of(ARCHIVE), KEY,
+                new ListingPieces.Earlier(listing, records, List.of(ARCHIVE), KEY));
+
+        assertThat(miscounted).extracting(ListingPieces.Encoded::id).containsExactlyElementsOf(
+                before.stream().map(ListingPieces.Encoded::id).toList());
+        assertThat(wrongId.get(0).id()).isEqualTo("ab".repeat(32));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wrongId.get(0).json())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not " + "ab".repeat(32));
     }
 
     private static void assertOnlyTheHoldingPieceDiffers(List<ListingPieces.Encoded> before, List<ListingPieces.Encoded> after,
