@@ -93,7 +93,8 @@ final class ListingReader {
     /**
      * One piece of a snapshot's listing, read, checked against its element, and checked to be in
      * order: its records' paths strictly ascending and before {@code next}, the next piece's first
-     * path (null for the last piece), and each file's archive among the piece's.
+     * path (null for the last piece), and each file's archive among the piece's (a record of another type
+     * does not use one).
      */
     ListingPiece piece(ListedPiece listed, String next) throws IOException {
         ListingPiece piece = piece(listed);
@@ -118,7 +119,7 @@ final class ListingReader {
         Set<String> own = new HashSet<>();
         piece.archives().forEach(a -> own.add(a == null ? null : a.id()));
         for (FileEntry record : piece.files()) {
-            if (record.archive() != null && !own.contains(record.archive())) {
+            if (record.isFile() && record.archive() != null && !own.contains(record.archive())) {
                 throw new IOException(where + ": its record \"" + SnapshotRules.shown(record.path()) + "\" names archive "
                         + SnapshotRules.shown(record.archive()) + ", which the piece does not list; the listing is not used");
             }
