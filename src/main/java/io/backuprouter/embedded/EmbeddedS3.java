@@ -32,6 +32,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     private static final String SECRET_ALPHABET = KEY_ALPHABET + "abcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How long a shared endpoint's stop waits for requests in flight (S3Proxy's default): 30 s. */
+    static final long SHARED_STOP_MILLIS = 30_000;
+
     private final S3Proxy proxy;
     private final BlobStore blobStore;
     private final EmbeddedS3Settings settings;
@@ -53,10 +56,14 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(EmbeddedS3Settings)}; {@code announce}: say where it listens at INFO (the router,
-     * serve-s3) rather than at DEBUG (a one-shot command's private endpoint, gone when it ends).
+     * Like {@link #start(EmbeddedS3Settings)}; {@code shared}: an endpoint others use (the router,
+     * serve-s3) says where it listens at INFO and, when it stops, lets requests in flight finish (for up to
+     * {@value #SHARED_STOP_MILLIS} ms); a one-shot command's private endpoint says where at DEBUG and stops at
+     * once: when the command closes it, its own requests are done, and waiting would only wait for the
+     * idle keep-alive connections its S3 clients left open (Jetty closes those a second or two into a
+     * graceful stop: every such command ended about 2 s late).
      */
-    public static EmbeddedS3 start(EmbeddedS3Settings settings, boolean announce) {
+    public static EmbeddedS3 start(EmbeddedS3Settings settings, boolean shared) {
         String[] credentials = ensureCredentials(settings);
         String accessKey = credentials[0];
         String secretKey = credentials[1];
@@ -73,6 +80,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 // Allow single PUTs up to the provider maximum; multipart is used above the part size anyway.
                 .v4MaxNonChunkedRequestSize(5L * 1024 * 1024 * 1024)
                 .ignoreUnknownHeaders(true)
+                .stopTimeout(shared ? SHARED_STOP_MILLIS : 0)
                 .build();
         try {
             proxy.start();
@@ -85,7 +93,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new UserException("embedded S3 endpoint: failed to start: " + e.getMessage(), e);
         }
         EmbeddedS3 embedded = new EmbeddedS3(proxy, blobStore, settings);
-        LOG.atLevel(announce ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+        LOG.atLevel(shared ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
                 .log("Embedded S3 endpoint on {} (bucket \"{}\", data in {}, credentials in {})",
                         embedded.endpoint(), settings.bucket(), settings.dataDir(), settings.credentialsDir());
         return embedded;

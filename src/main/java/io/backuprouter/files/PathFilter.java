@@ -52,6 +52,29 @@ public final class PathFilter {
     }
 
     /**
+     * What the paths the includes take start with, for reading only part of a listing sorted by path:
+     * every path without an empty segment that {@link #includesFile} takes starts with one of these (an
+     * include's text up to its first {@code *}, {@code ?}, {@code [}, <code>&#123;</code> or {@code \}).
+     * Empty when there are no includes (every path is taken), or when an include can take a path that
+     * starts with anything: a pattern without {@code /} (a name at any depth), one that starts with a
+     * wildcard, or any pattern where this platform's globs do not compare names as they are (letter
+     * case, Unicode normalization, {@code \} as a separator).
+     */
+    public java.util.Optional<java.util.Set<String>> includedPrefixes() {
+        if (includes.isEmpty() || !Glob.LITERAL_NAMES) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> prefixes = new java.util.TreeSet<>();
+        for (Glob glob : includes.globs) {
+            if (glob.literalPrefix.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            prefixes.add(glob.literalPrefix);
+        }
+        return java.util.Optional.of(java.util.Collections.unmodifiableSet(prefixes));
+    }
+
+    /**
      * A list of globs checked against a path and every folder it is under. What is known about a folder
      * is remembered: a tree has far fewer folders than files, and each file's folders were asked about
      * already (a scan, a restore and a mirror check thousands of paths, each against every pattern).
@@ -129,8 +152,21 @@ public final class PathFilter {
     }
 
     private static final class Glob {
+        /** The characters that start a wildcard, a group or an escape in a glob: a literal prefix ends before one. */
+        private static final String SPECIAL = "*?[{\\";
+        /**
+         * Whether this platform's globs compare names as they are: case-sensitive, without Unicode
+         * normalization, with {@code /} alone between names. Only then does a glob's literal text tell
+         * what the paths it matches start with.
+         */
+        static final boolean LITERAL_NAMES = "/".equals(FileSystems.getDefault().getSeparator())
+                && !FileSystems.getDefault().getPathMatcher("glob:a").matches(Path.of("A"))
+                && !FileSystems.getDefault().getPathMatcher("glob:\u00e9").matches(Path.of("e\u0301"));
+
         private final PathMatcher matcher;
         private final boolean nameOnly;
+        /** What every path it matches starts with; empty when that can be anything (a name at any depth). */
+        private final String literalPrefix;
 
         Glob(String pattern) {
             String p = pattern.strip();
@@ -145,6 +181,12 @@ public final class PathFilter {
                 p = p.substring(0, p.length() - 1);
             }
             this.nameOnly = !anchored && !p.contains("/");
+            int special = 0;
+            while (special < p.length() && SPECIAL.indexOf(p.charAt(special)) < 0) {
+                special++;
+            }
+            // The "**/" variants below take out text at or after a "*", so they keep this prefix.
+            this.literalPrefix = nameOnly ? "" : p.substring(0, special);
             try {
                 // A "**/" matches no folder too, as in .gitignore: "**/*.txt" takes the top folder's files as well.
                 List<PathMatcher> matchers = new ArrayList<>();

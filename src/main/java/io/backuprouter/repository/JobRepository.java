@@ -6,12 +6,15 @@ import io.backuprouter.catalog.Manifests;
 import io.backuprouter.catalog.Snapshot;
 import io.backuprouter.catalog.SnapshotIds;
 import io.backuprouter.crypto.AgeIdentity;
+import io.backuprouter.files.PathFilter;
 import io.backuprouter.targets.ObjectInfo;
 import io.backuprouter.targets.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -94,7 +97,26 @@ public final class JobRepository {
      */
     public Snapshot manifest(String id, AgeIdentity identity) throws IOException {
         Snapshot stored = storedManifest(id, identity);
-        return stored.inPieces() ? new ListingReader(this, identity).assemble(stored) : stored;
+        return stored.inPieces() ? new ListingReader(this, identity).assemble(stored, Optional.empty()) : stored;
+    }
+
+    /**
+     * Reads a snapshot's manifest for a restore of these include globs ({@link PathFilter}'s, as
+     * restore's {@code --include}): for a version 2 manifest, only the pieces that can hold a path the
+     * includes take or a folder above one (docs/format.md, "Reading part of a listing"); every piece
+     * when an include can take a path anywhere ({@code *.md}) or there are none. The snapshot holds
+     * the records and archives of the pieces read, which are judged exactly as in a whole read: every
+     * record the includes take, and the folders above them, perhaps others beside them. A version 1
+     * manifest is read whole.
+     *
+     * @throws IOException as {@link #manifest(String, AgeIdentity)}, for the pieces it reads
+     */
+    public Snapshot manifest(String id, AgeIdentity identity, List<String> includes) throws IOException {
+        Snapshot stored = storedManifest(id, identity);
+        if (!stored.inPieces()) {
+            return stored;
+        }
+        return new ListingReader(this, identity).assemble(stored, new PathFilter(includes, List.of(), false).includedPrefixes());
     }
 
     /**

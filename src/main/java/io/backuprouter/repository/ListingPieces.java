@@ -56,7 +56,8 @@ public final class ListingPieces {
         private final String id;
         private volatile byte[] json;
 
-        Encoded(ListingPiece piece, byte[] json, String id) {
+        /** A piece with its text and id as given (tests forge pieces no writer makes with it). */
+        public Encoded(ListingPiece piece, byte[] json, String id) {
             this.piece = piece;
             this.json = json;
             this.id = id;

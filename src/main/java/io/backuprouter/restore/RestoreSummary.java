@@ -19,7 +19,8 @@ import java.util.List;
  * @param duration how long it took
  * @param keepingAsked the request said to keep every existing file ({@code --overwrite never}): the
  *     files kept are what it asked for, not files missing from the restore
- * @param fetched the bytes read from the targets (manifests, whole archives, and ranges of archives)
+ * @param fetched the bytes read from the targets (manifests, the listing pieces read, whole archives, and ranges of
+ *     archives)
  */
 @JsonPropertyOrder({"status", "job", "snapshot", "target", "files", "bytes", "fetched", "kept", "problems", "notes",
         "durationSeconds"})

@@ -37,7 +37,10 @@ final class SnapshotLocator {
         this.expected = expected;
     }
 
-    /** The snapshot the request names, the target it was read from, and what failed on targets tried before. */
+    /**
+     * The snapshot the request names (with {@code --include}, perhaps only the records that restoring
+     * those needs), the target it was read from, and what failed on targets tried before.
+     */
     record Located(Snapshot snapshot, String target, List<String> failures) {
     }
 
@@ -71,7 +74,7 @@ final class SnapshotLocator {
                     ? "\n    hint: `snapshots " + job + "` lists them; --snapshot (snapshot: in a request file) takes an id, its start,"
                     + " or latest" : ""));
         }
-        return read(chosen.get(), order, listed, failures);
+        return read(chosen.get(), request.includes(), order, listed, failures);
     }
 
     /**
@@ -97,8 +100,12 @@ final class SnapshotLocator {
         }
     }
 
-    /** The snapshot's manifest from the first target in order that lists it and whose copy reads cleanly. */
-    private Located read(String id, List<String> order, Map<String, Set<String>> listed, List<String> failures) {
+    /**
+     * The snapshot's manifest from the first target in order that lists it and whose copy reads cleanly:
+     * of a version 2 snapshot, only the listing pieces a restore of these includes needs.
+     */
+    private Located read(String id, List<String> includes, List<String> order, Map<String, Set<String>> listed,
+                         List<String> failures) {
         String key = repositories.get(order.get(0)).path(Snapshot.keyOf(id));
         List<String> wrongKeyOn = new ArrayList<>();
         for (String target : order) {
@@ -109,7 +116,7 @@ final class SnapshotLocator {
                 continue;
             }
             try {
-                return new Located(repositories.get(target).manifest(id, identity), target, List.copyOf(failures));
+                return new Located(repositories.get(target).manifest(id, identity, includes), target, List.copyOf(failures));
             } catch (Age.WrongKeyException e) {
                 wrongKeyOn.add(target);
                 failures.add(target + ": manifest " + key + " cannot be decrypted (" + e.getMessage() + ")");

@@ -78,6 +78,33 @@ class EmbeddedS3IT {
         }
     }
 
+    /**
+     * A one-shot command's endpoint stops at once, though a client keeps an idle keep-alive connection
+     * open (the SDK's pool does, after the command's requests); a shared one waits for Jetty to close it.
+     */
+    @Test
+    void aPrivateEndpointStopsAtOnceWhileAClientKeepsAnIdleConnectionOpen() throws Exception {
+        EmbeddedS3Settings settings = new EmbeddedS3Settings(true, "127.0.0.1", 0, dir.resolve("s3"), dir.resolve("keys"),
+                "backups");
+        for (boolean shared : List.of(false, true)) {
+            EmbeddedS3 embedded = EmbeddedS3.start(settings, shared);
+            try (java.net.Socket idle = new java.net.Socket("127.0.0.1", embedded.port())) {
+                idle.getOutputStream().write("GET /backups HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine()).as("answered, and kept alive").startsWith("HTTP/1.1 ");
+                long start = System.nanoTime();
+                embedded.close();
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                if (shared) {
+                    assertThat(millis).as("a shared endpoint's graceful stop waits for the idle connection").isGreaterThan(500);
+                } else {
+                    assertThat(millis).as("a private endpoint's stop").isLessThan(500);
+                }
+            }
+        }
+    }
+
     /** Upload files beside data/big.bin, not the whole object named like one. */
     private static List<Path> partialFiles(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {

@@ -112,6 +112,43 @@ class PathFilterTest {
         }
     }
 
+    @Test
+    void includedPrefixesAreTheIncludesTextUpToTheFirstWildcard() {
+        assertThat(new PathFilter(List.of("docs/x/y.txt", "/notes", "./photos/2026/*.jpg", "src/**/Main.java", "/music/",
+                "a/b?c", "a/{b,c}", "a/[bc]"), List.of("*.tmp"), false).includedPrefixes())
+                .hasValue(java.util.Set.of("docs/x/y.txt", "notes", "photos/2026/", "src/", "music", "a/b", "a/"));
+        assertThat(new PathFilter(List.of(), List.of("cache/**"), false).includedPrefixes()).as("no includes: every path").isEmpty();
+        for (String anywhere : List.of("*.md", "notes", "notes/", "**/x.txt", "*/x.txt", "{a,b}/x", "[ab]/x", "?/x", "/", "")) {
+            assertThat(new PathFilter(List.of("docs/x.txt", anywhere), List.of(), false).includedPrefixes()).as(anywhere).isEmpty();
+        }
+    }
+
+    @Test
+    void everyPathAnIncludeTakesStartsWithAnIncludedPrefix() {
+        List<String> patterns = List.of("a/b/**", "b/*", "{c,d}/e", "/cache", "./a/b", "cache/", "/b/", "a/b?", "a/**/e",
+                "a/[bc]/e", "a/b/e", "c/x1/*.log", "d/**", "a/b*", "/e/f.log/");
+        List<String> names = List.of("a", "b", "c", "d", "e", "x1", "cache", "f.log", "b.", "bb", "a-");
+        java.util.Random random = new java.util.Random(7);
+        int taken = 0;
+        for (int round = 0; round < 60; round++) {
+            List<String> includes = patterns.stream().filter(p -> random.nextInt(4) == 0).toList();
+            PathFilter filter = new PathFilter(includes, List.of(), false);
+            java.util.Set<String> prefixes = filter.includedPrefixes().orElse(java.util.Set.of(""));
+            for (int i = 0; i < 300; i++) {
+                StringBuilder path = new StringBuilder(names.get(random.nextInt(names.size())));
+                for (int depth = random.nextInt(4); depth > 0; depth--) {
+                    path.append('/').append(names.get(random.nextInt(names.size())));
+                }
+                String p = path.toString();
+                if (!includes.isEmpty() && filter.includesFile(p)) {
+                    taken++;
+                    assertThat(prefixes).as("%s, taken by %s", p, includes).anyMatch(p::startsWith);
+                }
+            }
+        }
+        assertThat(taken).as("the includes took paths").isGreaterThan(500);
+    }
+
     /** The rule as written: a pattern without a slash against each name, one with against the path and each folder. */
     private static boolean anyMatches(List<String> patterns, String relativePath) {
         java.nio.file.Path path = java.nio.file.Path.of(relativePath);

@@ -122,13 +122,21 @@ public final class ForgedBackups {
      * writes them, and a manifest naming them, stored; returns the pieces (their keys and ids).
      */
     public Pieced piecedSnapshot(List<ArchiveInfo> archives, List<FileEntry> files) throws IOException {
-        List<ListingPieces.Encoded> pieces = ListingPieces.encode(files, archives,
-                io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient)).fingerprint());
+        return piecedSnapshot(ListingPieces.encode(files, archives,
+                io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient)).fingerprint()));
+    }
+
+    /**
+     * A version 2 snapshot of these pieces, each stored as it is (even one no writer would make), and a
+     * manifest listing them in this order, each by its first record's path and its number of records.
+     */
+    public Pieced piecedSnapshot(List<ListingPieces.Encoded> pieces) throws IOException {
         for (ListingPieces.Encoded piece : pieces) {
             write(piece.key(), ListingPieces.seal(piece, io.backuprouter.crypto.AgeEncryption.toRecipients(List.of(recipient))));
         }
         snapshots++;
         String id = String.format("20260101T00%02d%02d.000Z-%08x", snapshots / 60 % 60, snapshots % 60, snapshots);
+        List<FileEntry> files = pieces.stream().flatMap(p -> p.piece().files().stream()).toList();
         long bytes = files.stream().mapToLong(FileEntry::size).sum();
         Snapshot snapshot = new Snapshot(Snapshot.FORMAT, 2, id, job, "forger", TIME, null, "/",
                 new SnapshotStats(files.size(), 0, 0, bytes, files.size(), bytes, 0), null, null,
@@ -137,6 +145,18 @@ public final class ForgedBackups {
         Manifests.writeEncrypted(snapshot, manifest, List.of(recipient));
         write(snapshot.key(), manifest.toByteArray());
         return new Pieced(snapshot, pieces);
+    }
+
+    /** One piece of exactly these records, in this order (not cut by the writer's rule), naming these archives. */
+    public static ListingPieces.Encoded exactPiece(List<ArchiveInfo> archives, List<FileEntry> records) {
+        io.backuprouter.catalog.ListingPiece piece = new io.backuprouter.catalog.ListingPiece(
+                io.backuprouter.catalog.ListingPiece.FORMAT, io.backuprouter.catalog.ListingPiece.VERSION, null, archives, records);
+        try {
+            byte[] json = Manifests.compactJson().writeValueAsBytes(piece);
+            return new ListingPieces.Encoded(piece, json, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A version 2 snapshot as stored (its manifest holds only the listing) and its pieces. */
