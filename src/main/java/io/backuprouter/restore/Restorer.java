@@ -95,6 +95,27 @@ public final class Restorer {
         return this;
     }
 
+    /**
+     * Whether the include patterns take a record, for the check that they take any: a record without a path,
+     * or with one no path can be (a NUL), is taken by none (the rules refuse it by name later).
+     */
+    private static boolean taken(PathFilter filter, io.backuprouter.catalog.FileEntry record) {
+        try {
+            return record != null && record.path() != null && filter.includesFile(record.path());
+        } catch (IllegalArgumentException e) { // InvalidPathException among them
+            return false;
+        }
+    }
+
+    /** Whether a refused record is said in a restore with these includes: when they take it, or it has no path they could take. */
+    private static boolean reported(PathFilter filter, io.backuprouter.catalog.FileEntry record) {
+        try {
+            return record == null || record.path() == null || filter.includesFile(record.path());
+        } catch (IllegalArgumentException e) { // InvalidPathException among them: a NUL
+            return true;
+        }
+    }
+
     public RestoreSummary restore(RestoreRequest request) throws IOException {
         Instant started = clock.instant();
         long fetchedBefore = repositories.values().stream().mapToLong(JobRepository::bytesFetched).sum();
@@ -102,7 +123,7 @@ public final class Restorer {
         SnapshotLocator.Located located = new SnapshotLocator(job, repositories, identity, expected).locate(request, order);
         Snapshot snapshot = located.snapshot();
         PathFilter filter = new PathFilter(request.includes(), List.of(), false);
-        if (!request.includes().isEmpty() && snapshot.files().stream().noneMatch(e -> filter.includesFile(e.path()))) {
+        if (!request.includes().isEmpty() && snapshot.files().stream().noneMatch(e -> taken(filter, e))) {
             // Most likely a mistyped pattern: say so, rather than "0 files restored" and an empty folder.
             throw new UserException("job " + job + ": nothing in snapshot " + snapshot.id() + " matches --include "
                     + String.join(", ", request.includes()) + "; nothing was restored"
@@ -116,8 +137,7 @@ public final class Restorer {
         noteInsideSource(destination, notes);
         // One judge of the manifest's records for restore and verify: what it refuses is never written.
         SnapshotRules.Judged judged = SnapshotRules.judge(snapshot);
-        judged.refused().stream().filter(r -> r.record().path() == null || filter.includesFile(r.record().path()))
-                .forEach(r -> problems.add(r.toString()));
+        judged.refused().stream().filter(r -> reported(filter, r.record())).forEach(r -> problems.add(r.toString()));
         List<String> kept = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();

@@ -192,6 +192,29 @@ class DamagedObjectsIT {
         return text.indexOf('\n', text.indexOf("\n--- ") + 1) + 1;
     }
 
+    @Test
+    void anIncludeBesideRecordsWithoutAPathOrWithANulRestoresItsFileAndNamesThem() throws Exception {
+        ArchiveInfo archive = onA.archive(Map.of("g", GOOD));
+        FileEntry good = file("docs/good.txt", GOOD, archive, "g");
+        FileEntry nul = file("docs/bad\u0000.txt", GOOD, archive, "g");
+        FileEntry pathless = new FileEntry(null, FileEntry.FILE, GOOD.length, good.mtime(), "0644", good.sha256(),
+                archive.id(), "g", null);
+        Snapshot snapshot = onA.snapshot(List.of(archive), java.util.Arrays.asList(good, nul, pathless, null));
+        Path to = dir.resolve("to-include");
+
+        RestoreSummary summary;
+        try (Targets targets = new Targets(jobs.settings().targets())) {
+            summary = new Restorer("docs", List.of("a", "b"), targets.stores(), AgeIdentity.read(jobs.identityFile()),
+                    Clock.systemUTC(), BackupProgress.NONE).restore(new RestoreRequest("docs", snapshot.id(), null, "a", to,
+                    List.of("docs/good.txt"), RestoreRequest.Overwrite.IF_OLDER));
+        }
+
+        assertThat(to.resolve("docs/good.txt")).hasBinaryContent(GOOD);
+        assertThat(summary.files()).isEqualTo(1);
+        assertThat(summary.problems()).as("the records no include can take are named, never skipped silently")
+                .anySatisfy(p -> assertThat(p).startsWith("docs/bad\\x00.txt: refused")).hasSize(3);
+    }
+
     private RestoreSummary restore(String snapshot) throws IOException {
         return restore(snapshot, dir.resolve("to"));
     }
