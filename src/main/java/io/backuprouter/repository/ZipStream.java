@@ -11,7 +11,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
  * decoder has no finalizer and cannot close the archive's stream; and since commons-compress never
  * closes an entry's decoder (its native memory would then stay until the process ends: a restore of
  * thousands of entries grew by hundreds of MiB), each is closed when the next entry is read, and at
- * the end.
+ * the end. Each decoder's 128 KiB input buffer comes from zstd-jni's recycling pool and goes back
+ * when it is closed: a buffer made for each of 100,000 small entries was 12 GiB of garbage.
  */
 final class ZipStream extends ZipArchiveInputStream {
     private InputStream decoder;
@@ -26,7 +27,7 @@ final class ZipStream extends ZipArchiveInputStream {
     protected InputStream createZstdInputStream(InputStream in) throws IOException {
         closeDecoder();
         decoder = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
-                org.apache.commons.io.input.CloseShieldInputStream.wrap(in));
+                org.apache.commons.io.input.CloseShieldInputStream.wrap(in), com.github.luben.zstd.RecyclingBufferPool.INSTANCE);
         opened++;
         return decoder;
     }
@@ -70,6 +71,6 @@ final class ZipStream extends ZipArchiveInputStream {
 
     /** A zstd decoder for one entry read alone: no finalizer either. */
     static InputStream zstd(InputStream in) throws IOException {
-        return new com.github.luben.zstd.ZstdInputStreamNoFinalizer(in);
+        return new com.github.luben.zstd.ZstdInputStreamNoFinalizer(in, com.github.luben.zstd.RecyclingBufferPool.INSTANCE);
     }
 }
