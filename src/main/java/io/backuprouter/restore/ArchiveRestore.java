@@ -133,7 +133,7 @@ final class ArchiveRestore implements ArchiveReader.Sink {
         }
         Path temp = current.path();
         try {
-            shared.progress().read(Files.size(temp));
+            shared.progress().read(matching.isEmpty() ? 0 : matching.get(0).size()); // progress only: no stat per file
             mismatching.forEach((file, problem) -> because(file, target + ": archive " + archive.key() + ": " + problem));
             for (int i = 0; i < matching.size(); i++) {
                 FileEntry file = matching.get(i);

@@ -141,13 +141,14 @@ public final class Restorer {
         List<String> kept = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();
+        java.util.Set<Path> noLinks = new java.util.HashSet<>();
         long totalBytes = 0;
         for (FileEntry entry : judged.accepted()) {
             if (!entry.isFile() || !filter.includesFile(entry.path())) {
                 continue;
             }
             try {
-                placeAt.put(entry, SafePaths.resolve(destination, entry.path()));
+                placeAt.put(entry, SafePaths.resolve(destination, entry.path(), noLinks));
                 byArchive.computeIfAbsent(entry.archive(), a -> new ArrayList<>()).add(entry);
                 totalBytes += entry.size();
             } catch (SafePaths.Refused e) {

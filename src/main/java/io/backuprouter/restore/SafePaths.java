@@ -28,6 +28,15 @@ public final class SafePaths {
      * @throws Refused when the path could name something outside the destination
      */
     public static Path resolve(Path destination, String path) throws Refused {
+        return resolve(destination, path, new java.util.HashSet<>());
+    }
+
+    /**
+     * As {@link #resolve(Path, String)}, remembering in {@code noLinks} the folders found not to be links
+     * (with every folder above them), so that the files of one folder are not each checked again: a restore
+     * of 100,000 files in 2,000 folders asked about 400,000 folders.
+     */
+    public static Path resolve(Path destination, String path, java.util.Set<Path> noLinks) throws Refused {
         String problem = io.backuprouter.repository.SnapshotRules.pathProblem(path);
         if (problem != null) {
             throw new Refused(problem);
@@ -37,11 +46,15 @@ public final class SafePaths {
         if (!target.startsWith(root) || target.equals(root)) {
             throw new Refused("\"" + path + "\" leads outside " + root);
         }
-        for (Path parent = target.getParent(); parent != null && !parent.equals(root); parent = parent.getParent()) {
+        java.util.List<Path> checked = new java.util.ArrayList<>();
+        for (Path parent = target.getParent(); parent != null && !parent.equals(root) && !noLinks.contains(parent);
+             parent = parent.getParent()) {
             if (Files.isSymbolicLink(parent)) {
                 throw new Refused("\"" + path + "\" passes through the symbolic link " + parent);
             }
+            checked.add(parent);
         }
+        noLinks.addAll(checked); // only once the whole way up is known to hold no link
         return target;
     }
 
