@@ -345,49 +345,6 @@ final class Outbox {
         }
     }
 
-    /**
-     * Uploads objects that require nothing (listing pieces), several at once: {@code write} makes each
-     * object's local copy, called only for objects some target lacks. The first failure to write one is thrown.
-     */
-    void uploadAll(List<String> keys, Path folder, ObjectWriter write) throws IOException {
-        int parallel = SMALL_UPLOADS;
-        ExecutorService perObject = Executors.newFixedThreadPool(parallel);
-        ExecutorService perTarget = Executors.newFixedThreadPool(parallel * Math.max(1, targets.size()));
-        try {
-            List<Future<Object>> sent = new ArrayList<>();
-            for (String key : keys) {
-                if (someTargetLacks(key)) {
-                    sent.add(perObject.submit(() -> {
-                        Path file = folder.resolve(key.substring(key.lastIndexOf('/') + 1));
-                        write.write(key, file);
-                        upload(key, file, List.of(), perTarget);
-                        return null;
-                    }));
-                }
-            }
-            for (Future<Object> one : sent) {
-                one.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while uploading the listing", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            perObject.shutdownNow();
-            perTarget.shutdownNow();
-        }
-    }
-
-    /** Small objects uploaded at once by {@link #uploadAll}. */
-    static final int SMALL_UPLOADS = 8;
-
-    /** Writes the local copy of an object about to be uploaded. */
-    @FunctionalInterface
-    interface ObjectWriter {
-        void write(String key, Path file) throws IOException;
-    }
-
     /** Adds what waits for some targets; an object already waiting waits once, for all of them. */
     private synchronized void addPending(JobState.Pending item) {
         JobState.Pending before = pending.stream().filter(p -> p.key().equals(item.key())).findFirst().orElse(null);

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Commits a run's snapshot in format version 2 (docs/format.md, "Snapshot manifests", "Version 2"): cuts its
@@ -69,7 +73,7 @@ final class SnapshotCommit {
                     .forEach(listed -> parentKeys.add(io.backuprouter.catalog.ListingPiece.keyOf(listed.piece())));
         }
         outbox.sendAgain(keys.stream().filter(k -> !parentKeys.contains(k)).toList());
-        outbox.uploadAll(keys, state.outbox(), (key, file) -> {
+        uploadAll(keys, state.outbox(), (key, file) -> {
             byte[] sealed = ListingPieces.seal(byKey.get(key), job.encryption());
             Files.write(file, sealed);
             sealedBytes.addAndGet(sealed.length);
@@ -88,4 +92,48 @@ final class SnapshotCommit {
         outbox.savePending();
         return new Committed(snapshot, committed, sealedBytes.get() + manifestBytes);
     }
+
+    /**
+     * Uploads objects that require nothing (listing pieces), several at once: {@code write} makes each
+     * object's local copy, called only for objects some target lacks. The first failure to write one is thrown.
+     */
+    private void uploadAll(List<String> keys, Path folder, ObjectWriter write) throws IOException {
+        int parallel = SMALL_UPLOADS;
+        ExecutorService perObject = Executors.newFixedThreadPool(parallel);
+        ExecutorService perTarget = Executors.newFixedThreadPool(parallel * Math.max(1, outbox.size()));
+        try {
+            List<Future<Object>> sent = new ArrayList<>();
+            for (String key : keys) {
+                if (outbox.someTargetLacks(key)) {
+                    sent.add(perObject.submit(() -> {
+                        Path file = folder.resolve(key.substring(key.lastIndexOf('/') + 1));
+                        write.write(key, file);
+                        outbox.upload(key, file, List.of(), perTarget);
+                        return null;
+                    }));
+                }
+            }
+            for (Future<Object> one : sent) {
+                one.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading the listing", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            perObject.shutdownNow();
+            perTarget.shutdownNow();
+        }
+    }
+
+    /** Small objects uploaded at once by {@link #uploadAll}. */
+    static final int SMALL_UPLOADS = 8;
+
+    /** Writes the local copy of an object about to be uploaded. */
+    @FunctionalInterface
+    interface ObjectWriter {
+        void write(String key, Path file) throws IOException;
+    }
+
 }
