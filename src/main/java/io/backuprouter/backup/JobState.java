@@ -121,7 +121,9 @@ public final class JobState implements AutoCloseable {
     }
 
     public void saveLatest(Snapshot snapshot) throws IOException {
-        write("latest.json", out -> Manifests.writeJson(snapshot, out));
+        // Without indentation: at 100,000 files the indented text was 2-3 times larger, and writing and
+        // reading it was a third of a run that found nothing changed.
+        write("latest.json", out -> Manifests.compactJson().writeValue(out, snapshot));
     }
 
     /** Uploads a lagging target still needs; a damaged list stops the run (it cannot be rebuilt). */

@@ -119,6 +119,28 @@ public final class ListingPieces {
             }
             return at == files.size() ? known : Map.of();
         }
+
+        /**
+         * Whether each path of the earlier snapshot ends a piece, where its cut shows it: a path inside a
+         * piece does not; the last of a piece that is not the listing's last and holds fewer than
+         * {@value #MAX_RECORDS} records does (one cut by its count, or by the end, says nothing).
+         */
+        Map<String, Boolean> ends(Map<String, Known> known) {
+            Map<String, Boolean> ends = new java.util.HashMap<>();
+            if (known.isEmpty()) {
+                return ends;
+            }
+            for (int p = 0; p < listing.size(); p++) {
+                List<FileEntry> records = known.get(listing.get(p).first()).records();
+                for (int i = 0; i < records.size() - 1; i++) {
+                    ends.put(records.get(i).path(), false);
+                }
+                if (p < listing.size() - 1 && records.size() < MAX_RECORDS) {
+                    ends.put(records.get(records.size() - 1).path(), true);
+                }
+            }
+            return ends;
+        }
     }
 
     private record Known(String id, List<FileEntry> records) {
@@ -137,10 +159,20 @@ public final class ListingPieces {
 
     /** The records, sorted by path, cut into runs by the rule above. */
     public static List<List<FileEntry>> split(List<FileEntry> sorted) {
+        return split(sorted, Map.of());
+    }
+
+    /**
+     * As {@link #split(List)}, taking whether a path ends a piece from {@code ends} where it says (what an
+     * earlier snapshot's cut shows), so that the paths of a large tree are not all hashed again each run.
+     */
+    static List<List<FileEntry>> split(List<FileEntry> sorted, Map<String, Boolean> ends) {
         List<List<FileEntry>> runs = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < sorted.size(); i++) {
-            if (i + 1 - start == MAX_RECORDS || endsPiece(sorted.get(i).path())) {
+            String path = sorted.get(i).path();
+            Boolean known = ends.get(path);
+            if (i + 1 - start == MAX_RECORDS || (known != null ? known : endsPiece(path))) {
                 runs.add(List.copyOf(sorted.subList(start, i + 1)));
                 start = i + 1;
             }
@@ -180,7 +212,7 @@ public final class ListingPieces {
             earlier.archives().forEach(a -> earlierArchives.putIfAbsent(a.id(), a));
         }
         List<Encoded> pieces = new ArrayList<>();
-        for (List<FileEntry> run : split(sorted)) {
+        for (List<FileEntry> run : split(sorted, known.isEmpty() ? Map.of() : earlier.ends(known))) {
             ListingPiece piece = piece(run, byId, encryptedTo);
             Known same = known.get(run.get(0).path());
             if (same != null && same.records().equals(run)

@@ -85,6 +85,14 @@ class ListingPiecesTest {
 
         assertThat(reused).extracting(ListingPieces.Encoded::id).containsExactlyElementsOf(
                 fresh.stream().map(ListingPieces.Encoded::id).toList());
+        List<FileEntry> addedAndRemoved = new ArrayList<>(changed);
+        addedAndRemoved.remove(500);
+        addedAndRemoved.add(7_000, record(changed.get(7_000).path() + "-new", TIME));
+        addedAndRemoved.sort(java.util.Comparator.comparing(FileEntry::path));
+        assertThat(ListingPieces.encode(addedAndRemoved, List.of(ARCHIVE), KEY, earlier))
+                .as("the cut, taken from the earlier snapshot where it shows it, is the rule's")
+                .extracting(ListingPieces.Encoded::id).containsExactlyElementsOf(ListingPieces.encode(addedAndRemoved,
+                        List.of(ARCHIVE), KEY).stream().map(ListingPieces.Encoded::id).toList());
         for (int i = 0; i < reused.size(); i++) {
             assertThat(reused.get(i).json()).as("the text, made again where needed, is the same").isEqualTo(fresh.get(i).json());
         }
