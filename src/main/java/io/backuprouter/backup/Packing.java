@@ -94,12 +94,15 @@ final class Packing {
         List<ArchiveWriter.Packed> batch = new ArrayList<>();
         long batchBytes = 0;
         for (FileEntry entry : plan.changed()) {
-            Path file = job.source().resolve(entry.path());
+            Path file;
             ContentHasher.Hashed hashed;
             try {
+                file = job.source().resolve(entry.path());
                 hashed = ContentHasher.hash(file, entry.path());
-            } catch (IOException e) {
-                plan.warnings().add(entry.path() + ": cannot be read (" + e.getMessage() + "); kept as in the previous snapshot");
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                // InvalidPathException: a name the locale's character set cannot hold (LANG=C on Java 17)
+                plan.warnings().add(entry.path() + ": cannot be read (" + e.getMessage() + "); kept as in the previous snapshot"
+                        + (e instanceof java.nio.file.InvalidPathException ? "; run with a UTF-8 locale (LANG=C.UTF-8)" : ""));
                 plan.keepPrevious(entry.path());
                 continue;
             }

@@ -36,6 +36,7 @@ public final class BackupRouterCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        warnOfANarrowLocale(System.getProperty("sun.jnu.encoding"));
         int exitCode = commandLine(args).execute(args);
         System.out.flush();
         System.err.flush();
@@ -44,6 +45,20 @@ public final class BackupRouterCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(exitCode);
         }
         System.exit(exitCode);
+    }
+
+    /**
+     * Java 17 decodes file names with the locale's character set: under LANG=C (many containers and
+     * services) a name outside ASCII cannot even be named, and the file cannot be backed up or restored.
+     * Said once, at start; bin/backup-router runs Java with a UTF-8 locale whenever the one it is given
+     * is not.
+     */
+    static void warnOfANarrowLocale(String fileNameEncoding) {
+        if (fileNameEncoding != null && !fileNameEncoding.replace("-", "").equalsIgnoreCase("UTF8")) {
+            System.err.println("warning: file names are read as " + fileNameEncoding + " (the locale: LANG="
+                    + System.getenv().getOrDefault("LANG", "") + "), so files whose names are not in it cannot be backed up"
+                    + " or restored\n    hint: run with a UTF-8 locale, e.g. LANG=C.UTF-8 (bin/backup-router sets one)");
+        }
     }
 
     /** The commands, in the order help lists them. */

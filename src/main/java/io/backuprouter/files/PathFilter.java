@@ -118,8 +118,20 @@ public final class PathFilter {
             return matchOne(path, path.substring(nameStart));
         }
 
-        /** Whether a glob matches this path (one with a slash) or its last name (one without). */
+        /**
+         * Whether a glob matches this path (one with a slash) or its last name (one without). A name the
+         * locale's character set cannot hold (LANG=C on Java 17) matches none: the file is then reported where
+         * it is read, never a reason to stop.
+         */
         private boolean matchOne(String path, String name) {
+            try {
+                return matchOneOf(path, name);
+            } catch (java.nio.file.InvalidPathException e) {
+                return false;
+            }
+        }
+
+        private boolean matchOneOf(String path, String name) {
             Path whole = null;
             Path last = null;
             for (Glob glob : globs) {
@@ -159,9 +171,18 @@ public final class PathFilter {
          * normalization, with {@code /} alone between names. Only then does a glob's literal text tell
          * what the paths it matches start with.
          */
-        static final boolean LITERAL_NAMES = "/".equals(FileSystems.getDefault().getSeparator())
-                && !FileSystems.getDefault().getPathMatcher("glob:a").matches(Path.of("A"))
-                && !FileSystems.getDefault().getPathMatcher("glob:\u00e9").matches(Path.of("e\u0301"));
+        static final boolean LITERAL_NAMES = literalNames();
+
+        /** Asked once; a locale whose file names cannot hold "é" (LANG=C on Java 17) answers no, never fails. */
+        private static boolean literalNames() {
+            try {
+                return "/".equals(FileSystems.getDefault().getSeparator())
+                        && !FileSystems.getDefault().getPathMatcher("glob:a").matches(Path.of("A"))
+                        && !FileSystems.getDefault().getPathMatcher("glob:\u00e9").matches(Path.of("e\u0301"));
+            } catch (java.nio.file.InvalidPathException e) {
+                return false;
+            }
+        }
 
         private final PathMatcher matcher;
         private final boolean nameOnly;

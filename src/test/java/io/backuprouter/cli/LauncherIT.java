@@ -22,6 +22,11 @@ class LauncherIT {
     }
 
     Run launch(String... args) throws IOException, InterruptedException {
+        return launch(java.util.Map.of(), args);
+    }
+
+    /** With these environment variables set (an empty value removes one). */
+    Run launch(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(Path.of("bin/backup-router").toAbsolutePath()
@@ -30,10 +35,65 @@ class LauncherIT {
         builder.environment().put("BACKUP_ROUTER_JAR", AppProcess.jar().toString());
         builder.environment().put("BACKUP_ROUTER_CDS_DIR", dir.resolve("cds").toString());
         builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        env.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder.start();
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                 Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void underLangCTheLauncherStillBacksUpFilesWhoseNamesAreNotAscii() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("source/donn\u00e9es"));
+        Files.writeString(source.resolve("\u00e9t\u00e9.txt"), "summer");
+        Files.createDirectories(dir.resolve("config"));
+        Files.createDirectories(dir.resolve("routes"));
+        Files.createDirectories(dir.resolve("nas"));
+        Run keygen = launch("keygen", "-o", dir.resolve("config/identity.txt").toString());
+        String recipient = keygen.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
+        Files.writeString(dir.resolve("config/application.properties"), "backup.embedded-s3.enabled = false\n"
+                + "backup.targets.nas.type = folder\nbackup.targets.nas.path = " + dir.resolve("nas") + "\n");
+        Files.writeString(dir.resolve("routes/summer.camel.yaml"), """
+                - route:
+                    from:
+                      uri: direct:summer
+                      steps:
+                        - to:
+                            uri: kamelet:backup-run
+                            parameters:
+                              job: summer
+                              source: %s
+                              targets: nas
+                              recipients: %s
+                """.formatted(dir.resolve("source"), recipient));
+
+        Run backup = launch(java.util.Map.of("LANG", "C", "LC_ALL", "", "LC_CTYPE", ""), "backup", "summer");
+
+        assertThat(backup.exitCode()).as(backup.stdout() + backup.stderr()).isZero();
+        assertThat(backup.stdout()).contains("added 1 file").doesNotContain("warning");
+        assertThat(backup.stderr()).doesNotContain("file names are read as");
+
+        // Java started without the launcher, under LANG=C: said at start, and the file is named, not a failed run.
+        Files.writeString(dir.resolve("source/donn\u00e9es/\u00e9t\u00e9.txt"), "autumn");
+        ProcessBuilder plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                AppProcess.jar().toString(), "backup", "summer").directory(dir.toFile())
+                .redirectOutput(dir.resolve("plain-out.txt").toFile()).redirectError(dir.resolve("plain-err.txt").toFile());
+        plain.environment().put("LANG", "C");
+        plain.environment().remove("LC_ALL");
+        plain.environment().remove("LC_CTYPE");
+        Process process = plain.start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(dir.resolve("plain-out.txt"));
+        String err = Files.readString(dir.resolve("plain-err.txt"));
+        assertThat(process.exitValue()).as(out + err).isZero();
+        assertThat(err).contains("file names are read as").contains("LANG=C.UTF-8");
+        assertThat(out).contains("cannot be read").contains("run with a UTF-8 locale");
     }
 
     @Test
