@@ -109,11 +109,15 @@ public final class Restorer {
 
     /** Whether a refused record is said in a restore with these includes: when they take it, or it has no path they could take. */
     private static boolean reported(PathFilter filter, io.backuprouter.catalog.FileEntry record) {
-        try {
-            return record == null || record.path() == null || filter.includesFile(record.path());
-        } catch (IllegalArgumentException e) { // InvalidPathException among them: a NUL
+        if (record == null || record.path() == null) {
             return true;
         }
+        try {
+            Path.of(record.path());
+        } catch (IllegalArgumentException e) { // InvalidPathException: a NUL, or a name the locale cannot hold
+            return true;
+        }
+        return filter.includesFile(record.path());
     }
 
     public RestoreSummary restore(RestoreRequest request) throws IOException {
