@@ -31,7 +31,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
  * entry streams. Memory stays bounded whatever the file sizes.
  */
 public final class ArchiveWriter implements AutoCloseable {
-    static final int MEMORY_SPOOL = 8 * 1024 * 1024;
+    static final int MEMORY_SPOOL = 1024 * 1024;
     private static final int BUFFER = 256 * 1024;
     private static final int ZIP_METHOD_ZSTD = 93;
 
@@ -281,14 +281,14 @@ public final class ArchiveWriter implements AutoCloseable {
 
     /** Compressed content held until its size is known: in memory when small, else in a temporary file. */
     private static final class Spool implements AutoCloseable {
-        private final ByteArrayOutputStream memory;
+        private final Held memory;
         private final Path file;
         private final OutputStream out;
         private long size;
 
         Spool(Path folder, long contentSize) throws IOException {
             if (contentSize <= MEMORY_SPOOL) {
-                memory = new ByteArrayOutputStream((int) Math.min(contentSize + 64, MEMORY_SPOOL));
+                memory = new Held();
                 file = null;
                 out = memory;
             } else {
@@ -319,7 +319,7 @@ public final class ArchiveWriter implements AutoCloseable {
         }
 
         InputStream in() throws IOException {
-            return memory != null ? new ByteArrayInputStream(memory.toByteArray()) : Files.newInputStream(file);
+            return memory != null ? new ByteArrayInputStream(memory.bytes(), 0, memory.size()) : Files.newInputStream(file);
         }
 
         @Override
