@@ -96,28 +96,20 @@ public final class Restorer {
     }
 
     /**
-     * Whether the include patterns take a record, for the check that they take any: a record without a path,
-     * or with one no path can be (a NUL), is taken by none (the rules refuse it by name later).
+     * Whether a record has no path the include patterns could take: none, or one no path can be (a NUL,
+     * or a name the locale cannot hold). The patterns take no such record (PathFilter matches none);
+     * the rules refuse it by name, and a restore with includes still names it.
      */
-    private static boolean taken(PathFilter filter, io.backuprouter.catalog.FileEntry record) {
-        try {
-            return record != null && record.path() != null && filter.includesFile(record.path());
-        } catch (IllegalArgumentException e) { // InvalidPathException among them
-            return false;
-        }
-    }
-
-    /** Whether a refused record is said in a restore with these includes: when they take it, or it has no path they could take. */
-    private static boolean reported(PathFilter filter, io.backuprouter.catalog.FileEntry record) {
+    private static boolean unnamable(io.backuprouter.catalog.FileEntry record) {
         if (record == null || record.path() == null) {
             return true;
         }
         try {
             Path.of(record.path());
-        } catch (IllegalArgumentException e) { // InvalidPathException: a NUL, or a name the locale cannot hold
+            return false;
+        } catch (IllegalArgumentException e) { // InvalidPathException
             return true;
         }
-        return filter.includesFile(record.path());
     }
 
     public RestoreSummary restore(RestoreRequest request) throws IOException {
@@ -127,7 +119,8 @@ public final class Restorer {
         SnapshotLocator.Located located = new SnapshotLocator(job, repositories, identity, expected).locate(request, order);
         Snapshot snapshot = located.snapshot();
         PathFilter filter = new PathFilter(request.includes(), List.of(), false);
-        if (!request.includes().isEmpty() && snapshot.files().stream().noneMatch(e -> taken(filter, e))) {
+        if (!request.includes().isEmpty() && snapshot.files().stream()
+                .noneMatch(e -> e != null && e.path() != null && filter.includesFile(e.path()))) {
             // Most likely a mistyped pattern: say so, rather than "0 files restored" and an empty folder.
             throw new UserException("job " + job + ": nothing in snapshot " + snapshot.id() + " matches --include "
                     + String.join(", ", request.includes()) + "; nothing was restored"
@@ -141,7 +134,7 @@ public final class Restorer {
         noteInsideSource(destination, notes);
         // One judge of the manifest's records for restore and verify: what it refuses is never written.
         SnapshotRules.Judged judged = SnapshotRules.judge(snapshot);
-        judged.refused().stream().filter(r -> reported(filter, r.record())).forEach(r -> problems.add(r.toString()));
+        judged.refused().stream().filter(r -> unnamable(r.record()) || filter.includesFile(r.record().path())).forEach(r -> problems.add(r.toString()));
         List<String> kept = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<FileEntry>> byArchive = new TreeMap<>();
         Map<FileEntry, Path> placeAt = new LinkedHashMap<>();
